@@ -1,0 +1,1 @@
+Console.WriteLine("SmallPay local stack: not wired yet");
