@@ -1,6 +1,20 @@
 namespace SmallPay.Domain.Money;
 
+/// <summary>An ISO 4217 currency; amounts in it are rounded to its minor-unit digits.</summary>
 public sealed record Currency(string Code, int MinorDigits)
 {
+    /// <summary>Commercial rounding (half away from zero), as invoices and tax authorities expect.</summary>
     public decimal Round(decimal amount) => Math.Round(amount, MinorDigits, MidpointRounding.AwayFromZero);
+
+    public bool HasAtMostMinorDigits(decimal amount) => Decimals.Scale(amount) <= MinorDigits;
+}
+
+public static class Decimals
+{
+    /// <summary>Significant decimal places (2.50 has 1).</summary>
+    public static int Scale(decimal value)
+    {
+        value /= 1.0000000000000000000000000000m; // normalises trailing zeros away
+        return (decimal.GetBits(value)[3] >> 16) & 0xFF;
+    }
 }

@@ -8,12 +8,19 @@ public sealed class FunctionEnvironment
 {
     private readonly Func<string, string?> _lookup;
 
-    public FunctionEnvironment(Func<string, string?> lookup) => _lookup = lookup;
+    public FunctionEnvironment(Func<string, string?> lookup, TimeProvider? clock = null)
+    {
+        _lookup = lookup;
+        Clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock handlers use for "now" and "today"; tests pin it.</summary>
+    public TimeProvider Clock { get; }
 
     public static FunctionEnvironment FromProcess() => new(Environment.GetEnvironmentVariable);
 
-    public static FunctionEnvironment From(IReadOnlyDictionary<string, string> variables) =>
-        new(name => variables.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name));
+    public static FunctionEnvironment From(IReadOnlyDictionary<string, string> variables, TimeProvider? clock = null) =>
+        new(name => variables.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name), clock);
 
     public string? Get(string name) => _lookup(name);
 

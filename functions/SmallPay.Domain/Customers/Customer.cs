@@ -1,0 +1,67 @@
+using System.Net.Mail;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Validation;
+
+namespace SmallPay.Domain.Customers;
+
+public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId);
+
+public sealed record Customer
+{
+    public required string Id { get; init; }
+    public required string Tenant { get; init; }
+    public required CustomerDetails Details { get; init; }
+    public long Version { get; init; } = 1;
+    /// <summary>How many invoices reference this customer; a customer with any cannot be deleted.</summary>
+    public int InvoiceCount { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId);
+
+    /// <summary>E-mail addresses are unique per tenant regardless of case.</summary>
+    public static string? NormalizeEmail(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
+}
+
+public static class CustomerRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+    public const int MaxPhoneLength = 40;
+    public const int MaxTaxIdLength = 50;
+    public const int MaxAddressLineLength = 200;
+
+    public static void Validate(CustomerDetails details)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(details.Name)) errors.Add("name", "is required");
+        InvoiceRules.CheckText(errors, "name", details.Name, MaxNameLength);
+        CheckEmail(errors, "email", details.Email);
+        InvoiceRules.CheckText(errors, "phone", details.Phone, MaxPhoneLength);
+        InvoiceRules.CheckText(errors, "taxId", details.TaxId, MaxTaxIdLength);
+        CheckAddress(errors, "address", details.Address);
+        errors.ThrowIfAny("The customer has invalid fields.");
+    }
+
+    public static void CheckEmail(ValidationErrors errors, string path, string? email)
+    {
+        if (email is null) return;
+        if (email.Length > MaxEmailLength) errors.Add(path, $"must be at most {MaxEmailLength} characters");
+        else if (!IsEmail(email)) errors.Add(path, "is not a valid e-mail address");
+    }
+
+    public static void CheckAddress(ValidationErrors errors, string path, PostalAddress? address)
+    {
+        if (address is null) return;
+        InvoiceRules.CheckText(errors, $"{path}/line1", address.Line1, MaxAddressLineLength);
+        InvoiceRules.CheckText(errors, $"{path}/line2", address.Line2, MaxAddressLineLength);
+        InvoiceRules.CheckText(errors, $"{path}/city", address.City, 100);
+        InvoiceRules.CheckText(errors, $"{path}/region", address.Region, 100);
+        InvoiceRules.CheckText(errors, $"{path}/postalCode", address.PostalCode, 20);
+        InvoiceRules.CheckText(errors, $"{path}/country", address.Country, 100);
+    }
+
+    // The dot must be in the domain: "first.last@localhost" is not an address we can send invoices to.
+    private static bool IsEmail(string email) =>
+        email.Trim() == email && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && parsed.Host.Contains('.', StringComparison.Ordinal);
+}

@@ -1,0 +1,38 @@
+using SmallPay.Domain.Money;
+
+namespace SmallPay.Domain.Invoices;
+
+/// <summary>An invoice as stored. Totals are always derived, never stored as truth.</summary>
+public sealed record Invoice
+{
+    public required string Id { get; init; }
+    public required string Tenant { get; init; }
+    public string? Number { get; init; }
+    public InvoiceStatus Status { get; init; } = InvoiceStatus.Draft;
+    public required InvoiceContent Content { get; init; }
+    public required CustomerSnapshot Customer { get; init; }
+    public IReadOnlyList<Payment> Payments { get; init; } = [];
+    public long Version { get; init; } = 1;
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinalizedAt { get; init; }
+    public DateOnly? PaidDate { get; init; }
+    public DateTimeOffset? VoidedAt { get; init; }
+    public string? VoidReason { get; init; }
+
+    public Currency Currency => Currencies.Get(Content.Currency);
+
+    public decimal AmountPaid => Payments.Sum(p => p.Amount);
+
+    public InvoiceTotals Totals => InvoiceCalculator.Calculate(Currency, Content.Lines, Content.Discount, AmountPaid);
+
+    public DateOnly DueDate => Content.EffectiveDueDate;
+
+    public bool IsFinalized => Status != InvoiceStatus.Draft;
+
+    /// <summary>Overdue is derived: awaiting payment, with a balance, past its due date.</summary>
+    public bool IsOverdue(DateOnly today) =>
+        Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid && DueDate < today && Totals.BalanceDue > 0m;
+
+    public int DaysOverdue(DateOnly today) => IsOverdue(today) ? today.DayNumber - DueDate.DayNumber : 0;
+}

@@ -1,0 +1,44 @@
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Money;
+using SmallPay.Domain.Validation;
+
+namespace SmallPay.Domain.Settings;
+
+/// <summary>The tenant's business profile (printed on invoices) and invoice numbering.</summary>
+public sealed record BusinessSettings
+{
+    public string BusinessName { get; init; } = "";
+    public PostalAddress? Address { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? TaxId { get; init; }
+    public string DefaultCurrency { get; init; } = "EUR";
+    public int PaymentTermsDays { get; init; } = 14;
+    public string NumberPrefix { get; init; } = "INV-";
+    /// <summary>The sequence the next finalized invoice gets.</summary>
+    public long NextNumber { get; init; } = 1;
+    /// <summary>0 means never saved: defaults.</summary>
+    public long Version { get; init; }
+
+    public static readonly BusinessSettings Defaults = new();
+
+    public const int MaxPrefixLength = 12;
+    public const long MaxNextNumber = 999_999_999;
+
+    public static void Validate(BusinessSettings settings)
+    {
+        var errors = new ValidationErrors();
+        InvoiceRules.CheckText(errors, "businessName", settings.BusinessName, CustomerRules.MaxNameLength);
+        CustomerRules.CheckEmail(errors, "email", settings.Email);
+        InvoiceRules.CheckText(errors, "phone", settings.Phone, CustomerRules.MaxPhoneLength);
+        InvoiceRules.CheckText(errors, "taxId", settings.TaxId, CustomerRules.MaxTaxIdLength);
+        CustomerRules.CheckAddress(errors, "address", settings.Address);
+        if (!Currencies.TryGet(settings.DefaultCurrency, out _)) errors.Add("defaultCurrency", "is not an ISO 4217 currency code");
+        if (settings.PaymentTermsDays is < 0 or > InvoiceRules.MaxPaymentTermsDays) errors.Add("paymentTermsDays", $"must be between 0 and {InvoiceRules.MaxPaymentTermsDays}");
+        if (settings.NumberPrefix.Length > MaxPrefixLength || settings.NumberPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
+            errors.Add("numberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
+        if (settings.NextNumber is < 1 or > MaxNextNumber) errors.Add("nextNumber", $"must be between 1 and {MaxNextNumber}");
+        errors.ThrowIfAny("The settings have invalid fields.");
+    }
+}

@@ -1,0 +1,56 @@
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Invoices;
+
+namespace SmallPay.Functions.Customers;
+
+public sealed class AddressInput
+{
+    public string? Line1 { get; set; }
+    public string? Line2 { get; set; }
+    public string? City { get; set; }
+    public string? Region { get; set; }
+    public string? PostalCode { get; set; }
+    public string? Country { get; set; }
+
+    public PostalAddress ToAddress() => new(Clean(Line1), Clean(Line2), Clean(City), Clean(Region), Clean(PostalCode), Clean(Country));
+
+    internal static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}
+
+/// <summary>The body of POST /customers and PUT /customers/{id}.</summary>
+public sealed class CustomerInput
+{
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public AddressInput? Address { get; set; }
+    public string? TaxId { get; set; }
+
+    public CustomerDetails ToDetails()
+    {
+        var details = new CustomerDetails((Name ?? "").Trim(), AddressInput.Clean(Email), AddressInput.Clean(Phone),
+            Address?.ToAddress() is { IsEmpty: false } address ? address : null, AddressInput.Clean(TaxId));
+        CustomerRules.Validate(details);
+        return details;
+    }
+}
+
+public sealed record AddressView(string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country)
+{
+    public static AddressView? From(PostalAddress? a) => a is null ? null : new(a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
+}
+
+public sealed record CustomerSnapshotView(string Name, string? Email, AddressView? Address, string? TaxId)
+{
+    public static CustomerSnapshotView From(CustomerSnapshot c) => new(c.Name, c.Email, AddressView.From(c.Address), c.TaxId);
+}
+
+public sealed record CustomerView(
+    string Id, string Name, string? Email, string? Phone, AddressView? Address, string? TaxId, int InvoiceCount, long Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static CustomerView From(Customer c) => new(c.Id, c.Details.Name, c.Details.Email, c.Details.Phone,
+        AddressView.From(c.Details.Address), c.Details.TaxId, c.InvoiceCount, c.Version, c.CreatedAt, c.UpdatedAt);
+}
+
+public sealed record CustomerListView(IReadOnlyList<CustomerView> Items, string? NextCursor);

@@ -1,0 +1,17 @@
+using SmallPay.Functions.Hosting.Idempotency;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Hosting;
+
+/// <summary>The stores one execution environment uses, created on first use and then reused for every invocation.</summary>
+public sealed class ApiServices(FunctionEnvironment environment)
+{
+    private readonly AwsClients _clients = new(environment);
+    private string InvoicesTable => environment.Require("INVOICES_TABLE");
+    private string CustomersTable => environment.Require("CUSTOMERS_TABLE");
+
+    public IInvoiceStore Invoices => field ??= new DynamoDbInvoiceStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public ICustomerStore Customers => field ??= new DynamoDbCustomerStore(_clients.DynamoDb, CustomersTable);
+    public ISettingsStore Settings => field ??= new DynamoDbSettingsStore(_clients.DynamoDb, InvoicesTable);
+    public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
+}

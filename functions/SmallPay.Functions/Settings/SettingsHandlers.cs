@@ -1,0 +1,29 @@
+using SmallPay.Functions.Hosting.Http;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Settings;
+
+public sealed class GetSettings(ISettingsStore settings) : IApiHandler
+{
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
+    {
+        var current = await settings.GetAsync(request.Tenant, ct);
+        return ApiResponse.OkWithETag(SettingsView.From(current), ApiJsonContext.Default.SettingsView, current.Version);
+    }
+}
+
+/// <summary>PUT /settings. Finalizing an invoice advances the number and so the version: a stale form gets 412, not a rewound counter.</summary>
+public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
+{
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
+    {
+        var expected = request.RequireIfMatchVersion();
+        var input = request.ReadJson(ApiJsonContext.Default.SettingsInput);
+        var current = await settings.GetAsync(request.Tenant, ct);
+        if (current.Version != expected) throw Problems.PreconditionFailed("Your settings");
+        var updated = input.ApplyTo(current);
+        try { await settings.SaveAsync(request.Tenant, updated, ct); }
+        catch (StaleVersionException) { throw Problems.PreconditionFailed("Your settings"); }
+        return ApiResponse.OkWithETag(SettingsView.From(updated), ApiJsonContext.Default.SettingsView, updated.Version);
+    }
+}

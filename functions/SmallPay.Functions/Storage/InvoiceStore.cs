@@ -1,0 +1,260 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using static SmallPay.Functions.Storage.Attributes;
+
+namespace SmallPay.Functions.Storage;
+
+public sealed record InvoiceQuery(
+    IReadOnlyCollection<InvoiceStatus>? Statuses,
+    bool OverdueOnly,
+    string? CustomerId,
+    DateOnly? IssuedFrom,
+    DateOnly? IssuedTo,
+    string? Search,
+    int Limit,
+    string? Cursor,
+    DateOnly Today);
+
+/// <summary>What a finalize attempt ran into.</summary>
+public enum FinalizeOutcome { Finalized, InvoiceChanged, CounterMoved, NumberTaken }
+
+public interface IInvoiceStore
+{
+    Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct);
+    /// <summary>Creates a draft and counts it on its customer. Throws <see cref="CustomerMissingException"/>.</summary>
+    Task CreateAsync(Invoice invoice, CancellationToken ct);
+    /// <summary>Writes <paramref name="updated"/> if the stored version is updated.Version - 1; moves the customer count if the customer changed.</summary>
+    Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct);
+    Task DeleteAsync(Invoice draft, CancellationToken ct);
+    /// <summary>Atomically: the invoice (version-checked), the tenant's counter advancing from sequence to sequence + 1, and a claim on the number.</summary>
+    Task<FinalizeOutcome> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    /// <summary>Moves the counter past a number that is already taken (the owner set the next number back).</summary>
+    Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct);
+    IAsyncEnumerable<Invoice> AllAsync(string tenant, CancellationToken ct);
+}
+
+public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable) : IInvoiceStore
+{
+    public async Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(id), ConsistentRead = true }, ct);
+        var item = response.Item;
+        return item is { Count: > 0 } && item.GetString("entity") == ItemMapping.EntityInvoice && item.GetString("creator") == tenant
+            ? ItemMapping.ToInvoice(item)
+            : null; // another tenant's invoice reads exactly like a missing one
+    }
+
+    public async Task CreateAsync(Invoice invoice, CancellationToken ct)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(invoice), ConditionExpression = "attribute_not_exists(id)" } },
+            CountOnCustomer(invoice.Tenant, invoice.Content.CustomerId, +1),
+        };
+        await TransactAsync(items, ct, reasons =>
+            reasons.ElementAtOrDefault(1)?.Code == "ConditionalCheckFailed" ? new CustomerMissingException() : null);
+    }
+
+    public async Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
+    {
+        var put = VersionedPut(updated);
+        if (previousCustomerId == updated.Content.CustomerId)
+        {
+            try { await dynamo.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression, ExpressionAttributeValues = put.ExpressionAttributeValues }, ct); }
+            catch (ConditionalCheckFailedException) { throw new StaleVersionException(); }
+            return;
+        }
+        var items = new List<TransactWriteItem>
+        {
+            new() { Put = put },
+            CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1),
+            CountOnCustomer(updated.Tenant, previousCustomerId, -1),
+        };
+        await TransactAsync(items, ct, reasons =>
+            reasons.ElementAtOrDefault(1)?.Code == "ConditionalCheckFailed" ? new CustomerMissingException() : null);
+    }
+
+    public async Task DeleteAsync(Invoice draft, CancellationToken ct)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new()
+            {
+                Delete = new Delete
+                {
+                    TableName = invoicesTable, Key = Key(draft.Id),
+                    ConditionExpression = "version = :v AND #status = :draft",
+                    ExpressionAttributeNames = new() { ["#status"] = "status" },
+                    ExpressionAttributeValues = new() { [":v"] = N(draft.Version), [":draft"] = S(nameof(InvoiceStatus.Draft)) },
+                },
+            },
+            CountOnCustomer(draft.Tenant, draft.Content.CustomerId, -1),
+        };
+        await TransactAsync(items, ct, _ => null);
+    }
+
+    public async Task<FinalizeOutcome> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new() { Put = VersionedPut(finalized) },
+            AdvanceCounter(finalized.Tenant, sequence, settingsRead),
+            new()
+            {
+                Put = new Put
+                {
+                    TableName = invoicesTable,
+                    Item = new() { ["id"] = S($"number#{finalized.Tenant}#{finalized.Number}"), ["entity"] = S("NumberClaim"), ["invoiceId"] = S(finalized.Id) },
+                    ConditionExpression = "attribute_not_exists(id)",
+                },
+            },
+        };
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
+            return FinalizeOutcome.Finalized;
+        }
+        catch (TransactionCanceledException e)
+        {
+            var reasons = e.CancellationReasons ?? [];
+            if (Failed(reasons, 0)) return FinalizeOutcome.InvoiceChanged;
+            if (Failed(reasons, 1)) return FinalizeOutcome.CounterMoved;
+            if (Failed(reasons, 2)) return FinalizeOutcome.NumberTaken;
+            return FinalizeOutcome.CounterMoved; // TransactionConflict: a concurrent finalize touched the counter; re-read and retry
+        }
+        catch (TransactionConflictException)
+        {
+            return FinalizeOutcome.CounterMoved;
+        }
+    }
+
+    public async Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    {
+        try { await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [AdvanceCounter(tenant, sequence, settingsRead)] }, ct); }
+        catch (Exception e) when (e is TransactionCanceledException or TransactionConflictException) { /* someone else moved it: the caller re-reads */ }
+    }
+
+    public async Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string> { ["#creator"] = "creator", ["#sortKey"] = "sortKey" };
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":tenant"] = S(tenant),
+            [":from"] = S(query.IssuedFrom is { } from ? $"{from:yyyy-MM-dd}" : "0000"),
+            [":to"] = S(query.IssuedTo is { } to ? $"{to:yyyy-MM-dd}#~" : "9999"),
+        };
+        var filters = new List<string>();
+        if (query.OverdueOnly)
+        {
+            names["#status"] = "status";
+            values[":open"] = S(nameof(InvoiceStatus.Open));
+            values[":partial"] = S(nameof(InvoiceStatus.PartiallyPaid));
+            values[":today"] = S($"{query.Today:yyyy-MM-dd}");
+            values[":zero"] = N(0m);
+            filters.Add("#status IN (:open, :partial) AND dueDate < :today AND balanceDue > :zero");
+        }
+        else if (query.Statuses is { Count: > 0 } statuses)
+        {
+            names["#status"] = "status";
+            var placeholders = statuses.Select((s, i) => { values[$":s{i}"] = S(s.ToString()); return $":s{i}"; });
+            filters.Add($"#status IN ({string.Join(", ", placeholders)})");
+        }
+        if (query.CustomerId is { } customerId) { values[":customer"] = S(customerId); filters.Add("customerId = :customer"); }
+        if (query.Search is { } search) { values[":q"] = S(search.ToLowerInvariant()); filters.Add("contains(searchText, :q)"); }
+
+        var request = new QueryRequest
+        {
+            TableName = invoicesTable,
+            IndexName = "creator",
+            KeyConditionExpression = "#creator = :tenant AND #sortKey BETWEEN :from AND :to",
+            FilterExpression = filters.Count > 0 ? string.Join(" AND ", filters) : null,
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+            ScanIndexForward = false, // newest issue date first
+        };
+        return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, ItemMapping.ToInvoice, ct);
+    }
+
+    public async IAsyncEnumerable<Invoice> AllAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = invoicesTable, IndexName = "creator",
+                KeyConditionExpression = "#creator = :tenant",
+                ExpressionAttributeNames = new() { ["#creator"] = "creator" },
+                ExpressionAttributeValues = new() { [":tenant"] = S(tenant) },
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var item in response.Items ?? []) yield return ItemMapping.ToInvoice(item);
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+    }
+
+    private Put VersionedPut(Invoice updated) => new()
+    {
+        TableName = invoicesTable,
+        Item = ItemMapping.ToItem(updated),
+        ConditionExpression = "version = :expected AND creator = :tenant",
+        ExpressionAttributeValues = new() { [":expected"] = N(updated.Version - 1), [":tenant"] = S(updated.Tenant) },
+    };
+
+    private TransactWriteItem CountOnCustomer(string tenant, string customerId, int delta) => new()
+    {
+        Update = new Update
+        {
+            TableName = customersTable, Key = Key(customerId),
+            UpdateExpression = "ADD invoiceCount :delta",
+            ConditionExpression = "creator = :tenant AND entity = :customer",
+            ExpressionAttributeValues = new() { [":delta"] = N(delta), [":tenant"] = S(tenant), [":customer"] = S(ItemMapping.EntityCustomer) },
+        },
+    };
+
+    private TransactWriteItem AdvanceCounter(string tenant, long sequence, BusinessSettings settingsRead)
+    {
+        if (settingsRead.Version == 0)
+        {
+            // Never saved: create the settings item with its defaults and the advanced counter.
+            var created = ItemMapping.ToItem(tenant, settingsRead with { NextNumber = sequence + 1, Version = 1 });
+            return new() { Put = new Put { TableName = invoicesTable, Item = created, ConditionExpression = "attribute_not_exists(id)" } };
+        }
+        return new()
+        {
+            Update = new Update
+            {
+                TableName = invoicesTable, Key = Key(ItemMapping.SettingsId(tenant)),
+                UpdateExpression = "SET nextNumber = :next, version = version + :one",
+                ConditionExpression = "nextNumber = :current",
+                ExpressionAttributeValues = new() { [":next"] = N(sequence + 1), [":current"] = N(sequence), [":one"] = N(1) },
+            },
+        };
+    }
+
+    private async Task TransactAsync(List<TransactWriteItem> items, CancellationToken ct, Func<List<CancellationReason>, Exception?> explain)
+    {
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
+        }
+        catch (TransactionCanceledException e)
+        {
+            var reasons = e.CancellationReasons ?? [];
+            throw explain(reasons) ?? new StaleVersionException();
+        }
+        catch (TransactionConflictException)
+        {
+            throw new StaleVersionException();
+        }
+    }
+
+    private static bool Failed(List<CancellationReason> reasons, int index) =>
+        reasons.ElementAtOrDefault(index)?.Code == "ConditionalCheckFailed";
+}
+
+/// <summary>The cursor was not one this API issued.</summary>
+public sealed class InvalidCursorException() : Exception("The cursor is not valid.");

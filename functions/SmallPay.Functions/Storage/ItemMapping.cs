@@ -1,0 +1,212 @@
+using Amazon.DynamoDBv2.Model;
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using static SmallPay.Functions.Storage.Attributes;
+
+namespace SmallPay.Functions.Storage;
+
+/// <summary>Maps domain records to DynamoDB items and back, by hand (no reflection at start-up).</summary>
+internal static class ItemMapping
+{
+    public const string EntityInvoice = "Invoice";
+    public const string EntityCustomer = "Customer";
+    public const string EntitySettings = "Settings";
+
+    // ---- invoices -------------------------------------------------------------------------------------------
+
+    public static Dictionary<string, AttributeValue> ToItem(Invoice invoice)
+    {
+        var content = invoice.Content;
+        var totals = invoice.Totals;
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["id"] = S(invoice.Id),
+            ["entity"] = S(EntityInvoice),
+            ["creator"] = S(invoice.Tenant),
+            ["sortKey"] = S($"{content.IssueDate:yyyy-MM-dd}#{invoice.Id}"),
+            ["status"] = S(invoice.Status.ToString()),
+            ["customerId"] = S(content.CustomerId),
+            ["customer"] = M(ToMap(invoice.Customer)),
+            ["currency"] = S(content.Currency),
+            ["issueDate"] = Date(content.IssueDate),
+            ["dueDate"] = Date(invoice.DueDate),
+            ["lines"] = L(content.Lines.Select(l => M(new()
+            {
+                ["description"] = S(l.Description),
+                ["quantity"] = N(l.Quantity),
+                ["unitPrice"] = N(l.UnitPrice),
+                ["discountPercent"] = N(l.DiscountPercent),
+                ["taxRatePercent"] = N(l.TaxRatePercent),
+            })).ToList()),
+            ["discountKind"] = S(content.Discount.Kind.ToString()),
+            ["discountValue"] = N(content.Discount.Value),
+            ["payments"] = L(invoice.Payments.Select(p => M(new Dictionary<string, AttributeValue>
+            {
+                ["id"] = S(p.Id),
+                ["amount"] = N(p.Amount),
+                ["date"] = Date(p.Date),
+                ["method"] = S(p.Method.ToString()),
+                ["recordedAt"] = Time(p.RecordedAt),
+            }.WithOptional("note", p.Note))).ToList()),
+            ["version"] = N(invoice.Version),
+            ["createdAt"] = Time(invoice.CreatedAt),
+            ["updatedAt"] = Time(invoice.UpdatedAt),
+            // Derived copies for filters (list, dashboard) and the document pipeline; never read back as truth.
+            ["total"] = N(totals.Total),
+            ["balanceDue"] = N(totals.BalanceDue),
+            ["searchText"] = S($"{invoice.Number} {invoice.Customer.Name} {invoice.Customer.Email}".ToLowerInvariant().Trim()),
+        };
+        item.PutIfPresent("number", invoice.Number);
+        item.PutIfPresent("notes", content.Notes);
+        if (content.PaymentTermsDays is { } terms) item["paymentTermsDays"] = N(terms);
+        if (content.DueDate is not null) item["dueDateExplicit"] = new AttributeValue { BOOL = true };
+        if (invoice.FinalizedAt is { } finalized) item["finalizedAt"] = Time(finalized);
+        if (invoice.PaidDate is { } paid) item["paidDate"] = Date(paid);
+        if (invoice.VoidedAt is { } voided) item["voidedAt"] = Time(voided);
+        item.PutIfPresent("voidReason", invoice.VoidReason);
+        return item;
+    }
+
+    public static Invoice ToInvoice(Dictionary<string, AttributeValue> item)
+    {
+        var explicitDue = item.TryGetValue("dueDateExplicit", out var flag) && flag.BOOL == true;
+        var content = new InvoiceContent(
+            item.RequireString("customerId"),
+            item.RequireString("currency"),
+            item.GetDate("issueDate")!.Value,
+            explicitDue ? item.GetDate("dueDate") : null,
+            item.GetInt("paymentTermsDays"),
+            item.GetList("lines").Select(l => new InvoiceLine(
+                l.M.RequireString("description"), l.M.GetDecimal("quantity"), l.M.GetDecimal("unitPrice"),
+                l.M.GetDecimal("discountPercent"), l.M.GetDecimal("taxRatePercent"))).ToList(),
+            new InvoiceDiscount(Enum.Parse<DiscountKind>(item.RequireString("discountKind")), item.GetDecimal("discountValue")),
+            item.GetString("notes"));
+        return new Invoice
+        {
+            Id = item.RequireString("id"),
+            Tenant = item.RequireString("creator"),
+            Number = item.GetString("number"),
+            Status = Enum.Parse<InvoiceStatus>(item.RequireString("status")),
+            Content = content,
+            Customer = ToSnapshot(item.GetMap("customer")),
+            Payments = item.GetList("payments").Select(p => new Payment(
+                p.M.RequireString("id"), p.M.GetDecimal("amount"), p.M.GetDate("date")!.Value,
+                Enum.Parse<PaymentMethod>(p.M.RequireString("method")), p.M.GetString("note"), p.M.GetTime("recordedAt")!.Value)).ToList(),
+            Version = item.GetLong("version"),
+            CreatedAt = item.GetTime("createdAt")!.Value,
+            UpdatedAt = item.GetTime("updatedAt")!.Value,
+            FinalizedAt = item.GetTime("finalizedAt"),
+            PaidDate = item.GetDate("paidDate"),
+            VoidedAt = item.GetTime("voidedAt"),
+            VoidReason = item.GetString("voidReason"),
+        };
+    }
+
+    // ---- customers -------------------------------------------------------------------------------------------
+
+    /// <summary>The customer's editable fields; invoiceCount is maintained separately by invoice writes.</summary>
+    public static Dictionary<string, AttributeValue> DetailsAttributes(CustomerDetails details)
+    {
+        var map = new Dictionary<string, AttributeValue>
+        {
+            ["name"] = S(details.Name),
+            ["sortKey"] = S(details.Name.ToLowerInvariant()),
+            ["searchText"] = S($"{details.Name} {details.Email} {details.Phone} {details.TaxId}".ToLowerInvariant()),
+        };
+        map.PutIfPresent("email", details.Email);
+        map.PutIfPresent("phone", details.Phone);
+        map.PutIfPresent("taxId", details.TaxId);
+        if (details.Address is { IsEmpty: false } address) map["address"] = M(ToMap(address));
+        return map;
+    }
+
+    public static Customer ToCustomer(Dictionary<string, AttributeValue> item) => new()
+    {
+        Id = item.RequireString("id"),
+        Tenant = item.RequireString("creator"),
+        Details = new CustomerDetails(item.RequireString("name"), item.GetString("email"), item.GetString("phone"),
+            ToAddress(item.GetMap("address")), item.GetString("taxId")),
+        Version = item.GetLong("version"),
+        InvoiceCount = (int)item.GetLong("invoiceCount"),
+        CreatedAt = item.GetTime("createdAt")!.Value,
+        UpdatedAt = item.GetTime("updatedAt")!.Value,
+    };
+
+    // ---- settings --------------------------------------------------------------------------------------------
+
+    public static Dictionary<string, AttributeValue> ToItem(string tenant, BusinessSettings settings)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["id"] = S(SettingsId(tenant)),
+            ["entity"] = S(EntitySettings),
+            ["tenant"] = S(tenant),
+            ["businessName"] = S(settings.BusinessName),
+            ["defaultCurrency"] = S(settings.DefaultCurrency),
+            ["paymentTermsDays"] = N(settings.PaymentTermsDays),
+            ["numberPrefix"] = S(settings.NumberPrefix),
+            ["nextNumber"] = N(settings.NextNumber),
+            ["version"] = N(settings.Version),
+        };
+        item.PutIfPresent("email", settings.Email);
+        item.PutIfPresent("phone", settings.Phone);
+        item.PutIfPresent("taxId", settings.TaxId);
+        if (settings.Address is { IsEmpty: false } address) item["address"] = M(ToMap(address));
+        return item;
+    }
+
+    public static BusinessSettings ToSettings(Dictionary<string, AttributeValue> item) => new()
+    {
+        BusinessName = item.GetString("businessName") ?? "",
+        Address = ToAddress(item.GetMap("address")),
+        Email = item.GetString("email"),
+        Phone = item.GetString("phone"),
+        TaxId = item.GetString("taxId"),
+        DefaultCurrency = item.GetString("defaultCurrency") ?? BusinessSettings.Defaults.DefaultCurrency,
+        PaymentTermsDays = item.GetInt("paymentTermsDays") ?? BusinessSettings.Defaults.PaymentTermsDays,
+        NumberPrefix = item.GetString("numberPrefix") ?? BusinessSettings.Defaults.NumberPrefix,
+        NextNumber = item.GetLong("nextNumber", 1),
+        Version = item.GetLong("version"),
+    };
+
+    public static string SettingsId(string tenant) => $"settings#{tenant}";
+
+    // ---- shared ----------------------------------------------------------------------------------------------
+
+    private static Dictionary<string, AttributeValue> ToMap(CustomerSnapshot customer)
+    {
+        var map = new Dictionary<string, AttributeValue> { ["name"] = S(customer.Name) };
+        map.PutIfPresent("email", customer.Email);
+        map.PutIfPresent("taxId", customer.TaxId);
+        if (customer.Address is { IsEmpty: false } address) map["address"] = M(ToMap(address));
+        return map;
+    }
+
+    private static CustomerSnapshot ToSnapshot(Dictionary<string, AttributeValue>? map) =>
+        map is null ? new CustomerSnapshot("", null, null, null)
+            : new CustomerSnapshot(map.GetString("name") ?? "", map.GetString("email"), ToAddress(map.GetMap("address")), map.GetString("taxId"));
+
+    private static Dictionary<string, AttributeValue> ToMap(PostalAddress address)
+    {
+        var map = new Dictionary<string, AttributeValue>();
+        map.PutIfPresent("line1", address.Line1);
+        map.PutIfPresent("line2", address.Line2);
+        map.PutIfPresent("city", address.City);
+        map.PutIfPresent("region", address.Region);
+        map.PutIfPresent("postalCode", address.PostalCode);
+        map.PutIfPresent("country", address.Country);
+        return map;
+    }
+
+    private static PostalAddress? ToAddress(Dictionary<string, AttributeValue>? map) =>
+        map is null ? null
+            : new PostalAddress(map.GetString("line1"), map.GetString("line2"), map.GetString("city"),
+                map.GetString("region"), map.GetString("postalCode"), map.GetString("country"));
+
+    private static Dictionary<string, AttributeValue> WithOptional(this Dictionary<string, AttributeValue> map, string name, string? value)
+    {
+        map.PutIfPresent(name, value);
+        return map;
+    }
+}
