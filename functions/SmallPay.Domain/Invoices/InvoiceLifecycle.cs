@@ -48,7 +48,9 @@ public static class InvoiceLifecycle
         var errors = new ValidationErrors();
         if (invoice.Content.Lines.Count == 0) errors.Add("lines", "an invoice needs at least one line before it is finalized");
         errors.ThrowIfAny("The invoice is not ready to be finalized.");
-        return invoice with { Number = number, Status = InvoiceStatus.Open, Customer = customer, FinalizedAt = now, UpdatedAt = now };
+        var finalized = invoice with { Number = number, Status = InvoiceStatus.Open, Customer = customer, FinalizedAt = now, UpdatedAt = now };
+        // Nothing to pay (free lines, a full discount): settled the moment it is issued.
+        return finalized.Totals.Total == 0m ? finalized with { Status = InvoiceStatus.Paid, PaidDate = invoice.Content.IssueDate } : finalized;
     }
 
     public static Invoice RecordPayment(Invoice invoice, Payment payment, DateOnly today)

@@ -18,7 +18,8 @@ public sealed record InvoiceTotals(
 /// <summary>
 /// The one calculation of invoice figures, used by the API, the PDF and (mirrored in TypeScript) the SPA.
 /// Rules: each line amount = qty × unit price less its discount, rounded to the currency; the invoice discount
-/// comes off the subtotal before tax, shared among tax rates in proportion to their bases; tax is rounded per rate.
+/// comes off the subtotal before tax, shared among tax rates (ascending) in proportion to their bases by cumulative
+/// rounding; tax is rounded once per rate.
 /// </summary>
 public static class InvoiceCalculator
 {
@@ -52,16 +53,18 @@ public static class InvoiceCalculator
             bases[rate] = bases.GetValueOrDefault(rate) + lineAmounts[i];
         }
 
-        // Share the discount among rates by their base; the last rate takes the rounding remainder so the shares add up exactly.
+        // Share the discount among rates by cumulative rounding: each rate gets round(D × bases so far / subtotal) minus
+        // what the earlier rates got. Shares are never negative, never exceed their base, and add up to D exactly.
         var result = new List<TaxAmount>(bases.Count);
-        var discountLeft = discountTotal;
-        var index = 0;
+        var cumulativeBase = 0m;
+        var allocated = 0m;
         foreach (var (rate, baseAmount) in bases)
         {
-            var share = ++index == bases.Count || subtotal == 0m
-                ? discountLeft
-                : currency.Round(discountTotal * baseAmount / subtotal);
-            discountLeft -= share;
+            cumulativeBase += baseAmount;
+            // Ratio first: D × base could overflow decimal on very large invoices.
+            var allocatedSoFar = subtotal == 0m ? 0m : cumulativeBase == subtotal ? discountTotal : currency.Round(discountTotal * (cumulativeBase / subtotal));
+            var share = allocatedSoFar - allocated;
+            allocated = allocatedSoFar;
             var taxable = baseAmount - share;
             result.Add(new TaxAmount(rate, taxable, currency.Round(taxable * rate / 100m)));
         }

@@ -52,6 +52,18 @@ public class InvoiceLifecycleTests
         Assert.Equal(["lines"], error.Errors.Select(e => e.Path));
     }
 
+    [Fact]
+    public void Finalize_of_an_invoice_with_nothing_to_pay_settles_it_at_once()
+    {
+        var draft = new InvoiceBuilder().WithLine(quantity: 2m, unitPrice: 50m).WithAmountDiscount(100m).Draft();
+
+        var issued = InvoiceLifecycle.Finalize(draft, "INV-000007", draft.Customer, Later);
+
+        Assert.Equal(InvoiceStatus.Paid, issued.Status);
+        Assert.Equal(draft.Content.IssueDate, issued.PaidDate);
+        Assert.Equal("INV-000007", issued.Number);
+    }
+
     public static TheoryData<string> NonDraftStates() => ["Open", "PartiallyPaid", "Paid", "Void"];
 
     [Theory]
