@@ -1,10 +1,32 @@
+using SmallPay.Functions.Hosting.Runtime;
+
 namespace SmallPay.Functions.Hosting;
 
 public static class LambdaEntryPoint
 {
-    public static Task<int> RunAsync(Func<string, string?> environment)
+    /// <summary>Serves the function named by SMALLPAY_FUNCTION over the Lambda Runtime API until the process is stopped.</summary>
+    public static async Task<int> RunAsync(Func<string, string?> environment)
     {
-        Console.Error.WriteLine("SmallPay: runtime loop not wired yet");
-        return Task.FromResult(1);
+        if (environment(RuntimeApiClient.RuntimeApiVariable) is not { Length: > 0 } runtimeApi)
+        {
+            Console.Error.WriteLine($"{RuntimeApiClient.RuntimeApiVariable} is not set: SmallPay.Functions runs inside Lambda or under `SmallPay.Local invoke`.");
+            return 2;
+        }
+
+        var functionEnvironment = new FunctionEnvironment(environment);
+        using var client = new RuntimeApiClient(runtimeApi);
+        var loop = new LambdaRuntimeLoop(client, () => CreateHandler(functionEnvironment), Console.Error);
+        return await loop.RunAsync(CancellationToken.None);
+    }
+
+    internal static ILambdaHandler CreateHandler(FunctionEnvironment environment)
+    {
+        var name = environment.Get(FunctionCatalog.SelectorVariable);
+        if (string.IsNullOrEmpty(name))
+            throw new UnknownFunctionException($"{FunctionCatalog.SelectorVariable} is not set.");
+        return DiagnosticHandlers.TryCreate(name, environment)
+            ?? (FunctionCatalog.Contains(name)
+                ? FunctionCatalog.Create(name, environment)
+                : throw new UnknownFunctionException($"Unknown function '{name}'. Known: {string.Join(", ", FunctionCatalog.Names)}"));
     }
 }
