@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using SmallPay.Local.Template;
+
+namespace SmallPay.Local.Invoke;
+
+/// <summary>
+/// The environment variables one function gets under <c>invoke</c>: its template variables
+/// (Globals merged with its own, intrinsics resolved to local names), the local AWS endpoint and
+/// credentials, then <c>--env-vars</c> overrides.
+/// </summary>
+public static class InvokeEnvironment
+{
+    public const string EndpointVariable = "SMALLPAY_LOCAL_AWS_ENDPOINT";
+    public const string DefaultEndpoint = "http://127.0.0.1:5000"; // moto_server's default port
+
+    public static Dictionary<string, string> Build(SamTemplate template, SamFunction function, string endpoint, JsonObject? envVarsFile = null)
+    {
+        var resolver = new IntrinsicResolver(template, physicalId: logicalId => LocalPhysicalId(template, logicalId));
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in resolver.Resolve(function.EnvironmentVariables) as JsonObject ?? [])
+            if (value.AsText() is { } text)
+                variables[name] = text;
+
+        variables["AWS_ENDPOINT_URL"] = endpoint;
+        variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;
+        variables["AWS_SECRET_ACCESS_KEY"] = LocalResourceNames.SecretAccessKey;
+
+        // As in sam: "Parameters" applies to every function, an entry under the logical id to that one.
+        foreach (var section in new[] { "Parameters", function.LogicalId })
+            foreach (var (name, value) in envVarsFile?[section] as JsonObject ?? [])
+                if (value.AsText() is { } text)
+                    variables[name] = text;
+        return variables;
+    }
+
+    public static string Endpoint(string? option) =>
+        option ?? (Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } configured ? configured : DefaultEndpoint);
+
+    /// <summary>What <c>!Ref</c> to a resource means locally; null keeps the resolver's default, the logical id.</summary>
+    private static string? LocalPhysicalId(SamTemplate template, string logicalId) =>
+        template.Resources.TryGetValue(logicalId, out var resource) && resource.Type == "AWS::DynamoDB::Table"
+            ? LocalResourceNames.Table(logicalId)
+            : null;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Invokes one function locally, as `sam local invoke` does:
+#   scripts/invoke.sh CreateInvoiceFunction -e events/create-invoice.json [--env-vars env.json]
+#   scripts/invoke.sh CreateInvoice events/create-invoice.json        (make invoke FN=... EVENT=...)
+# The response goes to stdout, the function's logs to stderr.
+set -euo pipefail
+project="$(cd "$(dirname "$0")/.." && pwd)/local/SmallPay.Local"
+if [[ $# -ge 2 && "$2" != -* ]]; then
+  set -- "$1" -e "${@:2}"   # a bare second argument is the event file
+fi
+# Build first, its output to stderr, so stdout carries nothing but the function's response.
+dotnet build "$project" -c Release -nologo -v quiet >&2
+exec dotnet run --project "$project" -c Release --no-build -- invoke "$@"
