@@ -1,0 +1,96 @@
+using SmallPay.Functions.Hosting;
+using SmallPay.Local.Template;
+
+namespace SmallPay.Functions.Tests.Template;
+
+public class TemplateFunctionTests
+{
+    private static IReadOnlyList<SamFunction> Functions => TemplateUnderTest.Functions;
+
+    [Fact]
+    public void Template_declares_functions()
+    {
+        Assert.NotEmpty(Functions);
+    }
+
+    [Fact]
+    public void Every_function_names_a_catalogue_function_in_SMALLPAY_FUNCTION()
+    {
+        var problems = Functions
+            .Select(function => (function.LogicalId, Name: TemplateUnderTest.SelectorOf(function)))
+            .Where(f => f.Name is null || !FunctionCatalog.Contains(f.Name))
+            .Select(f => f.Name is null
+                ? $"{f.LogicalId}: no {FunctionCatalog.SelectorVariable}"
+                : $"{f.LogicalId}: {FunctionCatalog.SelectorVariable}={f.Name} is not in FunctionCatalog.Names")
+            .ToList();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Every_catalogue_function_has_exactly_one_template_function()
+    {
+        var countByName = Functions
+            .Select(TemplateUnderTest.SelectorOf)
+            .OfType<string>()
+            .GroupBy(name => name, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+
+        var problems = FunctionCatalog.Names
+            .Select(name => (name, count: countByName.GetValueOrDefault(name)))
+            .Where(entry => entry.count != 1)
+            .Select(entry => $"{entry.name}: {entry.count} functions in template.yaml")
+            .ToList();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Function_logical_ids_are_the_catalogue_name_with_a_Function_suffix()
+    {
+        Assert.All(Functions, function => Assert.Equal(TemplateUnderTest.SelectorOf(function) + "Function", function.LogicalId));
+    }
+
+    [Fact]
+    public void Functions_run_the_one_executable_assembly_on_dotnet10_with_both_table_names()
+    {
+        Assert.All(Functions, function =>
+        {
+            Assert.Equal("SmallPay.Functions", function.Properties["Handler"].AsText());
+            Assert.Equal("dotnet10", function.Properties["Runtime"].AsText());
+            Assert.Equal("InvoicesTable", function.EnvironmentVariables["INVOICES_TABLE"]?["Ref"].AsText());
+            Assert.Equal("CustomersTable", function.EnvironmentVariables["CUSTOMERS_TABLE"]?["Ref"].AsText());
+        });
+    }
+
+    [Fact]
+    public void Every_function_is_built_by_the_makefile()
+    {
+        Assert.All(Functions, function =>
+        {
+            var metadata = TemplateUnderTest.ResourceEntry(function.LogicalId)["Metadata"];
+            Assert.Equal("makefile", metadata?["BuildMethod"].AsText());
+            Assert.Equal("functions/SmallPay.Functions/", function.Properties["CodeUri"].AsText());
+        });
+    }
+
+    [Fact]
+    public void Makefile_has_a_build_target_for_every_function()
+    {
+        // sam runs `make --makefile <CodeUri>/Makefile build-<LogicalId>` with ARTIFACTS_DIR set;
+        // a dry run proves the target exists without building anything.
+        var makefile = TemplateUnderTest.PathOf("functions/SmallPay.Functions/Makefile");
+        var problems = new List<string>();
+        foreach (var function in Functions)
+        {
+            var (exitCode, output) = TemplateUnderTest.Run(
+                "make",
+                ["--dry-run", "--makefile", makefile, $"build-{function.LogicalId}", "ARTIFACTS_DIR=/tmp/smallpay-artifacts"],
+                Path.GetTempPath());
+            if (exitCode != 0 || !output.Contains("dotnet publish", StringComparison.Ordinal))
+                problems.Add($"build-{function.LogicalId}: make exited {exitCode}: {output.Trim()}");
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}

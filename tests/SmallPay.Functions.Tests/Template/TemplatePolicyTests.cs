@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using SmallPay.Local.Template;
+
+namespace SmallPay.Functions.Tests.Template;
+
+public class TemplatePolicyTests
+{
+    private static readonly HashSet<string> DynamoDbWriteActions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+    };
+
+    [Fact]
+    public void Every_function_has_policies()
+    {
+        Assert.All(TemplateUnderTest.Functions, function => Assert.NotEmpty(Policies(function)));
+    }
+
+    [Fact]
+    public void Policies_name_specific_template_resources_and_no_wildcards()
+    {
+        var problems = TemplateUnderTest.Functions
+            .SelectMany(function => Policies(function).SelectMany(policy => ProblemsOf(policy)).Select(problem => $"{function.LogicalId}: {problem}"))
+            .ToList();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Read_routes_get_read_only_access()
+    {
+        var getFunctions = TemplateUnderTest.HttpApis
+            .SelectMany(api => api.Routes)
+            .Where(route => route.Method == "GET")
+            .Select(route => route.Function);
+
+        Assert.All(getFunctions, function => Assert.All(Policies(function), policy =>
+        {
+            var (name, value) = Assert.Single(policy);
+            if (name == "Statement")
+                Assert.DoesNotContain(Statements(value).SelectMany(s => s["Action"].AsList()).Select(a => a.AsText() ?? ""), DynamoDbWriteActions.Contains);
+            else
+                Assert.EndsWith("ReadPolicy", name);
+        }));
+    }
+
+    private static IEnumerable<JsonObject> Policies(SamFunction function) =>
+        function.Properties["Policies"].AsList().Select(policy => policy as JsonObject ?? new JsonObject { ["<not a policy template or statement>"] = policy?.DeepClone() });
+
+    private static IEnumerable<string> ProblemsOf(JsonObject policy)
+    {
+        if (policy.Count != 1)
+        {
+            yield return $"a policy entry should hold one template or one Statement: {policy.ToJsonString()}";
+            yield break;
+        }
+
+        var (name, value) = policy.First();
+        if (name == "Statement")
+        {
+            foreach (var statement in Statements(value))
+            {
+                if (statement["Effect"].AsText() != "Allow")
+                    continue;
+                foreach (var action in statement["Action"].AsList().Select(a => a.AsText() ?? ""))
+                    if (action.Contains('*')) yield return $"wildcard action {action}";
+                foreach (var resource in statement["Resource"].AsList())
+                    if (!IsTemplateResourceReference(resource)) yield return $"statement resource {resource?.ToJsonString()} is not one of the template's resources";
+            }
+        }
+        else if (name.EndsWith("Policy", StringComparison.Ordinal) && value is JsonObject parameters && parameters.Count > 0)
+        {
+            // A SAM policy template (DynamoDBCrudPolicy: {TableName: !Ref InvoicesTable}, ...).
+            foreach (var (parameter, argument) in parameters)
+                if (!IsTemplateResourceReference(argument)) yield return $"{name}.{parameter} = {argument?.ToJsonString()} is not one of the template's resources";
+        }
+        else
+        {
+            yield return $"{name} is neither a SAM policy template with a resource parameter nor a Statement (managed policies are too broad)";
+        }
+    }
+
+    private static IEnumerable<JsonObject> Statements(JsonNode? value) => value.AsList().OfType<JsonObject>();
+
+    /// <summary>!Ref X, !GetAtt X.Arn, or a !Sub that names ${X...}, where X is a resource of the template.</summary>
+    private static bool IsTemplateResourceReference(JsonNode? node)
+    {
+        if (node is not JsonObject intrinsic || !TemplateNodes.IsIntrinsic(intrinsic)) return false;
+        var resources = TemplateUnderTest.Template.Resources;
+        return intrinsic.First() switch
+        {
+            ("Ref", var target) => resources.ContainsKey(target.AsText() ?? ""),
+            ("Fn::GetAtt", var target) => resources.ContainsKey(target.AsList().FirstOrDefault().AsText() ?? ""),
+            ("Fn::Sub", var target) => target.AsList().FirstOrDefault().AsText() is { } text
+                && !text.Replace("/index/*", "", StringComparison.Ordinal).Contains('*')
+                && resources.Keys.Any(id => text.Contains("${" + id, StringComparison.Ordinal)),
+            _ => false,
+        };
+    }
+}
