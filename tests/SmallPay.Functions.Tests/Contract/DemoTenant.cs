@@ -1,0 +1,133 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using SmallPay.Functions.Hosting;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Tests.Contract;
+
+/// <summary>
+/// The account the sample events in events/ act for, and the data they refer to. Each event that changes something
+/// has a target of its own, in the state its route needs, so every event succeeds on the same freshly seeded data.
+/// </summary>
+internal static class DemoTenant
+{
+    /// <summary>The Cognito <c>sub</c> of every sample event.</summary>
+    public const string Sub = "5f1c2f9e-3b8d-4b7e-9a0c-0e7e4e000001";
+
+    /// <summary>Müller GmbH: the customer the invoices belong to (get, update, create-invoice, list filter).</summary>
+    public const string CustomerWithInvoices = "cus_01JE3Z4Q6M8N9P0R2S4T6V8W0X";
+
+    /// <summary>Café Rosa: a customer without invoices (delete-customer).</summary>
+    public const string CustomerWithoutInvoices = "cus_01JE3Z4Q6M8N9P0R2S4T6V8W1Y";
+
+    /// <summary>A draft, version 1 (update-invoice).</summary>
+    public const string Draft = "inv_01JE40A2B3C4D5E6F7G8H9J0K1";
+
+    /// <summary>A draft, version 1 (delete-invoice).</summary>
+    public const string DraftToDelete = "inv_01JE40A2B3C4D5E6F7G8H9J0K2";
+
+    /// <summary>A draft with lines, version 1 (finalize-invoice).</summary>
+    public const string DraftToFinalize = "inv_01JE40A2B3C4D5E6F7G8H9J0K3";
+
+    /// <summary>INV-000006, Open, 1201.61 EUR due, version 2 (get-invoice, record-payment).</summary>
+    public const string OpenInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0K4";
+
+    /// <summary>INV-000007, Open without payments, version 2 (void-invoice).</summary>
+    public const string OpenInvoiceToVoid = "inv_01JE40A2B3C4D5E6F7G8H9J0K5";
+
+    public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
+    {
+        CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
+    };
+
+    private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
+
+    private static readonly CustomerDetails Mueller = new("Müller GmbH", "billing@mueller-gmbh.example", "+49 30 1234567",
+        new PostalAddress("Hauptstraße 5", null, "Berlin", null, "10115", "DE"), "DE123456789");
+
+    private static readonly CustomerDetails CafeRosa = new("Café Rosa", "hallo@cafe-rosa.example", null,
+        new PostalAddress("Kastanienallee 7", null, "Berlin", null, "10435", "DE"), null);
+
+    /// <summary>The settings the events expect: saved once (version 1), next number INV-000008.</summary>
+    private static readonly BusinessSettings Settings = BusinessSettings.Defaults with
+    {
+        BusinessName = "Atelier Sommer",
+        Address = new PostalAddress("Oranienstraße 24", null, "Berlin", null, "10999", "DE"),
+        Email = "hello@atelier-sommer.example",
+        Phone = "+49 30 5550123",
+        TaxId = "DE298765432",
+        NextNumber = 8,
+        Version = 1,
+    };
+
+    /// <summary>Removes everything of the demo account (items it created and its claims), then seeds it afresh.</summary>
+    public static async Task ResetAsync(IAmazonDynamoDB dynamo, FunctionEnvironment environment, CancellationToken ct)
+    {
+        var invoicesTable = environment.Require("INVOICES_TABLE");
+        var customersTable = environment.Require("CUSTOMERS_TABLE");
+        await DeleteTenantItemsAsync(dynamo, invoicesTable, ct);
+        await DeleteTenantItemsAsync(dynamo, customersTable, ct);
+
+        await new DynamoDbSettingsStore(dynamo, invoicesTable).SaveAsync(Sub, Settings, ct);
+
+        var customers = new DynamoDbCustomerStore(dynamo, customersTable);
+        await customers.CreateAsync(NewCustomer(CustomerWithInvoices, Mueller), ct);
+        await customers.CreateAsync(NewCustomer(CustomerWithoutInvoices, CafeRosa), ct);
+
+        var invoices = new DynamoDbInvoiceStore(dynamo, invoicesTable, customersTable);
+        var snapshot = new Customer { Id = CustomerWithInvoices, Tenant = Sub, Details = Mueller, CreatedAt = Seeded, UpdatedAt = Seeded }.Snapshot();
+        var designWork = new InvoiceLine("Design work (hours)", 10m, 95.50m, 0m, 19m);
+        var proofs = new InvoiceLine("Printed proofs", 1m, 120.00m, 0m, 7m);
+        var licence = new InvoiceLine("Logo licence (print)", 1m, 400.00m, 0m, 19m);
+
+        await invoices.CreateAsync(NewDraft(Draft, new DateOnly(2026, 11, 18), [designWork], snapshot), ct);
+        await invoices.CreateAsync(NewDraft(DraftToDelete, new DateOnly(2026, 11, 19), [], snapshot), ct);
+        await invoices.CreateAsync(NewDraft(DraftToFinalize, new DateOnly(2026, 11, 19), [designWork, proofs], snapshot), ct);
+        await CreateOpenAsync(invoices, NewDraft(OpenInvoice, new DateOnly(2026, 11, 2), [designWork, proofs], snapshot,
+            new InvoiceDiscount(DiscountKind.Percent, 5m)), "INV-000006", snapshot, ct);
+        await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToVoid, new DateOnly(2026, 11, 10), [licence], snapshot), "INV-000007", snapshot, ct);
+    }
+
+    private static Customer NewCustomer(string id, CustomerDetails details) =>
+        new() { Id = id, Tenant = Sub, Details = details, CreatedAt = Seeded, UpdatedAt = Seeded };
+
+    private static Invoice NewDraft(string id, DateOnly issued, IReadOnlyList<InvoiceLine> lines, CustomerSnapshot customer, InvoiceDiscount? discount = null) =>
+        InvoiceLifecycle.CreateDraft(id, Sub,
+            new InvoiceContent(CustomerWithInvoices, "EUR", issued, null, 14, lines, discount ?? InvoiceDiscount.None, null),
+            customer, Seeded);
+
+    /// <summary>A finalized invoice written directly (version 2), leaving the settings' counter alone.</summary>
+    private static async Task CreateOpenAsync(DynamoDbInvoiceStore invoices, Invoice draft, string number, CustomerSnapshot customer, CancellationToken ct)
+    {
+        await invoices.CreateAsync(draft, ct);
+        var open = InvoiceLifecycle.Finalize(draft, number, customer, Seeded.AddMinutes(5)) with { Version = draft.Version + 1 };
+        await invoices.UpdateAsync(open, draft.Content.CustomerId, ct);
+    }
+
+    /// <summary>Items the account owns (creator) and its claims, settings and idempotency records (the sub is in their id).</summary>
+    private static async Task DeleteTenantItemsAsync(IAmazonDynamoDB dynamo, string table, CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        var ids = new List<string>();
+        do
+        {
+            var page = await dynamo.ScanAsync(new ScanRequest
+            {
+                TableName = table,
+                ProjectionExpression = "#id",
+                FilterExpression = "creator = :tenant OR contains(#id, :tenant)",
+                ExpressionAttributeNames = new() { ["#id"] = "id" },
+                ExpressionAttributeValues = new() { [":tenant"] = new AttributeValue { S = Sub } },
+                ExclusiveStartKey = start,
+            }, ct);
+            ids.AddRange((page.Items ?? []).Select(item => item["id"].S));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+
+        foreach (var id in ids)
+            await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = new() { ["id"] = new AttributeValue { S = id } } }, ct);
+    }
+}
