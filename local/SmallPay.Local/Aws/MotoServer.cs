@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SmallPay.Local.Aws;
+
+/// <summary>
+/// A moto server child process (the local AWS). Stopped when disposed; a watchdog thread inside the
+/// Python process also ends it when its parent disappears (a killed host leaves no orphan moto).
+/// </summary>
+public sealed class MotoServer : IAsyncDisposable
+{
+    // moto's server with two changes: requests are applied one at a time, and a daemon thread exits once the parent
+    // process is gone (re-parented). moto's own server runs requests on parallel threads without locking its
+    // backends, so two concurrent DynamoDB transactions can both pass their conditions (seen here: 50 racing
+    // conditional transactions issued one number twice). Real DynamoDB is atomic; serialising restores that. The
+    // HTTP server stays threaded, so keep-alive connections don't block each other.
+    private const string Launcher = """
+        import argparse, os, sys, threading, time
+        parent = os.getppid()
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import run_simple
+        args = argparse.ArgumentParser()
+        args.add_argument("-H", "--host", default="127.0.0.1")
+        args.add_argument("-p", "--port", type=int, default=5010)
+        args = args.parse_args(sys.argv[1:])
+        os.environ.setdefault("MOTO_PORT", str(args.port))
+        app = DomainDispatcherApplication(create_backend_app)
+        lock = threading.Lock()
+        def serialized(environ, start_response):
+            with lock:
+                result = app(environ, start_response)
+                try:
+                    body = b"".join(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            return [body]
+        run_simple(args.host, args.port, serialized, threaded=True)
+        """;
+
+    private readonly Process _process;
+    private readonly Queue<string> _recentOutput = new();
+    private int _disposed;
+
+    private MotoServer(Process process, Uri endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Completes when the moto process exits, for whatever reason.</summary>
+    public Task Completion => _process.WaitForExitAsync();
+
+    /// <summary>Starts moto on 127.0.0.1:<paramref name="port"/> (0 = a free port) and waits until it answers.</summary>
+    public static async Task<MotoServer> StartAsync(int port, CancellationToken cancellationToken, string python = "python3")
+    {
+        var server = Launch(port, python);
+        await server.WaitUntilReadyAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>
+    /// Starts the moto process without waiting: moto needs a second or more to import, which the caller
+    /// can spend on its own start-up before <see cref="WaitUntilReadyAsync"/>.
+    /// </summary>
+    public static MotoServer Launch(int port, string python = "python3")
+    {
+        if (port == 0) port = FreeTcpPort();
+        else if (!IsPortFree(port))
+            throw new InvalidOperationException(
+                $"Port {port} is in use. Pass --aws-port <free port>, or --aws-endpoint http://127.0.0.1:{port} if a moto server already runs there.");
+
+        var start = new ProcessStartInfo(python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-c", Launcher, "-H", "127.0.0.1", "-p", port.ToString() }) start.ArgumentList.Add(argument);
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{python} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            throw new InvalidOperationException($"Cannot run {python} ({error.Message}). Run ./scripts/setup.sh to install moto.", error);
+        }
+
+        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => server.Remember(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Remember(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Waits until moto answers; if it exits or takes over 60 s, stops it and says what it printed.</summary>
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitUntilAnsweringAsync(Endpoint, () => _process.HasExited, TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch (Exception error) when (error is TimeoutException)
+        {
+            await DisposeAsync();
+            throw new InvalidOperationException($"moto did not start on {Endpoint}:{Environment.NewLine}{RecentOutput}");
+        }
+    }
+
+    /// <summary>Polls the endpoint until it answers (moto takes a second or two to import).</summary>
+    public static async Task WaitUntilAnsweringAsync(Uri endpoint, Func<bool> gaveUp, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                // Any HTTP answer will do: the emulator is up (moto answers GET / as S3's ListBuckets).
+                using var response = await http.GetAsync(endpoint, cancellationToken);
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            if (gaveUp() || DateTime.UtcNow > deadline) throw new TimeoutException($"no AWS emulator answers at {endpoint}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_recentOutput) return string.Join(Environment.NewLine, _recentOutput);
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null) return;
+        lock (_recentOutput)
+        {
+            _recentOutput.Enqueue(line);
+            while (_recentOutput.Count > 40) _recentOutput.Dequeue();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _process.WaitForExitAsync(patience.Token);
+            }
+        }
+        catch (Exception error) when (error is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone, or refusing to die within 5 s: nothing more we can do here.
+        }
+        _process.Dispose();
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
