@@ -79,5 +79,5 @@ public sealed record HttpApiRouteDefinition(
     string? Authorizer,
     IReadOnlyList<string> AuthorizationScopes)
 {
-    public string RouteKey => Path == "/$default" ? "$default" : $"{Method} {Path}";
+    public string RouteKey => Path is "/$default" or "$default" ? "$default" : $"{Method} {Path}";
 }

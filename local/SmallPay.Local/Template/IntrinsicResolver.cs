@@ -48,8 +48,8 @@ public sealed partial class IntrinsicResolver
                 var result = new JsonObject();
                 foreach (var (key, value) in obj)
                 {
-                    var resolved = Resolve(value);
-                    if (!IsNoValue(value)) result[key] = resolved;
+                    if (IsNoValue(value)) continue;
+                    result[key] = Resolve(value);
                 }
                 return result;
             case JsonArray array:
@@ -65,6 +65,8 @@ public sealed partial class IntrinsicResolver
     {
         switch (function)
         {
+            case "Ref" when argument.AsText() == "AWS::NoValue":
+                return null;
             case "Ref":
                 return Text(Ref(argument.AsText() ?? throw Invalid("Ref needs a name")));
             case "Fn::GetAtt":

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using SmallPay.Local.Template;
+
+namespace SmallPay.Local.Functions;
+
+/// <summary>
+/// The environment a function gets locally: template.yaml's variables (Globals merged with the
+/// function's, intrinsics resolved to local names) plus what Lambda and the emulator provide.
+/// </summary>
+public static class LocalFunctionEnvironment
+{
+    public static Dictionary<string, string> Build(SamFunction function, IntrinsicResolver resolver, Uri awsEndpoint)
+    {
+        var variables = Resolve(function.EnvironmentVariables, resolver);
+        AddLambdaVariables(variables, awsEndpoint);
+        variables["AWS_LAMBDA_FUNCTION_NAME"] = function.LogicalId;
+        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.Properties["MemorySize"].AsText() ?? "128";
+        return variables;
+    }
+
+    /// <summary>What every function shares: <c>Globals.Function</c>'s variables and the emulator's (no SMALLPAY_FUNCTION).</summary>
+    public static Dictionary<string, string> Shared(SamTemplate template, IntrinsicResolver resolver, Uri awsEndpoint)
+    {
+        var variables = Resolve(template.Globals("Function")["Environment"]?["Variables"] as JsonObject, resolver);
+        AddLambdaVariables(variables, awsEndpoint);
+        return variables;
+    }
+
+    private static Dictionary<string, string> Resolve(JsonObject? declared, IntrinsicResolver resolver)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in declared ?? [])
+            variables[name] = resolver.ResolveText(value) ?? "";
+        return variables;
+    }
+
+    // What Lambda sets, pointed at the emulator (moto accepts any credentials).
+    private static void AddLambdaVariables(Dictionary<string, string> variables, Uri awsEndpoint)
+    {
+        variables["AWS_ENDPOINT_URL"] = awsEndpoint.ToString().TrimEnd('/');
+        variables["AWS_REGION"] = LocalResourceNames.Region;
+        variables["AWS_DEFAULT_REGION"] = LocalResourceNames.Region;
+        variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;
+        variables["AWS_SECRET_ACCESS_KEY"] = LocalResourceNames.SecretAccessKey;
+    }
+}
