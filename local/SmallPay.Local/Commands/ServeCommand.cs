@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+
+namespace SmallPay.Local.Commands;
+
+/// <summary><c>SmallPay.Local [serve]</c>: the whole stack on this machine until Ctrl-C.</summary>
+internal static class ServeCommand
+{
+    public const string Usage = """
+        SmallPay.Local [serve] [options]    the local stack: moto, template.yaml's resources, the HTTP API, the app
+          --port N             HTTP port of the API, app and /config.json (default 3000)
+          --aws-port N         port of the moto server started for this run (default 5010)
+          --aws-endpoint URL   use an AWS emulator that is already running instead of starting moto
+          --template PATH      template.yaml (default: the one next to SmallPay.sln)
+          --no-demo            no demo account, no sample data
+          --demo-email E       demo account (default demo@smallpay.local)
+          --demo-password P    its password (default SmallPay-demo-2026)
+          --log-json           JSON log lines
+          --verbose            debug logging
+        SmallPay.Local token [--port N | --api-url URL] [--email E] [--password P] [--access]
+                               print an ID token (or access token) of the demo account, for curl
+        SmallPay.Local invoke FunctionLogicalId -e events/x.json   like sam local invoke
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        LocalStackOptions options;
+        try
+        {
+            var line = CommandLine.Parse(args,
+                valued: new HashSet<string> { "--port", "--aws-port", "--aws-endpoint", "--template", "--demo-email", "--demo-password" },
+                flags: new HashSet<string> { "--no-demo", "--log-json", "--verbose", "--help", "-h" });
+            if (line.Has("--help") || line.Has("-h"))
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+            options = new LocalStackOptions
+            {
+                Port = line.GetInt("--port", 3000),
+                AwsPort = line.GetInt("--aws-port", 5010),
+                AwsEndpoint = line.GetUri("--aws-endpoint"),
+                TemplatePath = line.Get("--template"),
+                SeedDemo = !line.Has("--no-demo"),
+                DemoEmail = line.Get("--demo-email") ?? LocalStackOptions.DefaultDemoEmail,
+                DemoPassword = line.Get("--demo-password") ?? LocalStackOptions.DefaultDemoPassword,
+                JsonLogs = line.Has("--log-json"),
+                MinimumLogLevel = line.Has("--verbose") ? LogLevel.Debug : LogLevel.Information,
+            };
+        }
+        catch (UsageException error)
+        {
+            Console.Error.WriteLine($"SmallPay.Local: {error.Message}{Environment.NewLine}{Usage}");
+            return 2;
+        }
+
+        Console.WriteLine(options.AwsEndpoint is null
+            ? $"Starting moto on port {options.AwsPort} and provisioning template.yaml..."
+            : $"Using the AWS emulator at {options.AwsEndpoint} and provisioning template.yaml...");
+        LocalStackHost host;
+        try
+        {
+            host = await LocalStackHost.StartAsync(options);
+        }
+        catch (Exception error) when (error is InvalidOperationException or FileNotFoundException or InvalidDataException
+                                          or TimeoutException or IOException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"SmallPay.Local: could not start: {error.Message}");
+            return 1;
+        }
+
+        await using (host)
+        {
+            Console.WriteLine(Banner(host, options));
+            await host.WaitForShutdownAsync();
+            Console.WriteLine("Stopping (moto too)...");
+        }
+        return 0;
+    }
+
+    internal static string Banner(LocalStackHost host, LocalStackOptions options)
+    {
+        var api = host.ApiBaseUrl.ToString();
+        var tokenCommand = $"dotnet {Path.GetRelativePath(Directory.GetCurrentDirectory(), typeof(ServeCommand).Assembly.Location)} token"
+            + (host.ApiBaseUrl.Port == 3000 ? "" : $" --port {host.ApiBaseUrl.Port}");
+        var demo = host.Demo is { } account
+            ? $"""
+                 Demo login   {account.Email} / {account.Password}
+
+                 Call the API with curl (an ID token of the demo account, valid 1 hour):
+                   TOKEN=$({tokenCommand})
+                   curl -H "Authorization: Bearer $TOKEN" {api}invoices
+               """
+            : "  Demo login   none (--no-demo); sign up in the app or with the Cognito API on moto";
+        return $"""
+
+            SmallPay local stack is up (ready in {host.StartupTime.TotalSeconds:0.0} s)
+
+              App          {api}
+              API          {api}  ({host.Template.Path})
+              config.json  {host.ConfigUrl}
+              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  tables {string.Join(", ", host.Resources.Tables.Values)}; user pool {host.UserPoolId}, client {host.UserPoolClientId}
+            {demo}
+
+            One log line per request below. Ctrl-C stops everything (moto too).
+
+            """;
+    }
+}

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SmallPay.Local.Aws;
+using SmallPay.Local.Demo;
+using SmallPay.Local.Functions;
+using SmallPay.Local.Http;
+using SmallPay.Local.Logging;
+using SmallPay.Local.Provisioning;
+using SmallPay.Local.Template;
+using SmallPay.Local.Web;
+
+namespace SmallPay.Local;
+
+/// <summary>
+/// The whole local stack in this process: moto (started, or an endpoint given), template.yaml's tables
+/// and user pool provisioned on it, and Kestrel serving the HTTP API (JWT authorizer, CORS, warm
+/// in-process handlers), /config.json and the SPA. <c>serve</c> and the integration-test fixture both
+/// start it through <see cref="StartAsync"/>; disposing stops everything it started.
+/// </summary>
+public sealed class LocalStackHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MotoServer? _moto;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private LocalStackHost(
+        WebApplication app, MotoServer? moto, HttpClient http, ILogger logger, Uri apiBaseUrl, Uri awsEndpoint,
+        LocalResources resources, IAmazonDynamoDB dynamo, LocalCognito cognito, SamTemplate template, TimeSpan startupTime)
+    {
+        _app = app;
+        _moto = moto;
+        _http = http;
+        _logger = logger;
+        ApiBaseUrl = apiBaseUrl;
+        AwsEndpoint = awsEndpoint;
+        Resources = resources;
+        DynamoDb = dynamo;
+        Cognito = cognito;
+        Template = template;
+        StartupTime = startupTime;
+    }
+
+    /// <summary>The HTTP API (and the app, config.json): <c>http://localhost:3000/</c>.</summary>
+    public Uri ApiBaseUrl { get; }
+
+    public Uri ConfigUrl => new(ApiBaseUrl, "/config.json");
+
+    /// <summary>The AWS emulator (moto) every client and function talks to.</summary>
+    public Uri AwsEndpoint { get; }
+
+    public LocalResources Resources { get; }
+
+    public SamTemplate Template { get; }
+
+    /// <summary>A DynamoDB client on the emulator (owned by the host).</summary>
+    public IAmazonDynamoDB DynamoDb { get; }
+
+    public LocalCognito Cognito { get; }
+
+    public string UserPoolId => Resources.AppClient?.UserPoolId ?? throw new InvalidOperationException("template.yaml has no user pool client");
+
+    public string UserPoolClientId => Resources.AppClient?.ClientId ?? throw new InvalidOperationException("template.yaml has no user pool client");
+
+    /// <summary>Set after start when the demo account was created (serve without --no-demo).</summary>
+    public DemoAccount? Demo { get; private set; }
+
+    public TimeSpan StartupTime { get; }
+
+    /// <summary>The page's /config.json: what the SPA needs to reach the API and sign in.</summary>
+    public JsonObject ClientConfig() => new()
+    {
+        ["apiUrl"] = ApiBaseUrl.ToString().TrimEnd('/'),
+        ["region"] = LocalResourceNames.Region,
+        ["userPoolId"] = Resources.AppClient?.UserPoolId,
+        ["userPoolClientId"] = Resources.AppClient?.ClientId,
+        ["cognitoEndpoint"] = AwsEndpoint.ToString().TrimEnd('/'),
+    };
+
+    /// <summary>The variables every function gets locally (Globals.Function's and the emulator's).</summary>
+    public Dictionary<string, string> SharedFunctionVariables() => LocalFunctionEnvironment.Shared(Template, Resources.Resolver, AwsEndpoint);
+
+    /// <summary>The variables a function gets locally (by FunctionCatalog name or logical id).</summary>
+    public Dictionary<string, string> FunctionVariables(string functionNameOrLogicalId)
+    {
+        var function = SamFunction.ReadAll(Template).FirstOrDefault(f => f.CatalogName == functionNameOrLogicalId || f.LogicalId == functionNameOrLogicalId)
+            ?? throw new ArgumentException($"template.yaml has no function {functionNameOrLogicalId}", nameof(functionNameOrLogicalId));
+        return LocalFunctionEnvironment.Build(function, Resources.Resolver, AwsEndpoint);
+    }
+
+    public static async Task<LocalStackHost> StartAsync(LocalStackOptions options, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var templatePath = options.TemplatePath ?? RepositoryLayout.FindTemplate();
+        var template = SamTemplate.Load(templatePath);
+        var repositoryRoot = options.RepositoryRoot ?? Path.GetDirectoryName(Path.GetFullPath(templatePath))!;
+
+        // moto takes a second or two to import: launch it first and build the rest meanwhile.
+        var moto = options.AwsEndpoint is null ? MotoServer.Launch(options.AwsPort) : null;
+        var awsEndpoint = options.AwsEndpoint ?? moto!.Endpoint;
+        WebApplication? app = null;
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        IAmazonDynamoDB? dynamo = null;
+        try
+        {
+            app = BuildWebApplication(options, repositoryRoot);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local");
+            var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local.Requests");
+            dynamo = CreateDynamoDbClient(awsEndpoint);
+
+            if (moto is not null)
+            {
+                await moto.WaitUntilReadyAsync(cancellationToken);
+                logger.LogDebug("moto started on {Endpoint} (pid {Pid}) after {Ms} ms", awsEndpoint, moto.ProcessId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                await MotoServer.WaitUntilAnsweringAsync(awsEndpoint, () => false, TimeSpan.FromSeconds(10), cancellationToken);
+            }
+
+            var cognito = new LocalCognito(http, awsEndpoint);
+            var resources = await LocalResources.ProvisionAsync(template, dynamo, cognito, cancellationToken);
+            logger.LogDebug("provisioned tables {Tables} and user pools {Pools} after {Ms} ms",
+                string.Join(", ", resources.Tables.Values), string.Join(", ", resources.UserPools.Values), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            var api = LocalHttpApiBuilder.Build(resources, awsEndpoint, http, logger, options.HandlerOverride);
+            var gateway = new HttpApiGateway(api.Routes, logger);
+            LocalStackHost? host = null;
+            var site = new LocalSite(repositoryRoot, () => host!.ClientConfig(), api.Routes.All.Select(route => route.RouteKey).ToList());
+            ConfigurePipeline(app, gateway, api.Cors, site, requestLogger);
+
+            await app.StartAsync(cancellationToken);
+            var apiBaseUrl = ListeningUrl(app, options);
+            logger.LogDebug("{Routes} routes served on {Url} after {Ms} ms", api.Routes.Count, apiBaseUrl, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            // The page served by this host calls the API from its own origin (localhost and 127.0.0.1).
+            api.Cors?.AddOrigin(apiBaseUrl.GetLeftPart(UriPartial.Authority));
+            api.Cors?.AddOrigin($"http://127.0.0.1:{apiBaseUrl.Port}");
+            api.Cors?.AddOrigin($"http://localhost:{apiBaseUrl.Port}");
+
+            host = new LocalStackHost(app, moto, http, logger, apiBaseUrl, awsEndpoint, resources, dynamo, cognito, template,
+                Stopwatch.GetElapsedTime(started));
+            if (moto is not null) host.StopWhenEmulatorExits(moto);
+
+            if (options.SeedDemo && resources.AppClient is { } client)
+            {
+                host.Demo = await DemoAccount.EnsureAsync(cognito, client.UserPoolId, client.ClientId, options.DemoEmail, options.DemoPassword, cancellationToken);
+                try
+                {
+                    using var demoApi = host.Demo.CreateApiClient(apiBaseUrl);
+                    await DemoData.SeedAsync(demoApi, cancellationToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The stack is still useful without sample data: say so and keep serving.
+                    logger.LogError(error, "Seeding the demo data failed");
+                }
+            }
+            return host;
+        }
+        catch
+        {
+            if (app is not null) await app.DisposeAsync();
+            dynamo?.Dispose();
+            http.Dispose();
+            if (moto is not null) await moto.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl-C, SIGTERM, or the emulator died).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _app.DisposeAsync();
+        DynamoDb.Dispose();
+        _http.Dispose();
+        if (_moto is not null) await _moto.DisposeAsync();
+    }
+
+    private void StopWhenEmulatorExits(MotoServer moto) =>
+        _ = moto.Completion.ContinueWith(_ =>
+        {
+            if (Volatile.Read(ref _disposed) == 1) return;
+            _logger.LogError("moto exited unexpectedly; stopping.{NewLine}{Output}", Environment.NewLine, moto.RecentOutput);
+            _app.Lifetime.StopApplication();
+        }, TaskScheduler.Default);
+
+    private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = repositoryRoot,
+            EnvironmentName = Environments.Production,
+        });
+        LocalLogging.Configure(builder.Logging, options.MinimumLogLevel, options.JsonLogs);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The gateway enforces API Gateway's 10 MB itself, with API Gateway's answer.
+            kestrel.Limits.MaxRequestBodySize = null;
+            if (options.ListenHost == "localhost") kestrel.ListenLocalhost(options.Port);
+            else kestrel.Listen(IPAddress.Parse(options.ListenHost), options.Port);
+        });
+        return builder.Build();
+    }
+
+    private static void ConfigurePipeline(WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, ILogger requestLogger)
+    {
+        // One line per request: method, path, status, milliseconds (and why, for gateway refusals).
+        app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var note = context.Items[HttpApiGateway.LogNoteItem] as string;
+                requestLogger.LogInformation("{Method} {Path} {Status} {ElapsedMs} ms{Note}",
+                    context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, context.Response.StatusCode,
+                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, note is null ? "" : $" ({note})");
+            }
+        });
+
+        if (cors is not null)
+        {
+            app.Use((context, next) =>
+            {
+                if (CorsPolicy.IsPreflight(context.Request))
+                {
+                    cors.WritePreflight(context);
+                    return Task.CompletedTask;
+                }
+                context.Response.OnStarting(() =>
+                {
+                    cors.ApplyTo(context.Request, context.Response.Headers);
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            });
+        }
+
+        if (site.SpaRoot is not null)
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(site.SpaRoot) });
+
+        app.Run(async context =>
+        {
+            if (await site.TryServeAsync(context)) return;
+            var match = gateway.Match(context.Request);
+            if (match is not null && !site.IsSpaNavigation(context.Request))
+            {
+                await gateway.InvokeAsync(context, match);
+                return;
+            }
+            if (site.IsSpaNavigation(context.Request) || context.Request.Path == "/" && HttpMethods.IsGet(context.Request.Method))
+            {
+                await site.WriteIndexAsync(context);
+                return;
+            }
+            await LocalSite.WriteNotFoundAsync(context);
+        });
+    }
+
+    private static Uri ListeningUrl(WebApplication app, LocalStackOptions options)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var first = new Uri(addresses.First());
+        return options.ListenHost == "localhost" ? new Uri($"http://localhost:{first.Port}/") : new Uri($"http://{options.ListenHost}:{first.Port}/");
+    }
+
+    public static IAmazonDynamoDB CreateDynamoDbClient(Uri endpoint) =>
+        new AmazonDynamoDBClient(
+            new BasicAWSCredentials(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey),
+            new AmazonDynamoDBConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = LocalResourceNames.Region });
+}
