@@ -1,5 +1,16 @@
 #!/usr/bin/env bash
+# make run: the whole SmallPay stack on this machine — moto (local AWS), template.yaml's tables and
+# user pool, the HTTP API with its JWT authorizer, /config.json and the app — with a demo account.
+# Ctrl-C stops everything, moto included. Options go to `SmallPay.Local serve` (--help lists them):
+#   ./scripts/run.sh --port 3001 --no-demo
+#   ./scripts/run.sh token            # an ID token of the demo account, for curl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-dotnet run --project local/SmallPay.Local -c Release -- "$@"
+
+echo "run: building the local stack (Release)..." >&2
+dotnet build local/SmallPay.Local/SmallPay.Local.csproj -c Release --nologo -v quiet -clp:NoSummary
+
+# serve is the default command; `token`, `invoke` and `serve` pass through as they are.
+if [ $# -eq 0 ] || [[ "$1" == -* ]]; then set -- serve "$@"; fi
+exec dotnet local/SmallPay.Local/bin/Release/net10.0/SmallPay.Local.dll "$@"
