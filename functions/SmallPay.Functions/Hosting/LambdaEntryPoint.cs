@@ -16,7 +16,16 @@ public static class LambdaEntryPoint
         var functionEnvironment = new FunctionEnvironment(environment);
         using var client = new RuntimeApiClient(runtimeApi);
         var loop = new LambdaRuntimeLoop(client, () => CreateHandler(functionEnvironment), Console.Error);
-        return await loop.RunAsync(CancellationToken.None);
+        try
+        {
+            return await loop.RunAsync(CancellationToken.None);
+        }
+        catch (HttpRequestException unreachable)
+        {
+            // Lambda replaces an execution environment whose runtime exits; a stack dump would add nothing.
+            Console.Error.WriteLine($"Runtime API at {runtimeApi} failed: {unreachable.Message}");
+            return 1;
+        }
     }
 
     internal static ILambdaHandler CreateHandler(FunctionEnvironment environment)

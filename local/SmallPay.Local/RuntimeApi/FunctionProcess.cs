@@ -12,7 +12,7 @@ public sealed record FunctionProcessOptions(string ExecutablePath, string Runtim
 
     public int MemorySizeMb { get; init; } = 128;
 
-    public string Region { get; init; } = "us-east-1";
+    public string Region { get; init; } = LocalResourceNames.Region;
 
     /// <summary>The function's own variables (template, --env-vars); they win over the ones Lambda sets.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();

@@ -85,7 +85,28 @@ public sealed class FunctionProcessTests(PublishedFunctions published, ITestOutp
     }
 
     [Fact]
-    public async Task Lambda_variables_and_the_callers_variables_reach_the_function_process()
+    public async Task Process_that_ends_before_answering_fails_the_invocation_with_Runtime_ExitError()
+    {
+        await using var emulator = await RuntimeApiEmulator.StartAsync();
+        var closedPort = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closedPort.Start();
+        var unreachable = closedPort.LocalEndpoint.ToString()!;
+        closedPort.Stop();
+        await using var process = FunctionProcess.Start(new FunctionProcessOptions(published.DllPath, unreachable, "__Echo")
+        {
+            Environment = new Dictionary<string, string> { ["SMALLPAY_DIAGNOSTICS"] = "1" },
+        });
+
+        var result = await process.InvokeAsync(emulator, "{}"u8.ToArray(), Timeout);
+
+        Assert.Equal(InvocationOutcome.ProcessExited, result.Outcome);
+        Assert.Equal("Runtime.ExitError", result.Error!.ErrorType);
+        Assert.Equal(1, await process.Exited);
+        Assert.Contains(process.OutputLines, line => line.Contains(unreachable));
+    }
+
+    [Fact]
+    public void Lambda_variables_and_the_callers_variables_reach_the_function_process()
     {
         var options = new FunctionProcessOptions("SmallPay.Functions.dll", "127.0.0.1:9001", "CreateInvoice")
         {
