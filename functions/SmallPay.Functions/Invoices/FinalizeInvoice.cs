@@ -26,29 +26,39 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
     public async Task<Invoice> FinalizeAsync(ApiRequest request, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
+        var draft = await LoadDraftAsync(request, ct);
+        var customer = await customers.SnapshotForInvoiceAsync(request.Tenant, draft.Content.CustomerId, ct);
+        var counter = await settings.GetAsync(request.Tenant, ct);
         for (var attempt = 1; ; attempt++)
         {
-            var draft = await InvoiceAccess.LoadAsync(invoices, request, ct);
-            if (draft.IsFinalized) throw new InvoiceStateException($"Invoice {draft.Number} is already finalized.");
-            var counter = await settings.GetAsync(request.Tenant, ct);
-            var customer = await customers.SnapshotForInvoiceAsync(request.Tenant, draft.Content.CustomerId, ct);
             var number = InvoiceNumberFormat.Format(counter.NumberPrefix, counter.NextNumber);
             var finalized = InvoiceLifecycle.Finalize(draft, number, customer, request.ReceivedAt) with { Version = draft.Version + 1 };
-
-            switch (await invoices.FinalizeAsync(finalized, counter.NextNumber, counter, ct))
+            var result = await invoices.FinalizeAsync(finalized, counter.NextNumber, counter, ct);
+            switch (result.Outcome)
             {
                 case FinalizeOutcome.Finalized:
                     return finalized;
                 case FinalizeOutcome.InvoiceChanged when request.IfMatchVersion() is not null:
                     throw Problems.PreconditionFailed($"Invoice {draft.Id}");
+                case FinalizeOutcome.InvoiceChanged:
+                    draft = await LoadDraftAsync(request, ct); // edited meanwhile: finalize what is there now
+                    continue;
                 case FinalizeOutcome.NumberTaken:
                     await invoices.SkipTakenNumberAsync(request.Tenant, counter.NextNumber, counter, ct);
+                    counter = await settings.GetAsync(request.Tenant, ct);
                     continue;
             }
             if (DateTimeOffset.UtcNow - started > Budget)
                 throw new ProblemException(503, "/problems/busy", "Too many invoices are being finalized at once.", "Nothing was changed. Try again in a moment.");
-            // Jittered back-off spreads competing finalizations apart.
-            await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5), ct);
+            // Exponential back-off with full jitter thins out the herd of competing finalizations.
+            await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(200, 4 << Math.Min(attempt, 6))), ct);
+            counter = result.CurrentCounter ?? await settings.GetAsync(request.Tenant, ct);
         }
+    }
+
+    private async Task<Invoice> LoadDraftAsync(ApiRequest request, CancellationToken ct)
+    {
+        var draft = await InvoiceAccess.LoadAsync(invoices, request, ct);
+        return draft.IsFinalized ? throw new InvoiceStateException($"Invoice {draft.Number} is already finalized.") : draft;
     }
 }

@@ -20,6 +20,9 @@ public sealed record InvoiceQuery(
 /// <summary>What a finalize attempt ran into.</summary>
 public enum FinalizeOutcome { Finalized, InvoiceChanged, CounterMoved, NumberTaken }
 
+/// <summary>The outcome, and when the counter moved, its current state if the store could see it (saves a re-read).</summary>
+public sealed record FinalizeResult(FinalizeOutcome Outcome, BusinessSettings? CurrentCounter = null);
+
 public interface IInvoiceStore
 {
     Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct);
@@ -29,7 +32,7 @@ public interface IInvoiceStore
     Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct);
     Task DeleteAsync(Invoice draft, CancellationToken ct);
     /// <summary>Atomically: the invoice (version-checked), the tenant's counter advancing from sequence to sequence + 1, and a claim on the number.</summary>
-    Task<FinalizeOutcome> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
     /// <summary>Moves the counter past a number that is already taken (the owner set the next number back).</summary>
     Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct);
     Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct);
@@ -96,7 +99,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         await TransactAsync(items, ct, _ => null);
     }
 
-    public async Task<FinalizeOutcome> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    public async Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
     {
         var items = new List<TransactWriteItem>
         {
@@ -115,19 +118,23 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
-            return FinalizeOutcome.Finalized;
+            return new FinalizeResult(FinalizeOutcome.Finalized);
         }
         catch (TransactionCanceledException e)
         {
             var reasons = e.CancellationReasons ?? [];
-            if (Failed(reasons, 0)) return FinalizeOutcome.InvoiceChanged;
-            if (Failed(reasons, 1)) return FinalizeOutcome.CounterMoved;
-            if (Failed(reasons, 2)) return FinalizeOutcome.NumberTaken;
-            return FinalizeOutcome.CounterMoved; // TransactionConflict: a concurrent finalize touched the counter; re-read and retry
+            if (Failed(reasons, 0)) return new FinalizeResult(FinalizeOutcome.InvoiceChanged);
+            if (Failed(reasons, 1))
+            {
+                var current = reasons[1].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null;
+                return new FinalizeResult(FinalizeOutcome.CounterMoved, current);
+            }
+            if (Failed(reasons, 2)) return new FinalizeResult(FinalizeOutcome.NumberTaken);
+            return new FinalizeResult(FinalizeOutcome.CounterMoved); // TransactionConflict: a concurrent finalize touched the counter
         }
         catch (TransactionConflictException)
         {
-            return FinalizeOutcome.CounterMoved;
+            return new FinalizeResult(FinalizeOutcome.CounterMoved);
         }
     }
 
@@ -221,7 +228,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         {
             // Never saved: create the settings item with its defaults and the advanced counter.
             var created = ItemMapping.ToItem(tenant, settingsRead with { NextNumber = sequence + 1, Version = 1 });
-            return new() { Put = new Put { TableName = invoicesTable, Item = created, ConditionExpression = "attribute_not_exists(id)" } };
+            return new() { Put = new Put { TableName = invoicesTable, Item = created, ConditionExpression = "attribute_not_exists(id)", ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD } };
         }
         return new()
         {
@@ -230,6 +237,8 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 TableName = invoicesTable, Key = Key(ItemMapping.SettingsId(tenant)),
                 UpdateExpression = "SET nextNumber = :next, version = version + :one",
                 ConditionExpression = "nextNumber = :current",
+                // A lost race returns the counter as it is now: the retry needs no extra read.
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
                 ExpressionAttributeValues = new() { [":next"] = N(sequence + 1), [":current"] = N(sequence), [":one"] = N(1) },
             },
         };

@@ -1,0 +1,69 @@
+using SmallPay.Functions.Tests.Infrastructure;
+
+namespace SmallPay.Functions.Tests.Api;
+
+[Collection(LocalStackCollection.Name)]
+public sealed class CustomerApiTests(LocalStackFixture stack)
+{
+    [Fact]
+    public async Task A_customer_is_created_read_updated_listed_and_deleted()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var created = (await api.PostAsync("/customers", ApiData.Customer("Ελληνικά Ltd", "info@hellas.example"))).Expect(201);
+        Assert.Equal("\"1\"", created.ETag);
+        Assert.Equal("Ελληνικά Ltd", created.Body["name"]!.GetValue<string>());
+        Assert.Equal("Berlin", created.Navigate("address.city")!.GetValue<string>());
+
+        var read = (await api.GetAsync($"/customers/{created.Id}")).Expect(200);
+        var updated = (await api.PutAsync($"/customers/{created.Id}", new { name = "Hellas Ltd", email = "accounts@hellas.example" }, read.ETag)).Expect(200);
+        Assert.Equal("\"2\"", updated.ETag);
+        Assert.Null(updated.Body["phone"]); // a full replace: absent optional fields are cleared
+        (await api.PutAsync($"/customers/{created.Id}", new { name = "Stale" }, read.ETag)).Expect(412);
+
+        var list = (await api.GetAsync("/customers?q=hellas")).Expect(200);
+        Assert.Equal("Hellas Ltd", Assert.Single(list.Body["items"]!.AsArray())!["name"]!.GetValue<string>());
+
+        (await api.DeleteAsync($"/customers/{created.Id}")).Expect(204);
+        (await api.GetAsync($"/customers/{created.Id}")).Expect(404);
+        // the e-mail is free again
+        (await api.PostAsync("/customers", ApiData.Customer("Hellas again", "accounts@hellas.example"))).Expect(201);
+    }
+
+    [Fact]
+    public async Task Email_addresses_are_unique_per_tenant_regardless_of_case()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var other = await TestApi.ForNewUserAsync(stack);
+        (await api.PostAsync("/customers", ApiData.Customer("A", "same@example.com"))).Expect(201);
+        var duplicate = (await api.PostAsync("/customers", ApiData.Customer("B", "SAME@example.com"))).Expect(409);
+        Assert.Contains("/email", duplicate.ErrorPointers());
+        (await other.PostAsync("/customers", ApiData.Customer("C", "same@example.com"))).Expect(201); // another tenant may use it
+    }
+
+    [Fact]
+    public async Task A_customer_with_invoices_cannot_be_deleted_until_its_drafts_are_gone()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var customerId = (await api.PostAsync("/customers", ApiData.Customer())).Expect(201).Id;
+        var invoiceId = (await api.PostAsync("/invoices", ApiData.Invoice(customerId))).Expect(201).Id;
+        Assert.Equal(1, (await api.GetAsync($"/customers/{customerId}")).Expect(200).Body["invoiceCount"]!.GetValue<int>());
+
+        var refused = (await api.DeleteAsync($"/customers/{customerId}")).Expect(409);
+        Assert.Contains("1 invoice", refused.Body["detail"]!.GetValue<string>());
+
+        (await api.DeleteAsync($"/invoices/{invoiceId}")).Expect(204);
+        (await api.DeleteAsync($"/customers/{customerId}")).Expect(204);
+    }
+
+    [Fact]
+    public async Task Customers_list_by_name_and_page_with_a_cursor()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        foreach (var name in new[] { "delta", "Alpha", "charlie", "Bravo", "echo" })
+            (await api.PostAsync("/customers", ApiData.Customer(name))).Expect(201);
+        var first = (await api.GetAsync("/customers?limit=3")).Expect(200);
+        var second = (await api.GetAsync($"/customers?limit=3&cursor={Uri.EscapeDataString(first.Body["nextCursor"]!.GetValue<string>())}")).Expect(200);
+        var names = first.Body["items"]!.AsArray().Concat(second.Body["items"]!.AsArray()).Select(c => c!["name"]!.GetValue<string>());
+        Assert.Equal(["Alpha", "Bravo", "charlie", "delta", "echo"], names);
+    }
+}

@@ -1,0 +1,62 @@
+using SmallPay.Functions.Tests.Infrastructure;
+
+namespace SmallPay.Functions.Tests.Api;
+
+[Collection(LocalStackCollection.Name)]
+public sealed class DashboardApiTests(LocalStackFixture stack)
+{
+    [Fact]
+    public async Task Dashboard_reports_received_outstanding_overdue_and_counts_per_currency()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var today = DateTime.UtcNow;
+        var customerId = (await api.PostAsync("/customers", ApiData.Customer("Top Customer"))).Expect(201).Id;
+
+        async Task<string> Issue(string currency, decimal amount, int dueInDays)
+        {
+            var id = (await api.PostAsync("/invoices", ApiData.Invoice(customerId, currency, [ApiData.Line("Work", 1, amount, taxRate: 0)],
+                issueDate: today.AddDays(-45).ToString("yyyy-MM-dd"), dueDate: today.AddDays(dueInDays).ToString("yyyy-MM-dd")))).Expect(201).Id;
+            (await api.PostAsync($"/invoices/{id}/finalize")).Expect(200);
+            return id;
+        }
+
+        var paid = await Issue("EUR", 100, 10);
+        (await api.PostAsync($"/invoices/{paid}/payments", new { amount = 100 })).Expect(201);
+        var partial = await Issue("EUR", 200, -45); // 45 days late: the 31–60 bucket
+        (await api.PostAsync($"/invoices/{partial}/payments", new { amount = 50 })).Expect(201);
+        await Issue("EUR", 300, 5);
+        await Issue("USD", 70, -3);
+        (await api.PostAsync("/invoices", ApiData.Invoice(customerId))).Expect(201); // a draft carries no money
+
+        var dashboard = (await api.GetAsync("/dashboard")).Expect(200);
+        var eur = dashboard.Body["currencies"]!.AsArray().Single(c => c!["currency"]!.GetValue<string>() == "EUR")!;
+        Assert.Equal(150m, eur["received"]!.GetValue<decimal>());
+        Assert.Equal(450m, eur["outstanding"]!.GetValue<decimal>());
+        Assert.Equal(150m, eur["overdue"]!.GetValue<decimal>());
+        Assert.Equal(300m, eur["aging"]!["current"]!.GetValue<decimal>());
+        Assert.Equal(150m, eur["aging"]!["days31To60"]!.GetValue<decimal>());
+        Assert.Equal(150m, eur["receivedByMonth"]!.AsArray()[^1]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(12, eur["receivedByMonth"]!.AsArray().Count);
+        Assert.Equal("Top Customer", eur["topCustomers"]![0]!["name"]!.GetValue<string>());
+        var usd = dashboard.Body["currencies"]!.AsArray().Single(c => c!["currency"]!.GetValue<string>() == "USD")!;
+        Assert.Equal(70m, usd["overdue"]!.GetValue<decimal>());
+
+        var counts = dashboard.Body["countsByStatus"]!;
+        Assert.Equal(1, counts["Draft"]!.GetValue<int>());
+        Assert.Equal(2, counts["Open"]!.GetValue<int>());
+        Assert.Equal(1, counts["PartiallyPaid"]!.GetValue<int>());
+        Assert.Equal(1, counts["Paid"]!.GetValue<int>());
+        Assert.Equal(2, counts["Overdue"]!.GetValue<int>());
+        Assert.Equal(5, dashboard.Body["recentInvoices"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task A_new_tenant_gets_an_empty_dashboard()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var dashboard = (await api.GetAsync("/dashboard")).Expect(200);
+        Assert.Empty(dashboard.Body["currencies"]!.AsArray());
+        Assert.Empty(dashboard.Body["recentInvoices"]!.AsArray());
+        Assert.Equal(0, dashboard.Body["countsByStatus"]!["Open"]!.GetValue<int>());
+    }
+}
