@@ -10,4 +10,5 @@ if [[ $# -ge 2 && "$2" != -* ]]; then
 fi
 # Build first, its output to stderr, so stdout carries nothing but the function's response.
 dotnet build "$project" -c Release -nologo -v quiet >&2
-exec dotnet run --project "$project" -c Release --no-build -- invoke "$@"
+# Not `dotnet run`: the Web SDK runs it in the project folder, and relative event paths must stay the caller's.
+exec dotnet "$(dotnet msbuild "$project" -p:Configuration=Release -getProperty:TargetPath)" invoke "$@"
