@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 echo "run: building the local stack (Release)..." >&2
-dotnet build local/SmallPay.Local/SmallPay.Local.csproj -c Release --nologo -v quiet -clp:NoSummary
+if ! build_output=$(dotnet build local/SmallPay.Local/SmallPay.Local.csproj -c Release --nologo -v quiet 2>&1); then
+  echo "$build_output" >&2
+  exit 1
+fi
 
 # serve is the default command; `token`, `invoke` and `serve` pass through as they are.
 if [ $# -eq 0 ] || [[ "$1" == -* ]]; then set -- serve "$@"; fi

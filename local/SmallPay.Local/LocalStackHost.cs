@@ -80,6 +80,17 @@ public sealed class LocalStackHost : IAsyncDisposable
 
     public TimeSpan StartupTime { get; }
 
+    /// <summary>The routes served ("POST /invoices", ...).</summary>
+    public IReadOnlyList<string> RouteKeys { get; private init; } = [];
+
+    /// <summary>How many of <see cref="RouteKeys"/> need a token (a JWT authorizer or one the local stack cannot run).</summary>
+    public int ProtectedRouteCount { get; private init; }
+
+    /// <summary>The built SPA being served, or null (then / shows a page listing the API).</summary>
+    public string? SpaRoot { get; private init; }
+
+    public bool OpenApiAvailable { get; private init; }
+
     /// <summary>The page's /config.json: what the SPA needs to reach the API and sign in.</summary>
     public JsonObject ClientConfig() => new()
     {
@@ -151,7 +162,13 @@ public sealed class LocalStackHost : IAsyncDisposable
             api.Cors?.AddOrigin($"http://localhost:{apiBaseUrl.Port}");
 
             host = new LocalStackHost(app, moto, http, logger, apiBaseUrl, awsEndpoint, resources, dynamo, cognito, template,
-                Stopwatch.GetElapsedTime(started));
+                Stopwatch.GetElapsedTime(started))
+            {
+                RouteKeys = api.Routes.All.Select(route => route.RouteKey).ToList(),
+                ProtectedRouteCount = api.Routes.All.Count(route => route.Authorizer is not null || route.UnsupportedAuthorizer is not null),
+                SpaRoot = site.SpaRoot,
+                OpenApiAvailable = File.Exists(Path.Combine(repositoryRoot, "openapi.yaml")),
+            };
             if (moto is not null) host.StopWhenEmulatorExits(moto);
 
             if (options.SeedDemo && resources.AppClient is { } client)

@@ -82,23 +82,26 @@ internal static class ServeCommand
         var api = host.ApiBaseUrl.ToString();
         var tokenCommand = $"dotnet {Path.GetRelativePath(Directory.GetCurrentDirectory(), typeof(ServeCommand).Assembly.Location)} token"
             + (host.ApiBaseUrl.Port == 3000 ? "" : $" --port {host.ApiBaseUrl.Port}");
+        var app = host.SpaRoot is null ? "(frontend/dist not built: a page listing the API)" : "(frontend/dist)";
+        var openApi = host.OpenApiAvailable ? $"{Environment.NewLine}  OpenAPI      {api}openapi.yaml" : "";
         var demo = host.Demo is { } account
             ? $"""
-                 Demo login   {account.Email} / {account.Password}
+                Demo login   {account.Email} / {account.Password}
 
-                 Call the API with curl (an ID token of the demo account, valid 1 hour):
-                   TOKEN=$({tokenCommand})
-                   curl -H "Authorization: Bearer $TOKEN" {api}invoices
-               """
-            : "  Demo login   none (--no-demo); sign up in the app or with the Cognito API on moto";
+                Call the API with curl (an ID token of the demo account, valid 1 hour):
+                  TOKEN=$({tokenCommand})
+                  curl -H "Authorization: Bearer $TOKEN" {api}invoices
+              """
+            : "  Demo login   none (--no-demo): sign up in the app, or with Cognito's SignUp on moto";
         return $"""
 
             SmallPay local stack is up (ready in {host.StartupTime.TotalSeconds:0.0} s)
 
-              App          {api}
-              API          {api}  ({host.Template.Path})
-              config.json  {host.ConfigUrl}
-              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  tables {string.Join(", ", host.Resources.Tables.Values)}; user pool {host.UserPoolId}, client {host.UserPoolClientId}
+              App          {api}  {app}
+              API          {api}  {host.RouteKeys.Count} routes of {Path.GetFileName(host.Template.Path)}, {host.ProtectedRouteCount} behind the JWT authorizer
+              config.json  {host.ConfigUrl}{openApi}
+              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  tables {string.Join(", ", host.Resources.Tables.Values)}
+              User pool    {host.UserPoolId}  app client {host.UserPoolClientId}
             {demo}
 
             One log line per request below. Ctrl-C stops everything (moto too).

@@ -37,6 +37,16 @@ public sealed class ThrowingHandler : ILambdaHandler
         throw new InvalidOperationException("boom (a test function that always fails)");
 }
 
+/// <summary>A test function that takes its time and ignores cancellation, as a stuck call would.</summary>
+public sealed class SlowHandler(TimeSpan delay) : ILambdaHandler
+{
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> eventJson, LambdaInvocation invocation, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delay, CancellationToken.None);
+        return Encoding.UTF8.GetBytes("""{"statusCode":200}""");
+    }
+}
+
 internal static class TestHosts
 {
     /// <summary>

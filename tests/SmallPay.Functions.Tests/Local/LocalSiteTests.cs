@@ -75,6 +75,17 @@ public sealed class LocalSiteTests(LocalStackFixture stack) : IDisposable
                     Api:
                       Type: HttpApi
                       Properties: { ApiId: !Ref Api, Method: GET, Path: /mystery }
+              SlowFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Timeout: 1
+                  Environment:
+                    Variables:
+                      SMALLPAY_FUNCTION: Slow
+                  Events:
+                    Api:
+                      Type: HttpApi
+                      Properties: { ApiId: !Ref Api, Method: GET, Path: /slow, Auth: { Authorizer: NONE } }
               PublicFunction:
                 Type: AWS::Serverless::Function
                 Properties:
@@ -90,7 +101,12 @@ public sealed class LocalSiteTests(LocalStackFixture stack) : IDisposable
                         Path: /public/{proxy+}
                         Auth: { Authorizer: NONE }
             """);
-        await using var host = await TestHosts.StartAsync(stack, name => name == "PublicEcho" ? new EchoHandler() : null, template, _root);
+        await using var host = await TestHosts.StartAsync(stack, name => name switch
+        {
+            "PublicEcho" => new EchoHandler(),
+            "Slow" => new SlowHandler(TimeSpan.FromSeconds(10)),
+            _ => null,
+        }, template, _root);
         var user = await stack.CreateUserAsync();
         using var http = new HttpClient { BaseAddress = host.ApiBaseUrl };
 
@@ -99,6 +115,12 @@ public sealed class LocalSiteTests(LocalStackFixture stack) : IDisposable
         var evt = JsonNode.Parse(await open.Content.ReadAsStringAsync())!;
         Assert.Equal("a/b", evt["pathParameters"]!["proxy"]!.GetValue<string>());
         Assert.Null(evt["requestContext"]!["authorizer"]);
+
+        // Lambda's Timeout (1 s here) ends the invocation; API Gateway answers 500.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var slow = await http.GetAsync("slow");
+        Assert.Equal(HttpStatusCode.InternalServerError, slow.StatusCode);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(8));
 
         using var unauthenticated = await http.GetAsync("mystery");
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);

@@ -253,6 +253,62 @@ public sealed class LocalStackHostTests(LocalStackFixture stack, ITestOutputHelp
         Assert.Contains("POST /invoices", page);
     }
 
+    [Fact]
+    public async Task Moto_lets_a_page_of_the_local_host_call_cognito_from_the_browser()
+    {
+        // The SPA's Cognito client calls config.json's cognitoEndpoint cross-origin: moto must answer CORS.
+        var ownOrigin = stack.ApiBaseUrl.GetLeftPart(UriPartial.Authority);
+        using var http = new HttpClient { BaseAddress = stack.Host.AwsEndpoint };
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/");
+        preflight.Headers.Add("Origin", ownOrigin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type,x-amz-target,x-amz-user-agent");
+        using var call = new HttpRequestMessage(HttpMethod.Post, "/")
+        {
+            Content = new StringContent("""{"MaxResults":1}""", Encoding.UTF8, "application/x-amz-json-1.1"),
+        };
+        call.Headers.Add("Origin", ownOrigin);
+        call.Headers.Add("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools");
+
+        using var preflightResponse = await http.SendAsync(preflight);
+        using var callResponse = await http.SendAsync(call);
+
+        Assert.Equal(ownOrigin, Header(preflightResponse, "access-control-allow-origin"));
+        Assert.Contains("x-amz-target", Header(preflightResponse, "access-control-allow-headers"));
+        Assert.Equal(ownOrigin, Header(callResponse, "access-control-allow-origin"));
+    }
+
+    [Fact]
+    public async Task Demo_account_can_be_ensured_again_and_signs_in_each_time()
+    {
+        var email = $"demo-{Guid.NewGuid():N}@example.com";
+
+        var first = await SmallPay.Local.Demo.DemoAccount.EnsureAsync(stack.Host.Cognito, stack.UserPoolId, stack.UserPoolClientId, email, "Demo-password-2026", default);
+        var again = await SmallPay.Local.Demo.DemoAccount.EnsureAsync(stack.Host.Cognito, stack.UserPoolId, stack.UserPoolClientId, email, "Demo-password-2026", default);
+
+        using var api = again.CreateApiClient(stack.ApiBaseUrl);
+        using var response = await api.GetAsync("invoices");
+        Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(ClaimOf(first.Tokens.IdToken, "sub"), ClaimOf(again.Tokens.IdToken, "sub"));
+    }
+
+    [Fact]
+    public async Task Token_command_signs_in_through_the_running_stacks_config_json()
+    {
+        var user = await stack.CreateUserAsync();
+        using var http = new HttpClient();
+
+        var idToken = await SmallPay.Local.Commands.TokenCommand.GetTokenAsync(http, stack.ApiBaseUrl, user.Email, user.Password, accessToken: false, default);
+        var accessToken = await SmallPay.Local.Commands.TokenCommand.GetTokenAsync(http, stack.ApiBaseUrl, user.Email, user.Password, accessToken: true, default);
+
+        Assert.Equal(user.Sub, ClaimOf(idToken, "sub"));
+        Assert.Equal("id", ClaimOf(idToken, "token_use"));
+        Assert.Equal("access", ClaimOf(accessToken, "token_use"));
+    }
+
+    private static string ClaimOf(string jwt, string claim) =>
+        JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1]))![claim]!.GetValue<string>();
+
     private static HttpRequestMessage Preflight(string path, string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, path);
