@@ -123,6 +123,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         var moto = options.AwsEndpoint is null ? MotoServer.Launch(options.AwsPort) : null;
         var awsEndpoint = options.AwsEndpoint ?? moto!.Endpoint;
         WebApplication? app = null;
+        LocalStackHost? host = null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         IAmazonDynamoDB? dynamo = null;
         try
@@ -149,7 +150,6 @@ public sealed class LocalStackHost : IAsyncDisposable
 
             var api = LocalHttpApiBuilder.Build(resources, awsEndpoint, http, logger, options.HandlerOverride);
             var gateway = new HttpApiGateway(api.Routes, logger);
-            LocalStackHost? host = null;
             var site = new LocalSite(repositoryRoot, () => host!.ClientConfig(), api.Routes.All.Select(route => route.RouteKey).ToList());
             ConfigurePipeline(app, gateway, api.Cors, site, requestLogger);
 
@@ -186,6 +186,11 @@ public sealed class LocalStackHost : IAsyncDisposable
                 }
             }
             return host;
+        }
+        catch when (host is not null)
+        {
+            await host.DisposeAsync();
+            throw;
         }
         catch
         {

@@ -62,7 +62,7 @@ internal static class ServeCommand
             host = await LocalStackHost.StartAsync(options);
         }
         catch (Exception error) when (error is InvalidOperationException or FileNotFoundException or InvalidDataException
-                                          or TimeoutException or IOException or HttpRequestException)
+                                          or TimeoutException or IOException or HttpRequestException or Aws.AwsServiceException)
         {
             Console.Error.WriteLine($"SmallPay.Local: could not start: {error.Message}");
             return 1;
