@@ -26,3 +26,22 @@ if ! has_moto_server; then
   echo "setup: moto's server is still missing; install it with: python3 -m pip install \"moto[server]\"" >&2
   exit 1
 fi
+
+# DynamoDB Local (AWS's own DynamoDB engine, Java) serves DynamoDB and its Streams locally. It ships inside the npm
+# package amplify-dynamodb-simulator; `npm pack` fetches just that tarball (no dependencies). Never committed:
+# its license forbids redistribution.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ddb_version="2.9.30"
+ddb_dir="$root/.local-state/dynamodb-local"
+if ! command -v java >/dev/null 2>&1; then
+  echo "setup: installing a Java runtime for DynamoDB Local" >&2
+  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+fi
+if [ ! -f "$ddb_dir/DynamoDBLocal.jar" ] || [ "$(cat "$ddb_dir/.version" 2>/dev/null)" != "$ddb_version" ]; then
+  echo "setup: installing DynamoDB Local (npm amplify-dynamodb-simulator@$ddb_version)" >&2
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "amplify-dynamodb-simulator@$ddb_version" >/dev/null && tar xzf ./*.tgz package/emulator)
+  rm -rf "$ddb_dir" && mkdir -p "$(dirname "$ddb_dir")"
+  mv "$tmp/package/emulator" "$ddb_dir" && echo "$ddb_version" > "$ddb_dir/.version"
+  rm -rf "$tmp"
+fi

@@ -33,20 +33,22 @@ public sealed class LocalStackHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly MotoServer? _moto;
+    private readonly DynamoDbLocalServer? _dynamoDbLocal;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private int _disposed;
 
     private LocalStackHost(
-        WebApplication app, MotoServer? moto, HttpClient http, ILogger logger, Uri apiBaseUrl, Uri awsEndpoint,
+        WebApplication app, MotoServer? moto, DynamoDbLocalServer? dynamoDbLocal, HttpClient http, ILogger logger, Uri apiBaseUrl, LocalEndpoints endpoints,
         LocalResources resources, IAmazonDynamoDB dynamo, LocalCognito cognito, SamTemplate template, TimeSpan startupTime)
     {
         _app = app;
         _moto = moto;
+        _dynamoDbLocal = dynamoDbLocal;
         _http = http;
         _logger = logger;
         ApiBaseUrl = apiBaseUrl;
-        AwsEndpoint = awsEndpoint;
+        Endpoints = endpoints;
         Resources = resources;
         DynamoDb = dynamo;
         Cognito = cognito;
@@ -59,8 +61,14 @@ public sealed class LocalStackHost : IAsyncDisposable
 
     public Uri ConfigUrl => new(ApiBaseUrl, "/config.json");
 
-    /// <summary>The AWS emulator (moto) every client and function talks to.</summary>
-    public Uri AwsEndpoint { get; }
+    /// <summary>The AWS emulators: moto (Cognito, S3) and DynamoDB Local (DynamoDB, Streams).</summary>
+    public LocalEndpoints Endpoints { get; }
+
+    /// <summary>moto: Cognito (the SPA signs in there) and S3.</summary>
+    public Uri AwsEndpoint => Endpoints.Aws;
+
+    /// <summary>DynamoDB Local.</summary>
+    public Uri DynamoDbEndpoint => Endpoints.DynamoDb;
 
     public LocalResources Resources { get; }
 
@@ -102,14 +110,14 @@ public sealed class LocalStackHost : IAsyncDisposable
     };
 
     /// <summary>The variables every function gets locally (Globals.Function's and the emulator's).</summary>
-    public Dictionary<string, string> SharedFunctionVariables() => LocalFunctionEnvironment.Shared(Template, Resources.Resolver, AwsEndpoint);
+    public Dictionary<string, string> SharedFunctionVariables() => LocalFunctionEnvironment.Shared(Template, Resources.Resolver, Endpoints);
 
     /// <summary>The variables a function gets locally (by FunctionCatalog name or logical id).</summary>
     public Dictionary<string, string> FunctionVariables(string functionNameOrLogicalId)
     {
         var function = SamFunction.ReadAll(Template).FirstOrDefault(f => f.CatalogName == functionNameOrLogicalId || f.LogicalId == functionNameOrLogicalId)
             ?? throw new ArgumentException($"template.yaml has no function {functionNameOrLogicalId}", nameof(functionNameOrLogicalId));
-        return LocalFunctionEnvironment.Build(function, Resources.Resolver, AwsEndpoint);
+        return LocalFunctionEnvironment.Build(function, Resources.Resolver, Endpoints);
     }
 
     public static async Task<LocalStackHost> StartAsync(LocalStackOptions options, CancellationToken cancellationToken = default)
@@ -122,6 +130,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         // moto takes a second or two to import: launch it first and build the rest meanwhile.
         var moto = options.AwsEndpoint is null ? MotoServer.Launch(options.AwsPort) : null;
         var awsEndpoint = options.AwsEndpoint ?? moto!.Endpoint;
+        DynamoDbLocalServer? dynamoDbLocal = null;
         WebApplication? app = null;
         LocalStackHost? host = null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -131,7 +140,10 @@ public sealed class LocalStackHost : IAsyncDisposable
             app = BuildWebApplication(options, repositoryRoot);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local");
             var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local.Requests");
-            dynamo = CreateDynamoDbClient(awsEndpoint);
+            // The JVM starts while moto imports; both take a few seconds.
+            dynamoDbLocal = options.DynamoDbEndpoint is null ? DynamoDbLocalServer.Launch(options.DynamoDbPort, repositoryRoot) : null;
+            var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint);
+            dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
 
             if (moto is not null)
             {
@@ -143,12 +155,16 @@ public sealed class LocalStackHost : IAsyncDisposable
                 await MotoServer.WaitUntilAnsweringAsync(awsEndpoint, () => false, TimeSpan.FromSeconds(10), cancellationToken);
             }
 
+            if (dynamoDbLocal is not null) await dynamoDbLocal.WaitUntilReadyAsync(cancellationToken);
+            else await MotoServer.WaitUntilAnsweringAsync(endpoints.DynamoDb, () => false, TimeSpan.FromSeconds(10), cancellationToken);
+            logger.LogDebug("DynamoDB Local answering on {Endpoint} after {Ms} ms", endpoints.DynamoDb, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
             var cognito = new LocalCognito(http, awsEndpoint);
             var resources = await LocalResources.ProvisionAsync(template, dynamo, cognito, cancellationToken);
             logger.LogDebug("provisioned tables {Tables} and user pools {Pools} after {Ms} ms",
                 string.Join(", ", resources.Tables.Values), string.Join(", ", resources.UserPools.Values), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-            var api = LocalHttpApiBuilder.Build(resources, awsEndpoint, http, logger, options.HandlerOverride);
+            var api = LocalHttpApiBuilder.Build(resources, endpoints, http, logger, options.HandlerOverride);
             var gateway = new HttpApiGateway(api.Routes, logger);
             var site = new LocalSite(repositoryRoot, () => host!.ClientConfig(), api.Routes.All.Select(route => route.RouteKey).ToList());
             ConfigurePipeline(app, gateway, api.Cors, site, requestLogger);
@@ -161,7 +177,7 @@ public sealed class LocalStackHost : IAsyncDisposable
             api.Cors?.AddOrigin($"http://127.0.0.1:{apiBaseUrl.Port}");
             api.Cors?.AddOrigin($"http://localhost:{apiBaseUrl.Port}");
 
-            host = new LocalStackHost(app, moto, http, logger, apiBaseUrl, awsEndpoint, resources, dynamo, cognito, template,
+            host = new LocalStackHost(app, moto, dynamoDbLocal, http, logger, apiBaseUrl, endpoints, resources, dynamo, cognito, template,
                 Stopwatch.GetElapsedTime(started))
             {
                 RouteKeys = api.Routes.All.Select(route => route.RouteKey).ToList(),
@@ -198,6 +214,7 @@ public sealed class LocalStackHost : IAsyncDisposable
             dynamo?.Dispose();
             http.Dispose();
             if (moto is not null) await moto.DisposeAsync();
+            if (dynamoDbLocal is not null) await dynamoDbLocal.DisposeAsync();
             throw;
         }
     }
@@ -220,6 +237,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         DynamoDb.Dispose();
         _http.Dispose();
         if (_moto is not null) await _moto.DisposeAsync();
+        if (_dynamoDbLocal is not null) await _dynamoDbLocal.DisposeAsync();
     }
 
     private void StopWhenEmulatorExits(MotoServer moto) =>

@@ -21,6 +21,12 @@ public sealed class LocalStackOptions
     /// <summary>An emulator that is already running: used as it is, neither started nor stopped.</summary>
     public Uri? AwsEndpoint { get; init; }
 
+    /// <summary>Port of the DynamoDB Local server this host starts; 0 picks a free one. Ignored with <see cref="DynamoDbEndpoint"/>.</summary>
+    public int DynamoDbPort { get; init; } = LocalEndpoints.DefaultDynamoDbPort;
+
+    /// <summary>A DynamoDB Local (or other DynamoDB endpoint) that is already running.</summary>
+    public Uri? DynamoDbEndpoint { get; init; }
+
     /// <summary>template.yaml; default: the one next to SmallPay.sln, found by walking up.</summary>
     public string? TemplatePath { get; init; }
 

@@ -10,6 +10,8 @@ internal static class ServeCommand
           --port N             HTTP port of the API, app and /config.json (default 3000)
           --aws-port N         port of the moto server started for this run (default 5010)
           --aws-endpoint URL   use an AWS emulator that is already running instead of starting moto
+          --dynamodb-port N    port of the DynamoDB Local server started for this run (default 8000)
+          --dynamodb-endpoint URL  use a DynamoDB Local that is already running
           --template PATH      template.yaml (default: the one next to SmallPay.sln)
           --no-demo            no demo account, no sample data
           --demo-email E       demo account (default demo@smallpay.local)
@@ -27,7 +29,7 @@ internal static class ServeCommand
         try
         {
             var line = CommandLine.Parse(args,
-                valued: new HashSet<string> { "--port", "--aws-port", "--aws-endpoint", "--template", "--demo-email", "--demo-password" },
+                valued: new HashSet<string> { "--port", "--aws-port", "--aws-endpoint", "--dynamodb-port", "--dynamodb-endpoint", "--template", "--demo-email", "--demo-password" },
                 flags: new HashSet<string> { "--no-demo", "--log-json", "--verbose", "--help", "-h" });
             if (line.Has("--help") || line.Has("-h"))
             {
@@ -39,6 +41,8 @@ internal static class ServeCommand
                 Port = line.GetInt("--port", 3000),
                 AwsPort = line.GetInt("--aws-port", 5010),
                 AwsEndpoint = line.GetUri("--aws-endpoint"),
+                DynamoDbPort = line.GetInt("--dynamodb-port", LocalEndpoints.DefaultDynamoDbPort),
+                DynamoDbEndpoint = line.GetUri("--dynamodb-endpoint"),
                 TemplatePath = line.Get("--template"),
                 SeedDemo = !line.Has("--no-demo"),
                 DemoEmail = line.Get("--demo-email") ?? LocalStackOptions.DefaultDemoEmail,
@@ -54,7 +58,7 @@ internal static class ServeCommand
         }
 
         Console.WriteLine(options.AwsEndpoint is null
-            ? $"Starting moto on port {options.AwsPort} and provisioning template.yaml..."
+            ? $"Starting moto on port {options.AwsPort}, DynamoDB Local on port {options.DynamoDbPort}, and provisioning template.yaml..."
             : $"Using the AWS emulator at {options.AwsEndpoint} and provisioning template.yaml...");
         LocalStackHost host;
         try
@@ -100,11 +104,12 @@ internal static class ServeCommand
               App          {api}  {app}
               API          {api}  {host.RouteKeys.Count} routes of {Path.GetFileName(host.Template.Path)}, {host.ProtectedRouteCount} behind the JWT authorizer
               config.json  {host.ConfigUrl}{openApi}
-              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  tables {string.Join(", ", host.Resources.Tables.Values)}
+              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  Cognito, S3
+              DynamoDB     {host.DynamoDbEndpoint.ToString().TrimEnd('/')}  DynamoDB Local: tables {string.Join(", ", host.Resources.Tables.Values)}
               User pool    {host.UserPoolId}  app client {host.UserPoolClientId}
             {demo}
 
-            One log line per request below. Ctrl-C stops everything (moto too).
+            One log line per request below. Ctrl-C stops everything (the emulators too).
 
             """;
     }

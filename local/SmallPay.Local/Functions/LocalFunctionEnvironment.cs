@@ -9,20 +9,20 @@ namespace SmallPay.Local.Functions;
 /// </summary>
 public static class LocalFunctionEnvironment
 {
-    public static Dictionary<string, string> Build(SamFunction function, IntrinsicResolver resolver, Uri awsEndpoint)
+    public static Dictionary<string, string> Build(SamFunction function, IntrinsicResolver resolver, LocalEndpoints endpoints)
     {
         var variables = Resolve(function.EnvironmentVariables, resolver);
-        AddLambdaVariables(variables, awsEndpoint);
+        AddLambdaVariables(variables, endpoints);
         variables["AWS_LAMBDA_FUNCTION_NAME"] = function.LogicalId;
         variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.Properties["MemorySize"].AsText() ?? "128";
         return variables;
     }
 
     /// <summary>What every function shares: <c>Globals.Function</c>'s variables and the emulator's (no SMALLPAY_FUNCTION).</summary>
-    public static Dictionary<string, string> Shared(SamTemplate template, IntrinsicResolver resolver, Uri awsEndpoint)
+    public static Dictionary<string, string> Shared(SamTemplate template, IntrinsicResolver resolver, LocalEndpoints endpoints)
     {
         var variables = Resolve(template.Globals("Function")["Environment"]?["Variables"] as JsonObject, resolver);
-        AddLambdaVariables(variables, awsEndpoint);
+        AddLambdaVariables(variables, endpoints);
         return variables;
     }
 
@@ -34,10 +34,10 @@ public static class LocalFunctionEnvironment
         return variables;
     }
 
-    // What Lambda sets, pointed at the emulator (moto accepts any credentials).
-    private static void AddLambdaVariables(Dictionary<string, string> variables, Uri awsEndpoint)
+    // What Lambda sets, pointed at the emulators (they accept any credentials).
+    private static void AddLambdaVariables(Dictionary<string, string> variables, LocalEndpoints endpoints)
     {
-        variables["AWS_ENDPOINT_URL"] = awsEndpoint.ToString().TrimEnd('/');
+        endpoints.AddTo(variables);
         variables["AWS_REGION"] = LocalResourceNames.Region;
         variables["AWS_DEFAULT_REGION"] = LocalResourceNames.Region;
         variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;

@@ -15,7 +15,7 @@ public static class LocalHttpApiBuilder
     /// <param name="handlerOverride">Test seam: a handler by catalog name that replaces FunctionCatalog's.</param>
     public static Result Build(
         LocalResources resources,
-        Uri awsEndpoint,
+        LocalEndpoints endpoints,
         HttpClient http,
         ILogger logger,
         Func<string, ILambdaHandler?>? handlerOverride = null)
@@ -32,7 +32,7 @@ public static class LocalHttpApiBuilder
 
         foreach (var api in apis)
         {
-            var authorizers = JwtAuthorizers(api, resolver, awsEndpoint, http);
+            var authorizers = JwtAuthorizers(api, resolver, endpoints.Aws, http);
             allAuthorizers.AddRange(authorizers.Values.Select(a => a.Authorizer));
             cors ??= Cors(api, resolver);
 
@@ -40,7 +40,7 @@ public static class LocalHttpApiBuilder
             {
                 var function = route.Function;
                 if (!handlers.TryGetValue(function.LogicalId, out var handler))
-                    handlers[function.LogicalId] = handler = CreateHandler(function, resolver, awsEndpoint, logger, handlerOverride);
+                    handlers[function.LogicalId] = handler = CreateHandler(function, resolver, endpoints, logger, handlerOverride);
 
                 var authorizerName = route.Authorizer ?? api.DefaultAuthorizer;
                 JwtAuthorizer? jwt = null;
@@ -70,7 +70,7 @@ public static class LocalHttpApiBuilder
     }
 
     private static (ILambdaHandler? Handler, string? Reason) CreateHandler(
-        SamFunction function, IntrinsicResolver resolver, Uri awsEndpoint, ILogger logger, Func<string, ILambdaHandler?>? handlerOverride)
+        SamFunction function, IntrinsicResolver resolver, LocalEndpoints endpoints, ILogger logger, Func<string, ILambdaHandler?>? handlerOverride)
     {
         var name = function.CatalogName;
         if (handlerOverride?.Invoke(name) is { } overridden) return (overridden, null);
@@ -81,7 +81,7 @@ public static class LocalHttpApiBuilder
         }
         try
         {
-            var variables = LocalFunctionEnvironment.Build(function, resolver, awsEndpoint);
+            var variables = LocalFunctionEnvironment.Build(function, resolver, endpoints);
             return (FunctionCatalog.Create(name, FunctionEnvironment.From(variables)), null);
         }
         catch (Exception error)

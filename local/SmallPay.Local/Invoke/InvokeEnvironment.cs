@@ -11,7 +11,10 @@ namespace SmallPay.Local.Invoke;
 public static class InvokeEnvironment
 {
     public const string EndpointVariable = "SMALLPAY_LOCAL_AWS_ENDPOINT";
-    public const string DefaultEndpoint = "http://127.0.0.1:5000"; // moto_server's default port
+    public const string DynamoDbEndpointVariable = "SMALLPAY_LOCAL_DYNAMODB_ENDPOINT";
+    // The ports `make run` starts moto and DynamoDB Local on.
+    public const string DefaultEndpoint = "http://127.0.0.1:5010";
+    public const string DefaultDynamoDbEndpoint = "http://127.0.0.1:8000";
 
     public static Dictionary<string, string> Build(SamTemplate template, SamFunction function, string endpoint, JsonObject? envVarsFile = null)
     {
@@ -22,6 +25,7 @@ public static class InvokeEnvironment
                 variables[name] = text;
 
         variables["AWS_ENDPOINT_URL"] = endpoint;
+        variables["AWS_ENDPOINT_URL_DYNAMODB"] = Environment.GetEnvironmentVariable(DynamoDbEndpointVariable) is { Length: > 0 } dynamo ? dynamo : DefaultDynamoDbEndpoint;
         variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;
         variables["AWS_SECRET_ACCESS_KEY"] = LocalResourceNames.SecretAccessKey;
 

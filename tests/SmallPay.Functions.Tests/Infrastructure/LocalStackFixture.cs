@@ -57,6 +57,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsPort = 0,
+            DynamoDbPort = 0,
             SeedDemo = false,
             // SMALLPAY_TEST_LOG=Debug shows the host's start-up steps and every request.
             MinimumLogLevel = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("SMALLPAY_TEST_LOG"), out var level) ? level : LogLevel.Warning,

@@ -60,6 +60,7 @@ internal static class TestHosts
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsEndpoint = stack.Host.AwsEndpoint,
+            DynamoDbEndpoint = stack.Host.DynamoDbEndpoint,
             TemplatePath = templatePath,
             RepositoryRoot = repositoryRoot,
             SeedDemo = false,
