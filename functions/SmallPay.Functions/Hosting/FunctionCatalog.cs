@@ -46,7 +46,7 @@ public static class FunctionCatalog
 
     /// <summary>An HTTP API function: the shared adapter around one route handler.</summary>
     private static Func<FunctionEnvironment, ILambdaHandler> Api(string name, Func<ApiServices, IApiHandler> build) =>
-        environment => new HttpApiFunction(build(new ApiServices(environment)), new JsonLog(name), environment.Clock);
+        environment => new HttpApiFunction(build(new ApiServices(environment)), new JsonLog(name, minimumLevel: environment.Get(JsonLog.LevelVariable)), environment.Clock);
 
     private static IdempotentHandler Idempotent(ApiServices services, IApiHandler inner) => new(inner, services.Idempotency);
 }

@@ -38,6 +38,8 @@ public static class LocalFunctionEnvironment
     private static void AddLambdaVariables(Dictionary<string, string> variables, LocalEndpoints endpoints)
     {
         endpoints.AddTo(variables);
+        // The host logs one line per request already; the functions' own request lines would double it.
+        variables.TryAdd("AWS_LAMBDA_LOG_LEVEL", "WARN");
         variables["AWS_REGION"] = LocalResourceNames.Region;
         variables["AWS_DEFAULT_REGION"] = LocalResourceNames.Region;
         variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;

@@ -7,13 +7,32 @@ namespace SmallPay.Functions.Hosting.Logging;
 /// Structured JSON log lines on stdout (what CloudWatch Logs indexes), each with the function and request id.
 /// Hand-written on Utf8JsonWriter: Microsoft.Extensions.Logging would cost cold-start time for one line per request.
 /// </summary>
-public sealed class JsonLog(string functionName, TextWriter? output = null)
+public sealed class JsonLog(string functionName, TextWriter? output = null, string? minimumLevel = null)
 {
+    /// <summary>Lambda's own variable for the application log level (advanced logging controls).</summary>
+    public const string LevelVariable = "AWS_LAMBDA_LOG_LEVEL";
+
     private readonly TextWriter _output = output ?? Console.Out;
+    private readonly int _minimum = Rank(minimumLevel ?? "INFO");
 
-    public void Info(string message, string? requestId = null, params (string Key, object? Value)[] fields) => Write("INFO", message, requestId, null, fields);
+    public void Info(string message, string? requestId = null, params (string Key, object? Value)[] fields)
+    {
+        if (_minimum <= 1) Write("INFO", message, requestId, null, fields);
+    }
 
-    public void Warn(string message, string? requestId = null, params (string Key, object? Value)[] fields) => Write("WARN", message, requestId, null, fields);
+    public void Warn(string message, string? requestId = null, params (string Key, object? Value)[] fields)
+    {
+        if (_minimum <= 2) Write("WARN", message, requestId, null, fields);
+    }
+
+    private static int Rank(string level) => level.ToUpperInvariant() switch
+    {
+        "TRACE" or "DEBUG" => 0,
+        "INFO" => 1,
+        "WARN" or "WARNING" => 2,
+        "ERROR" or "FATAL" => 3,
+        _ => 1,
+    };
 
     public void Error(string message, Exception exception, string? requestId = null) => Write("ERROR", message, requestId, exception, []);
 
