@@ -1,0 +1,22 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  // amazon-cognito-identity-js (through its buffer dependency) expects Node's `global`.
+  define: { global: 'globalThis' },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 300,
+  },
+  server: {
+    // `npm run dev` talks to a local stack started with `make run` (port 3000).
+    proxy: { '/config.json': 'http://localhost:3000' },
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+  },
+});
