@@ -70,18 +70,26 @@ public sealed class LambdaRuntimeLoop
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
                 _log.WriteLine($"{invocation.RequestId} ERROR {exception}");
-                await _runtimeApi.PostInvocationErrorAsync(invocation.RequestId, RuntimeError.From(exception), stopping);
+                await PostOrLogAsync(invocation, () => _runtimeApi.PostInvocationErrorAsync(invocation.RequestId, RuntimeError.From(exception), stopping));
                 return;
             }
         }
 
+        await PostOrLogAsync(invocation, () => _runtimeApi.PostResponseAsync(invocation.RequestId, response, stopping));
+    }
+
+    /// <summary>
+    /// A rejected post (413 for a response over Lambda's payload limit; locally, 400 for an invocation that
+    /// has already timed out) fails that invocation, not the runtime. An unreachable Runtime API still ends the loop.
+    /// </summary>
+    private async Task PostOrLogAsync(LambdaInvocation invocation, Func<Task> post)
+    {
         try
         {
-            await _runtimeApi.PostResponseAsync(invocation.RequestId, response, stopping);
+            await post();
         }
         catch (HttpRequestException rejected) when (rejected.StatusCode is not null)
         {
-            // E.g. 413 for a response over Lambda's payload limit: the invocation has failed, the runtime has not.
             _log.WriteLine($"{invocation.RequestId} ERROR {rejected.Message}");
         }
     }

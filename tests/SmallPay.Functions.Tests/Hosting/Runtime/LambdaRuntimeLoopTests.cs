@@ -22,7 +22,7 @@ public sealed class LambdaRuntimeLoopTests
             return Task.FromResult("{\"ok\":true}"u8.ToArray());
         }));
 
-        var result = await loop.Emulator.InvokeAsync("{\"n\":1}"u8.ToArray(), Timeout);
+        var result = await loop.InvokeAsync("{\"n\":1}"u8.ToArray(), Timeout);
 
         Assert.Equal(InvocationOutcome.Succeeded, result.Outcome);
         Assert.Equal("{\"ok\":true}", Encoding.UTF8.GetString(result.Payload));
@@ -38,8 +38,8 @@ public sealed class LambdaRuntimeLoopTests
         await using var loop = await RunningLoop.StartAsync(() => new FakeHandler((_, _, _) =>
             ++calls == 1 ? throw new InvalidOperationException("boom") : Task.FromResult("{}"u8.ToArray())));
 
-        var failed = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
-        var next = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var failed = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var next = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
 
         Assert.Equal(InvocationOutcome.FunctionError, failed.Outcome);
         Assert.Equal("InvalidOperationException", failed.Error!.ErrorType);
@@ -57,7 +57,7 @@ public sealed class LambdaRuntimeLoopTests
 
         var initError = await loop.Emulator.InitError.WaitAsync(Timeout);
         var exitCode = await loop.Running.WaitAsync(Timeout);
-        var invocation = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var invocation = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
 
         Assert.Equal(1, exitCode);
         Assert.Equal("InvalidOperationException", initError.ErrorType);
@@ -71,8 +71,8 @@ public sealed class LambdaRuntimeLoopTests
         await using var loop = await RunningLoop.StartAsync(() => new FakeHandler((_, invocation, _) =>
             Task.FromResult(Encoding.UTF8.GetBytes($"{Environment.GetEnvironmentVariable(LambdaRuntimeLoop.TraceIdVariable)}|{invocation.TraceId}"))));
 
-        var first = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
-        var second = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var first = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var second = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
 
         Assert.StartsWith("Root=1-", first.TraceId);
         Assert.NotEqual(first.TraceId, second.TraceId);
@@ -93,29 +93,34 @@ public sealed class LambdaRuntimeLoopTests
             return "{}"u8.ToArray();
         }));
 
-        var result = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), timeout);
+        var result = await loop.InvokeAsync("{}"u8.ToArray(), timeout);
 
         Assert.Equal(InvocationOutcome.Succeeded, result.Outcome); // the handler stopped in time to answer
         Assert.InRange(deadlineAfterStart, timeout - TimeSpan.FromSeconds(1), timeout + TimeSpan.FromMilliseconds(20));
         Assert.InRange(cancelledBeforeDeadline, TimeSpan.Zero, LambdaRuntimeLoop.DeadlineMargin + TimeSpan.FromMilliseconds(20));
     }
 
-    [Fact]
-    public async Task Handler_that_outlives_its_deadline_times_out_and_its_late_response_does_not_stop_the_loop()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Handler_that_outlives_its_deadline_times_out_and_its_late_answer_does_not_stop_the_loop(bool answersWithAnError)
     {
         var calls = 0;
         await using var loop = await RunningLoop.StartAsync(() => new FakeHandler(async (_, _, _) =>
         {
             if (++calls == 1)
+            {
                 await Task.Delay(TimeSpan.FromSeconds(1)); // ignores its token
+                if (answersWithAnError) throw new InvalidOperationException("too late");
+            }
             return "{}"u8.ToArray();
         }));
 
         var stopwatch = Stopwatch.StartNew();
-        var timedOut = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromMilliseconds(300));
+        var timedOut = await loop.InvokeAsync("{}"u8.ToArray(), TimeSpan.FromMilliseconds(300));
         var elapsed = stopwatch.Elapsed;
         var lateResponseRejected = await WaitUntilAsync(() => loop.Log.Contains("400"));
-        var next = await loop.Emulator.InvokeAsync("{}"u8.ToArray(), Timeout);
+        var next = await loop.InvokeAsync("{}"u8.ToArray(), Timeout);
 
         Assert.Equal(InvocationOutcome.TimedOut, timedOut.Outcome);
         Assert.Equal("Sandbox.Timedout", timedOut.Error!.ErrorType);
@@ -162,6 +167,16 @@ public sealed class LambdaRuntimeLoopTests
         public Task<int> Running { get; }
 
         public string Log => _log.ToString();
+
+        /// <summary>Invokes through the emulator; fails instead of waiting forever if the loop has ended.</summary>
+        public async Task<InvocationResult> InvokeAsync(byte[] eventJson, TimeSpan timeout)
+        {
+            using var limit = new CancellationTokenSource(timeout + Timeout);
+            var invocation = Emulator.InvokeAsync(eventJson, timeout, limit.Token);
+            if (await Task.WhenAny(invocation, Running) != invocation && !invocation.IsCompleted)
+                Assert.Fail($"the loop ended ({Running.Status}) with an invocation pending:\n{Log}\n{Running.Exception}");
+            return await invocation;
+        }
 
         public static async Task<RunningLoop> StartAsync(Func<ILambdaHandler> createHandler) =>
             new(await RuntimeApiEmulator.StartAsync(functionArn: FunctionArn), createHandler);
