@@ -1,3 +1,4 @@
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Money;
 
 namespace SmallPay.Domain.Invoices;
@@ -19,6 +20,12 @@ public sealed record Invoice
     public DateOnly? PaidDate { get; init; }
     public DateTimeOffset? VoidedAt { get; init; }
     public string? VoidReason { get; init; }
+    /// <summary>E-mails the owner asked for (the API appends them); <see cref="DeliveryResults"/> say how each went.</summary>
+    public IReadOnlyList<DeliveryRequest> DeliveryRequests { get; init; } = [];
+    /// <summary>The document worker's outcome per delivery request id (read-only for the API).</summary>
+    public IReadOnlyDictionary<string, DeliveryResult> DeliveryResults { get; init; } = new Dictionary<string, DeliveryResult>();
+    /// <summary>The latest PDF the worker stored, or null before the first one (read-only for the API).</summary>
+    public StoredDocument? Document { get; init; }
 
     public Currency Currency => Currencies.Get(Content.Currency);
 
@@ -35,4 +42,7 @@ public sealed record Invoice
         Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid && DueDate < today && Totals.BalanceDue > 0m;
 
     public int DaysOverdue(DateOnly today) => IsOverdue(today) ? today.DayNumber - DueDate.DayNumber : 0;
+
+    /// <summary>The stored PDF shows this very version: nothing changed since it was rendered.</summary>
+    public bool HasCurrentDocument => Document is { } document && document.Version >= Version;
 }

@@ -1,0 +1,112 @@
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Validation;
+
+namespace SmallPay.Domain.Documents;
+
+/// <summary>What the owner asks for when sending an invoice; everything is optional.</summary>
+public sealed record DeliveryInput(IReadOnlyList<string?>? To = null, IReadOnlyList<string?>? Cc = null, string? Subject = null, string? Message = null);
+
+/// <summary>The rules of e-mailing an invoice: who may receive it, what the mail says, and which requests are still to do.</summary>
+public static class InvoiceDeliveries
+{
+    public const int MaxRecipients = 10;
+    public const int MaxSubjectLength = 200;
+    public const int MaxMessageLength = 5000;
+    /// <summary>Keeps the invoice item far below DynamoDB's 400 KB (each request may carry a 5000-character message).</summary>
+    public const int MaxRequestsPerInvoice = 50;
+
+    /// <summary>
+    /// Checks the input on its own (lengths, addresses) so a bad request is refused before anything is written, e.g.
+    /// before a draft is finalized. Recipients that depend on the invoice (the customer's e-mail) are checked by <see cref="Request"/>.
+    /// </summary>
+    public static void Validate(DeliveryInput input)
+    {
+        var errors = new ValidationErrors();
+        CheckAddresses(errors, "to", input.To);
+        CheckAddresses(errors, "cc", input.Cc);
+        if (input.Subject is { } subject)
+        {
+            InvoiceRules.CheckText(errors, "subject", subject.Trim(), MaxSubjectLength);
+            // A line break in a header would let a subject smuggle in headers of its own.
+            if (subject.AsSpan().IndexOfAny('\r', '\n') >= 0) errors.Add("subject", "must be a single line");
+        }
+        InvoiceRules.CheckText(errors, "message", input.Message?.Trim(), MaxMessageLength);
+        errors.ThrowIfAny("The delivery has invalid fields.");
+    }
+
+    /// <summary>
+    /// Appends a delivery request to a finalized, non-void invoice. Recipients default to the customer's e-mail as
+    /// printed on the invoice; the subject defaults to the invoice number and the business's name.
+    /// </summary>
+    public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now)
+    {
+        switch (invoice.Status)
+        {
+            case InvoiceStatus.Draft: throw new InvoiceStateException("Finalize the invoice before sending it.");
+            case InvoiceStatus.Void: throw new InvoiceStateException($"Invoice {invoice.Number} is void and cannot be sent.");
+        }
+        if (invoice.DeliveryRequests.Count >= MaxRequestsPerInvoice)
+            throw new InvoiceStateException($"Invoice {invoice.Number} has been sent {MaxRequestsPerInvoice} times already; no more deliveries are accepted.");
+        Validate(input);
+
+        var to = Clean(input.To);
+        if (to.Count == 0)
+        {
+            if (string.IsNullOrWhiteSpace(invoice.Customer.Email))
+                throw new DomainValidationException("Nobody to send the invoice to.",
+                    [new FieldError("to", "the customer has no e-mail address: name at least one recipient")]);
+            to = [invoice.Customer.Email.Trim()];
+        }
+        var cc = Clean(input.Cc).Where(address => !to.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
+        var subject = string.IsNullOrWhiteSpace(input.Subject) ? DefaultSubject(invoice.Number, businessName) : input.Subject.Trim();
+        var message = string.IsNullOrWhiteSpace(input.Message) ? null : input.Message.Trim();
+
+        var request = new DeliveryRequest(requestId, to, cc, subject, message, now, invoice.Version + 1);
+        return invoice with { DeliveryRequests = [.. invoice.DeliveryRequests, request], UpdatedAt = now };
+    }
+
+    public static string DefaultSubject(string? number, string? businessName)
+    {
+        var subject = string.IsNullOrWhiteSpace(businessName) ? $"Invoice {number}" : $"Invoice {number} from {businessName.Trim()}";
+        return subject.Length <= MaxSubjectLength ? subject : subject[..MaxSubjectLength];
+    }
+
+    /// <summary>Still to do: never tried, or claimed by a worker whose lease ran out (it crashed or gave the claim back).</summary>
+    public static bool IsPending(Invoice invoice, DeliveryRequest request, DateTimeOffset now) =>
+        !invoice.DeliveryResults.TryGetValue(request.RequestId, out var result)
+        || (result.Status == DeliveryStatus.Sending && !result.IsClaimHeldAt(now));
+
+    public static IReadOnlyList<DeliveryRequest> Pending(Invoice invoice, DateTimeOffset now) =>
+        invoice.DeliveryRequests.Where(request => IsPending(invoice, request, now)).ToList();
+
+    /// <summary>Every delivery request with where it stands at <paramref name="now"/>, oldest first.</summary>
+    public static IReadOnlyList<Delivery> Deliveries(Invoice invoice, DateTimeOffset now) =>
+        invoice.DeliveryRequests.Select(request =>
+        {
+            var result = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
+            var status = result switch
+            {
+                null => DeliveryStatus.Pending,
+                { Status: DeliveryStatus.Sending } when !result.IsClaimHeldAt(now) => DeliveryStatus.Pending,
+                _ => result.Status,
+            };
+            return new Delivery(request.RequestId, request.To, request.Cc, request.Subject, request.RequestedAt, status,
+                result?.SentAt, status == DeliveryStatus.Failed ? result?.FailureReason : null);
+        }).ToList();
+
+    private static void CheckAddresses(ValidationErrors errors, string path, IReadOnlyList<string?>? addresses)
+    {
+        if (addresses is null) return;
+        if (addresses.Count > MaxRecipients) errors.Add(path, $"at most {MaxRecipients} addresses");
+        for (var i = 0; i < addresses.Count && i < MaxRecipients; i++)
+        {
+            if (string.IsNullOrWhiteSpace(addresses[i])) errors.Add($"{path}/{i}", "must be an e-mail address");
+            else CustomerRules.CheckEmail(errors, $"{path}/{i}", addresses[i]!.Trim());
+        }
+    }
+
+    /// <summary>Trimmed, without repeats (e-mail addresses compare case-insensitively in practice).</summary>
+    private static List<string> Clean(IReadOnlyList<string?>? addresses) =>
+        (addresses ?? []).OfType<string>().Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+}
