@@ -63,16 +63,24 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
 
     public async Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
     {
-        var put = VersionedPut(updated);
+        var update = VersionedUpdate(updated);
         if (previousCustomerId == updated.Content.CustomerId)
         {
-            try { await dynamo.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression, ExpressionAttributeValues = put.ExpressionAttributeValues }, ct); }
+            try
+            {
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = update.TableName, Key = update.Key, UpdateExpression = update.UpdateExpression,
+                    ConditionExpression = update.ConditionExpression,
+                    ExpressionAttributeNames = update.ExpressionAttributeNames, ExpressionAttributeValues = update.ExpressionAttributeValues,
+                }, ct);
+            }
             catch (ConditionalCheckFailedException) { throw new StaleVersionException(); }
             return;
         }
         var items = new List<TransactWriteItem>
         {
-            new() { Put = put },
+            new() { Update = update },
             CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1),
             CountOnCustomer(updated.Tenant, previousCustomerId, -1),
         };
@@ -103,7 +111,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
     {
         var items = new List<TransactWriteItem>
         {
-            new() { Put = VersionedPut(finalized) },
+            new() { Update = VersionedUpdate(finalized) },
             AdvanceCounter(finalized.Tenant, sequence, settingsRead),
             new()
             {
@@ -203,13 +211,43 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         } while (start is not null);
     }
 
-    private Put VersionedPut(Invoice updated) => new()
+    /// <summary>
+    /// An invoice write after creation: SET every attribute the API owns and REMOVE the optional ones it cleared, if the
+    /// stored version is the one the change was based on. Never a whole-item Put, so the worker's <c>document</c> and
+    /// <c>deliveryResults</c> survive every API write.
+    /// </summary>
+    private Update VersionedUpdate(Invoice updated)
     {
-        TableName = invoicesTable,
-        Item = ItemMapping.ToItem(updated),
-        ConditionExpression = "version = :expected AND creator = :tenant",
-        ExpressionAttributeValues = new() { [":expected"] = N(updated.Version - 1), [":tenant"] = S(updated.Tenant) },
-    };
+        var attributes = ItemMapping.ApiAttributes(updated);
+        attributes.Remove("id");
+        var names = new Dictionary<string, string> { ["#version"] = "version", ["#creator"] = "creator" };
+        var values = new Dictionary<string, AttributeValue> { [":expected"] = N(updated.Version - 1), [":tenant"] = S(updated.Tenant) };
+        var sets = new List<string>(attributes.Count);
+        var index = 0;
+        foreach (var (name, value) in attributes)
+        {
+            // Placeholders for every name: status, number, name and many more are DynamoDB reserved words.
+            names[$"#a{index}"] = name;
+            values[$":a{index}"] = value;
+            sets.Add($"#a{index} = :a{index}");
+            index++;
+        }
+        var removes = new List<string>();
+        foreach (var name in ItemMapping.OptionalApiAttributes.Where(name => !attributes.ContainsKey(name)))
+        {
+            names[$"#r{removes.Count}"] = name;
+            removes.Add($"#r{removes.Count}");
+        }
+        return new Update
+        {
+            TableName = invoicesTable,
+            Key = Key(updated.Id),
+            UpdateExpression = "SET " + string.Join(", ", sets) + (removes.Count > 0 ? " REMOVE " + string.Join(", ", removes) : ""),
+            ConditionExpression = "#version = :expected AND #creator = :tenant",
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
+    }
 
     private TransactWriteItem CountOnCustomer(string tenant, string customerId, int delta) => new()
     {

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using static SmallPay.Functions.Storage.Attributes;
@@ -15,7 +16,27 @@ internal static class ItemMapping
 
     // ---- invoices -------------------------------------------------------------------------------------------
 
+    /// <summary>Who wrote an invoice item last (<c>changedBy</c>): the Pipe's filter passes only the API's writes.</summary>
+    public const string ChangedByApi = "api";
+    public const string ChangedByWorker = "worker";
+
+    /// <summary>Optional attributes the API owns: an update that has no value for one removes it.</summary>
+    public static readonly IReadOnlyList<string> OptionalApiAttributes =
+        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason"];
+
+    /// <summary>A new invoice item: the API's attributes and an empty <c>deliveryResults</c> map for the worker to fill.</summary>
     public static Dictionary<string, AttributeValue> ToItem(Invoice invoice)
+    {
+        var item = ApiAttributes(invoice);
+        item["deliveryResults"] = M([]);
+        return item;
+    }
+
+    /// <summary>
+    /// Every attribute of an invoice item the API owns (docs/ARCHITECTURE.md, "Who writes what"): never the worker's
+    /// <c>document</c> and <c>deliveryResults</c>, so an update built from these cannot overwrite them.
+    /// </summary>
+    public static Dictionary<string, AttributeValue> ApiAttributes(Invoice invoice)
     {
         var content = invoice.Content;
         var totals = invoice.Totals;
@@ -56,6 +77,8 @@ internal static class ItemMapping
             ["total"] = N(totals.Total),
             ["balanceDue"] = N(totals.BalanceDue),
             ["searchText"] = S($"{invoice.Number} {invoice.Customer.Name} {invoice.Customer.Email}".ToLowerInvariant().Trim()),
+            ["deliveryRequests"] = L(invoice.DeliveryRequests.Select(r => M(ToMap(r))).ToList()),
+            ["changedBy"] = S(ChangedByApi),
         };
         item.PutIfPresent("number", invoice.Number);
         item.PutIfPresent("notes", content.Notes);
@@ -100,8 +123,71 @@ internal static class ItemMapping
             PaidDate = item.GetDate("paidDate"),
             VoidedAt = item.GetTime("voidedAt"),
             VoidReason = item.GetString("voidReason"),
+            DeliveryRequests = item.GetList("deliveryRequests").Select(r => ToDeliveryRequest(r.M)).ToList(),
+            DeliveryResults = (item.GetMap("deliveryResults") ?? []).ToDictionary(r => r.Key, r => ToDeliveryResult(r.Value.M ?? []), StringComparer.Ordinal),
+            Document = item.GetMap("document") is { } document ? ToDocument(document) : null,
         };
     }
+
+    private static Dictionary<string, AttributeValue> ToMap(DeliveryRequest request)
+    {
+        var map = new Dictionary<string, AttributeValue>
+        {
+            ["requestId"] = S(request.RequestId),
+            ["to"] = Strings(request.To),
+            ["cc"] = Strings(request.Cc),
+            ["subject"] = S(request.Subject),
+            ["requestedAt"] = Time(request.RequestedAt),
+            ["invoiceVersion"] = N(request.InvoiceVersion),
+        };
+        map.PutIfPresent("message", request.Message);
+        return map;
+    }
+
+    private static DeliveryRequest ToDeliveryRequest(Dictionary<string, AttributeValue> map) => new(
+        map.RequireString("requestId"), ReadStrings(map, "to"), ReadStrings(map, "cc"), map.GetString("subject") ?? "",
+        map.GetString("message"), map.GetTime("requestedAt")!.Value, map.GetLong("invoiceVersion"));
+
+    // ---- the worker's attributes on an invoice item ------------------------------------------------------------
+
+    /// <summary><c>deliveryResults[requestId]</c>; <c>leaseUntil</c> is epoch milliseconds (claims compare it exactly).</summary>
+    public static Dictionary<string, AttributeValue> ToMap(DeliveryResult result)
+    {
+        var map = new Dictionary<string, AttributeValue>
+        {
+            ["status"] = S(result.Status.ToString()),
+            ["attempts"] = N(result.Attempts),
+        };
+        if (result.LeaseUntil is { } lease) map["leaseUntil"] = N(lease.ToUnixTimeMilliseconds());
+        if (result.SentAt is { } sent) map["sentAt"] = Time(sent);
+        if (result.To is { } to) map["to"] = Strings(to);
+        map.PutIfPresent("failureReason", result.FailureReason);
+        return map;
+    }
+
+    public static DeliveryResult ToDeliveryResult(Dictionary<string, AttributeValue> map) => new(
+        Enum.TryParse<DeliveryStatus>(map.GetString("status"), out var status) ? status : DeliveryStatus.Pending,
+        map.TryGetValue("leaseUntil", out var lease) && lease.N is not null ? DateTimeOffset.FromUnixTimeMilliseconds(map.GetLong("leaseUntil")) : null,
+        map.GetTime("sentAt"),
+        map.ContainsKey("to") ? ReadStrings(map, "to") : null,
+        map.GetString("failureReason"),
+        (int)map.GetLong("attempts"));
+
+    public static Dictionary<string, AttributeValue> ToMap(StoredDocument document) => new()
+    {
+        ["key"] = S(document.Key),
+        ["version"] = N(document.Version),
+        ["renderedAt"] = Time(document.RenderedAt),
+        ["sizeBytes"] = N(document.SizeBytes),
+    };
+
+    private static StoredDocument ToDocument(Dictionary<string, AttributeValue> map) =>
+        new(map.RequireString("key"), map.GetLong("version"), map.GetTime("renderedAt")!.Value, map.GetLong("sizeBytes"));
+
+    private static AttributeValue Strings(IEnumerable<string> values) => L(values.Select(S).ToList());
+
+    private static List<string> ReadStrings(Dictionary<string, AttributeValue> map, string name) =>
+        map.GetList(name).Select(v => v.S).OfType<string>().ToList();
 
     // ---- customers -------------------------------------------------------------------------------------------
 
