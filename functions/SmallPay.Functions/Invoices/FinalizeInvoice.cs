@@ -20,12 +20,12 @@ public sealed class FinalizeInvoice(InvoiceNumberAllocator allocator) : IApiHand
 /// </summary>
 public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStore customers, ISettingsStore settings)
 {
-    /// <summary>Under heavy contention (many finalizations of one tenant at once) each round lets one through.</summary>
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(8);
+    /// <summary>Retrying stops this long before Lambda's deadline, to answer 503 rather than time out.</summary>
+    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(1);
 
     public async Task<Invoice> FinalizeAsync(ApiRequest request, CancellationToken ct)
     {
-        var started = DateTimeOffset.UtcNow;
+        var giveUpAt = request.Deadline - DeadlineMargin;
         var draft = await LoadDraftAsync(request, ct);
         var customer = await customers.SnapshotForInvoiceAsync(request.Tenant, draft.Content.CustomerId, ct);
         var counter = await settings.GetAsync(request.Tenant, ct);
@@ -48,10 +48,11 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
                     counter = await settings.GetAsync(request.Tenant, ct);
                     continue;
             }
-            if (DateTimeOffset.UtcNow - started > Budget)
+            if (DateTimeOffset.UtcNow > giveUpAt)
                 throw new ProblemException(503, "/problems/busy", "Too many invoices are being finalized at once.", "Nothing was changed. Try again in a moment.");
-            // Exponential back-off with full jitter thins out the herd of competing finalizations.
-            await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(200, 4 << Math.Min(attempt, 6))), ct);
+            // Under contention each round lets one finalization through; exponential back-off with full jitter
+            // (capped at 1 s) keeps the losers from flooding the table while they wait their turn.
+            await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(1000, 10 << Math.Min(attempt, 7))), ct);
             counter = result.CurrentCounter ?? await settings.GetAsync(request.Tenant, ct);
         }
     }

@@ -9,7 +9,7 @@ namespace SmallPay.Functions.Hosting.Http;
 /// One authenticated API request, as a handler sees it. The tenant is the verified JWT's <c>sub</c> claim —
 /// never a parameter or a body field.
 /// </summary>
-public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset receivedAt)
+public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset receivedAt, DateTimeOffset? deadline = null)
 {
     public const int MaxBodyBytes = 256 * 1024;
 
@@ -18,6 +18,8 @@ public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset
     /// <summary>The clock for this request: tests set it, handlers never call DateTimeOffset.UtcNow themselves.</summary>
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
     public DateOnly Today => DateOnly.FromDateTime(ReceivedAt.UtcDateTime);
+    /// <summary>When Lambda stops this invocation: work that retries (finalizing under contention) must end before it.</summary>
+    public DateTimeOffset Deadline { get; } = deadline ?? receivedAt.AddSeconds(10);
     public string RequestId => Raw.RequestContext.RequestId;
     public string Path => Raw.RawPath;
 

@@ -21,18 +21,18 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
                   ?? throw new InvalidOperationException("The event is not an HTTP API request.");
         if (string.IsNullOrEmpty(raw.RequestContext.RequestId)) raw.RequestContext.RequestId = invocation.RequestId;
 
-        var response = await RespondAsync(raw, cancellationToken);
+        var response = await RespondAsync(raw, invocation.Deadline, cancellationToken);
         log.Info("request", raw.RequestContext.RequestId,
             ("method", raw.RequestContext.Http.Method), ("path", raw.RawPath), ("status", response.StatusCode),
             ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
         return JsonSerializer.SerializeToUtf8Bytes(ToHttpApiResponse(response), HttpApiJsonContext.Default.HttpApiResponse);
     }
 
-    private async Task<ApiResponse> RespondAsync(HttpApiRequest raw, CancellationToken cancellationToken)
+    private async Task<ApiResponse> RespondAsync(HttpApiRequest raw, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         try
         {
-            var request = new ApiRequest(raw, TenantOf(raw), _clock.GetUtcNow());
+            var request = new ApiRequest(raw, TenantOf(raw), _clock.GetUtcNow(), deadline);
             CheckBody(request);
             return await handler.HandleAsync(request, cancellationToken);
         }
