@@ -1,0 +1,174 @@
+using System.Text;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace SmallPay.Functions.Documents.Rendering;
+
+/// <summary>
+/// Top-to-bottom flow of content over as many pages as it needs: a cursor (<see cref="Y"/>), page breaks that draw a
+/// continuation header, and footers drawn once the page count is known ("Page X of Y"). Also the text primitives
+/// (wrapping, right alignment, shrink-to-fit) the invoice layout uses.
+/// </summary>
+internal sealed class PdfPageFlow : IDisposable
+{
+    public const double MarginX = 50;
+    public const double MarginTop = 48;
+    private const double FooterReserve = 58;
+
+    private readonly PdfDocument _document;
+    private readonly XSize _pageSize;
+    private readonly List<XGraphics> _pages = [];
+    private readonly Action<PdfPageFlow> _continuationHeader;
+
+    public PdfPageFlow(PdfDocument document, InvoicePageSize size, Action<PdfPageFlow> continuationHeader)
+    {
+        _document = document;
+        // Points (1/72 in): ISO A4 210 × 297 mm, US Letter 8.5 × 11 in.
+        _pageSize = size == InvoicePageSize.Letter ? new XSize(612, 792) : new XSize(595.28, 841.89);
+        _continuationHeader = continuationHeader;
+    }
+
+    public XGraphics G { get; private set; } = null!;
+    public double Y { get; set; }
+    public double Left => MarginX;
+    public double Right => _pageSize.Width - MarginX;
+    public double Width => Right - Left;
+    public double PageHeight => _pageSize.Height;
+    /// <summary>Lowest point content may reach; the footer lives below it.</summary>
+    public double Bottom => _pageSize.Height - FooterReserve;
+    public int PageCount => _pages.Count;
+
+    public double Remaining => Bottom - Y;
+
+    public bool Fits(double height) => Y + height <= Bottom;
+
+    /// <summary>Starts a page; every page after the first opens with the continuation header.</summary>
+    public void NewPage()
+    {
+        var page = _document.AddPage();
+        page.Width = XUnit.FromPoint(_pageSize.Width);
+        page.Height = XUnit.FromPoint(_pageSize.Height);
+        G = XGraphics.FromPdfPage(page);
+        _pages.Add(G);
+        Y = MarginTop;
+        if (_pages.Count > 1)
+            _continuationHeader(this);
+    }
+
+    /// <summary>Breaks the page unless <paramref name="height"/> still fits; true when it broke.</summary>
+    public bool BreakUnlessFits(double height)
+    {
+        if (Fits(height))
+            return false;
+        NewPage();
+        return true;
+    }
+
+    /// <summary>Draws each page's footer now that the page count is known, and closes the pages' graphics.</summary>
+    public void Finish(Action<XGraphics, int, int> footer)
+    {
+        for (var i = 0; i < _pages.Count; i++)
+            footer(_pages[i], i + 1, _pages.Count);
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var page in _pages)
+            page.Dispose();
+        _pages.Clear();
+    }
+
+    // ---- text primitives ----
+
+    public double Measure(string text, XFont font) => text.Length == 0 ? 0 : G.MeasureString(text, font).Width;
+
+    /// <summary>Draws one line with its top at <paramref name="top"/>.</summary>
+    public void Text(string text, XFont font, XBrush brush, double x, double top) =>
+        G.DrawString(text, font, brush, x, top, XStringFormats.TopLeft);
+
+    public void TextRight(string text, XFont font, XBrush brush, double right, double top) =>
+        G.DrawString(text, font, brush, right, top, XStringFormats.TopRight);
+
+    /// <summary>Right-aligned, in a smaller size when it would be wider than <paramref name="maxWidth"/> (huge amounts).</summary>
+    public void TextRightFitted(string text, XFont font, XBrush brush, double right, double top, double maxWidth)
+    {
+        var fitted = Fitted(text, font, maxWidth);
+        // Same baseline as the full-size text (DejaVu's ascent is 0.93 em).
+        TextRight(text, fitted, brush, right, top + (font.Size - fitted.Size) * 0.93);
+    }
+
+    public XFont Fitted(string text, XFont font, double maxWidth)
+    {
+        var width = Measure(text, font);
+        return width <= maxWidth ? font : PdfStyle.Font(Math.Floor(font.Size * maxWidth / width * 10) / 10, font.Bold);
+    }
+
+    /// <summary>One line, cut with an ellipsis when wider than <paramref name="maxWidth"/>.</summary>
+    public string Truncate(string text, XFont font, double maxWidth)
+    {
+        if (Measure(text, font) <= maxWidth)
+            return text;
+        var length = text.Length;
+        while (length > 0 && Measure(string.Concat(text.AsSpan(0, length).TrimEnd(), "…"), font) > maxWidth)
+            length--;
+        return string.Concat(text.AsSpan(0, length).TrimEnd(), "…");
+    }
+
+    /// <summary>
+    /// Greedy word wrap to <paramref name="width"/>; honours line breaks in the text and splits words longer than a
+    /// line (URLs, IBANs) between characters.
+    /// </summary>
+    public List<string> Wrap(string? text, XFont font, double width)
+    {
+        var lines = new List<string>();
+        if (string.IsNullOrEmpty(text))
+            return lines;
+
+        foreach (var paragraph in text.ReplaceLineEndings("\n").Split('\n'))
+        {
+            var line = new StringBuilder();
+            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = line.Length == 0 ? word : $"{line} {word}";
+                if (Measure(candidate, font) <= width)
+                {
+                    line.Clear().Append(candidate);
+                    continue;
+                }
+                if (line.Length > 0)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+                var rest = word;
+                while (Measure(rest, font) > width)
+                {
+                    var take = LongestPrefixThatFits(rest, font, width);
+                    lines.Add(rest[..take]);
+                    rest = rest[take..];
+                }
+                line.Append(rest);
+            }
+            lines.Add(line.ToString());
+        }
+
+        // Blank lines at the end say nothing on paper.
+        while (lines.Count > 0 && lines[^1].Length == 0)
+            lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+
+    private int LongestPrefixThatFits(string word, XFont font, double width)
+    {
+        int low = 1, high = word.Length - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (Measure(word[..middle], font) <= width) low = middle;
+            else high = middle - 1;
+        }
+        // Never split a surrogate pair.
+        return char.IsHighSurrogate(word[low - 1]) && low > 1 ? low - 1 : low;
+    }
+}

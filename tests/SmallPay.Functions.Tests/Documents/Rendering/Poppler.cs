@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SmallPay.Functions.Tests.Documents.Rendering;
+
+/// <summary>Reads rendered PDFs with a real PDF reader: poppler's pdftotext and pdfinfo (Debian poppler-utils).</summary>
+public static partial class Poppler
+{
+    /// <summary>The text of every page, laid out as on paper (<c>pdftotext -layout</c>); index 0 is page 1.</summary>
+    public static IReadOnlyList<string> Pages(byte[] pdf)
+    {
+        var text = Run("pdftotext", pdf, "-layout", "-enc", "UTF-8");
+        // pdftotext ends every page with a form feed.
+        return text.Split('\f')[..^1];
+    }
+
+    public static string Text(byte[] pdf) => string.Join("\n", Pages(pdf));
+
+    /// <summary>The text in content order with whitespace collapsed (<c>pdftotext -raw</c>): wrapped lines join up again.</summary>
+    public static string FlowText(byte[] pdf) => Whitespace().Replace(Run("pdftotext", pdf, "-raw", "-enc", "UTF-8"), " ");
+
+    public static PdfInfo Info(byte[] pdf)
+    {
+        var fields = Run("pdfinfo", pdf).Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
+        return new PdfInfo(int.Parse(fields["Pages"], System.Globalization.CultureInfo.InvariantCulture), fields["Page size"], fields.GetValueOrDefault("Producer") ?? "");
+    }
+
+    private static string Run(string tool, byte[] pdf, params string[] options)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"smallpay-render-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf);
+        try
+        {
+            var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var option in options) start.ArgumentList.Add(option);
+            start.ArgumentList.Add(path);
+            if (tool == "pdftotext") start.ArgumentList.Add("-");
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
+            var stderr = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"{tool} exited with {process.ExitCode}: {stderr.Result}");
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{tool} is not installed: apt-get install poppler-utils", e);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
+
+public sealed record PdfInfo(int Pages, string PageSize, string Producer);
