@@ -4,8 +4,9 @@ real responses all match its schemas. Called by tests/SmallPay.Functions.Tests/C
 
   openapi_contract.py spec OPENAPI                 the document is valid OpenAPI 3.1; every example (request,
                                                    response, parameter, header, schema) validates; no unused components
-  openapi_contract.py events OPENAPI EVENTS_DIR    every sample event's body, query, path and header parameters
-                                                   match its operation (found by routeKey)
+  openapi_contract.py events OPENAPI EVENTS_DIR    every sample HTTP API event's body, query, path and header
+                                                   parameters match its operation (found by routeKey); SQS
+                                                   batches (Records) are skipped
   openapi_contract.py responses OPENAPI RESULTS    every recorded response (a JSON list of {name, operationId,
                                                    status, headers, body}) is documented: status, media type,
                                                    required headers, body schema
@@ -236,6 +237,8 @@ def check_events(path, events_dir):
     for file_name in names:
         with open(os.path.join(events_dir, file_name), encoding="utf-8") as f:
             event = json.load(f)
+        if "Records" in event and "routeKey" not in event:
+            continue  # a queue consumer's batch, not an HTTP API request
         route = event.get("routeKey", "")
         method, _, api_path = route.partition(" ")
         found = contract.operation_by_route(method, api_path)

@@ -24,6 +24,9 @@ internal static partial class ContractFiles
     /// <summary>Every HttpApi route of template.yaml, read with the local stack's own template reader.</summary>
     public static IReadOnlyList<HttpApiRouteDefinition> Routes => TemplateRoutes.Value;
 
+    /// <summary>The functions behind the HTTP API (by SMALLPAY_FUNCTION name), in name order; queue consumers have no route.</summary>
+    public static IReadOnlyList<string> ApiFunctions => Routes.Select(route => route.Function.CatalogName).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The template's route of a function, by its SMALLPAY_FUNCTION name.</summary>
     public static HttpApiRouteDefinition RouteOf(string functionName) =>
         Routes.SingleOrDefault(route => route.Function.CatalogName == functionName)

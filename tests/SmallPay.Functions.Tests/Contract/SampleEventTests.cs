@@ -14,31 +14,33 @@ public partial class SampleEventTests
     private static readonly string[] RequiredClaims =
         ["sub", "email", "email_verified", "iss", "aud", "token_use", "auth_time", "exp", "iat", "cognito:username"];
 
+    /// <summary>The events of the HTTP API's functions (a queue consumer's event is an SQS batch, not checked here).</summary>
     public static TheoryData<string> EventFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(ContractFiles.EventsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-            data.Add(file!);
+        foreach (var function in ContractFiles.ApiFunctions) data.Add(ContractFiles.KebabName(function) + ".json");
         return data;
     }
 
     [Fact]
-    public void Every_function_has_one_event_and_every_event_names_a_function()
+    public void Every_API_function_has_an_event_and_every_event_names_a_function()
     {
-        var expected = FunctionCatalog.Names.Select(name => ContractFiles.KebabName(name) + ".json").ToHashSet(StringComparer.Ordinal);
+        var functions = FunctionCatalog.Names.Concat(ContractFiles.Routes.Select(route => route.Function.CatalogName))
+            .Select(name => ContractFiles.KebabName(name) + ".json").ToHashSet(StringComparer.Ordinal);
+        var api = ContractFiles.ApiFunctions.Select(name => ContractFiles.KebabName(name) + ".json").ToList();
         var present = Directory.EnumerateFiles(ContractFiles.EventsDirectory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
-        Assert.True(expected.SetEquals(present),
-            $"missing: {string.Join(", ", expected.Except(present))}; not a function: {string.Join(", ", present.Except(expected))}");
-        Assert.All(ContractFiles.Routes, route => Assert.Contains(ContractFiles.KebabName(route.Function.CatalogName) + ".json", present));
+        Assert.True(api.All(present.Contains), $"API functions without an event: {string.Join(", ", api.Where(file => !present.Contains(file)))}");
+        Assert.True(present.All(functions.Contains), $"events that name no function: {string.Join(", ", present.Where(file => !functions.Contains(file)))}");
     }
 
     [Theory]
     [MemberData(nameof(EventFiles))]
     public void Event_is_an_HTTP_API_2_0_request_on_its_function_route(string file)
     {
-        var function = FunctionCatalog.Names.SingleOrDefault(name => ContractFiles.KebabName(name) + ".json" == file);
-        Assert.True(function is not null, $"{file} does not name a function (expected <kebab-function-name>.json)");
+        var function = ContractFiles.ApiFunctions.SingleOrDefault(name => ContractFiles.KebabName(name) + ".json" == file);
+        Assert.True(function is not null, $"{file} does not name an API function (expected <kebab-function-name>.json)");
+        Assert.True(FunctionCatalog.Contains(function), $"{function} is not in FunctionCatalog");
         var route = ContractFiles.RouteOf(function);
         var bytes = File.ReadAllBytes(Path.Combine(ContractFiles.EventsDirectory, file));
         var request = JsonSerializer.Deserialize(bytes, HttpApiJsonContext.Default.HttpApiRequest);
