@@ -1,0 +1,258 @@
+// The API's nouns as openapi.yaml describes them. Money and quantities are JSON numbers on the wire; the UI
+// formats them with the invoice currency and recomputes live totals with exact decimals (money/totals.ts).
+
+export type InvoiceStatus = 'Draft' | 'Open' | 'PartiallyPaid' | 'Paid' | 'Void';
+export type PaymentMethod = 'BankTransfer' | 'Card' | 'Cash' | 'Check' | 'Other';
+export type DiscountKind = 'Percent' | 'Amount';
+export type StatusFilter = 'draft' | 'open' | 'partiallypaid' | 'paid' | 'void' | 'overdue';
+
+export interface Address {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  country?: string;
+}
+
+export interface CustomerInput {
+  name: string;
+  email?: string;
+  phone?: string;
+  address?: Address;
+  taxId?: string;
+}
+
+export interface Customer extends CustomerInput {
+  id: string;
+  invoiceCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CustomerSnapshot {
+  name: string;
+  email?: string;
+  address?: Address;
+  taxId?: string;
+}
+
+export interface InvoiceLineInput {
+  description: string;
+  quantity: number;
+  unitPrice: number;
+  discountPercent?: number;
+  taxRatePercent?: number;
+}
+
+export interface InvoiceLine extends Required<InvoiceLineInput> {
+  amount: number;
+}
+
+export interface Discount {
+  kind: DiscountKind;
+  value: number;
+}
+
+export interface InvoiceInput {
+  customerId: string;
+  currency?: string;
+  issueDate?: string;
+  dueDate?: string;
+  paymentTermsDays?: number;
+  lines?: InvoiceLineInput[];
+  discount?: Discount;
+  notes?: string;
+}
+
+export interface TaxAmount {
+  ratePercent: number;
+  taxable: number;
+  tax: number;
+}
+
+export interface Totals {
+  subtotal: number;
+  discount: number;
+  taxes: TaxAmount[];
+  tax: number;
+  total: number;
+  amountPaid: number;
+  balanceDue: number;
+}
+
+export interface Payment {
+  id: string;
+  amount: number;
+  date: string;
+  method: PaymentMethod;
+  note?: string;
+  recordedAt: string;
+}
+
+export interface PaymentInput {
+  amount: number;
+  date?: string;
+  method?: PaymentMethod;
+  note?: string;
+}
+
+/** One e-mail of the invoice (POST /invoices/{id}/send) and what became of it. */
+export interface Delivery {
+  requestId: string;
+  to: string[];
+  cc?: string[];
+  subject?: string;
+  requestedAt: string;
+  status: 'Pending' | 'Sending' | 'Sent' | 'Failed';
+  sentAt?: string;
+  failureReason?: string;
+}
+
+export interface Invoice {
+  id: string;
+  number?: string;
+  status: InvoiceStatus;
+  overdue: boolean;
+  daysOverdue: number;
+  customerId: string;
+  customer: CustomerSnapshot;
+  currency: string;
+  issueDate: string;
+  dueDate: string;
+  paymentTermsDays?: number;
+  lines: InvoiceLine[];
+  discount: Discount;
+  notes?: string;
+  totals: Totals;
+  payments: Payment[];
+  deliveries?: Delivery[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  finalizedAt?: string;
+  paidDate?: string;
+  voidedAt?: string;
+  voidReason?: string;
+}
+
+export interface InvoiceSummary {
+  id: string;
+  number?: string;
+  status: InvoiceStatus;
+  overdue: boolean;
+  customerId: string;
+  customerName: string;
+  currency: string;
+  issueDate: string;
+  dueDate: string;
+  total: number;
+  amountPaid: number;
+  balanceDue: number;
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface InvoiceQuery {
+  status?: StatusFilter[];
+  customerId?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface CustomerQuery {
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SendInput {
+  to?: string[];
+  cc?: string[];
+  subject?: string;
+  message?: string;
+}
+
+export interface InvoicePdf {
+  url: string;
+  expiresAt: string;
+  documentVersion?: number;
+}
+
+export interface Aging {
+  current: number;
+  days1To30: number;
+  days31To60: number;
+  days61To90: number;
+  over90: number;
+}
+
+export interface CurrencySummary {
+  currency: string;
+  received: number;
+  outstanding: number;
+  overdue: number;
+  openCount: number;
+  overdueCount: number;
+  aging: Aging;
+  receivedByMonth: { month: string; amount: number }[];
+  topCustomers: { customerId: string; name: string; revenue: number }[];
+}
+
+export interface Dashboard {
+  asOf: string;
+  countsByStatus: Record<InvoiceStatus | 'Overdue', number>;
+  currencies: CurrencySummary[];
+  recentInvoices: InvoiceSummary[];
+}
+
+export interface SettingsInput {
+  businessName?: string;
+  address?: Address;
+  email?: string;
+  phone?: string;
+  taxId?: string;
+  defaultCurrency?: string;
+  paymentTermsDays?: number;
+  numberPrefix?: string;
+  nextNumber?: number;
+}
+
+export interface Settings extends SettingsInput {
+  businessName: string;
+  defaultCurrency: string;
+  paymentTermsDays: number;
+  numberPrefix: string;
+  nextNumber: number;
+  nextInvoiceNumber: string;
+  version: number;
+}
+
+/** A resource with the ETag it was loaded with (what If-Match sends back). */
+export interface Versioned<T> {
+  data: T;
+  etag: string;
+}
+
+export interface ProblemFieldError {
+  pointer: string;
+  detail: string;
+}
+
+/** An RFC 9457 problem document as the API answers it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: ProblemFieldError[];
+}

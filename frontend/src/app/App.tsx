@@ -1,0 +1,102 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import type { AuthUser, CognitoAuth } from '../auth/cognito';
+import { DashboardPage } from '../dashboard/DashboardPage';
+import { Loading, ToastProvider } from '../ui/feedback';
+import type { AppConfig } from './config';
+import { Layout } from './Layout';
+import { SessionProvider, useSession } from './session';
+
+// The dashboard (the first page after signing in) is in the main chunk; every other screen loads on first
+// use, and Layout preloads them once the dashboard is on screen.
+export const screens = {
+  signIn: () => import('../auth/AuthPages'),
+  invoices: () => import('../invoices/InvoicesPage'),
+  invoiceEditor: () => import('../invoices/InvoiceEditorPage'),
+  invoiceDetail: () => import('../invoices/InvoiceDetailPage'),
+  customers: () => import('../customers/CustomersPage'),
+  settings: () => import('../settings/SettingsPage'),
+};
+
+const SignInPage = lazy(() => screens.signIn().then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => screens.signIn().then((m) => ({ default: m.SignUpPage })));
+const ConfirmPage = lazy(() => screens.signIn().then((m) => ({ default: m.ConfirmPage })));
+const ForgotPasswordPage = lazy(() => screens.signIn().then((m) => ({ default: m.ForgotPasswordPage })));
+const InvoicesPage = lazy(() => screens.invoices().then((m) => ({ default: m.InvoicesPage })));
+const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ default: m.InvoiceEditorPage })));
+const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
+const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
+const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+
+export function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        // Retry what may pass on a second try (network, 5xx, throttling), never a 4xx.
+        retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status === 429 || error.status >= 500),
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+function RequireUser(props: { children: ReactNode }) {
+  const { user } = useSession();
+  const location = useLocation();
+  if (!user) {
+    const from = `${location.pathname}${location.search}`;
+    return <Navigate to={from === '/' ? '/signin' : `/signin?next=${encodeURIComponent(from)}`} replace state={{ from }} />;
+  }
+  return <>{props.children}</>;
+}
+
+function GuestOnly(props: { children: ReactNode }) {
+  const { user, reauthenticating } = useSession();
+  return user && !reauthenticating ? <Navigate to="/" replace /> : <>{props.children}</>;
+}
+
+export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: AuthUser | null; queryClient: QueryClient }) {
+  return (
+    <QueryClientProvider client={props.queryClient}>
+      <SessionProvider config={props.config} auth={props.auth} initialUser={props.initialUser}>
+        <ToastProvider>
+          <BrowserRouter>
+            <Suspense fallback={<div className="page"><Loading lines={6} /></div>}>
+            <Routes>
+              <Route path="/signin" element={<GuestOnly><SignInPage /></GuestOnly>} />
+              <Route path="/signup" element={<GuestOnly><SignUpPage /></GuestOnly>} />
+              <Route path="/confirm" element={<ConfirmPage />} />
+              <Route path="/forgot-password" element={<GuestOnly><ForgotPasswordPage /></GuestOnly>} />
+              <Route element={<RequireUser><Layout /></RequireUser>}>
+                <Route index element={<DashboardPage />} />
+                <Route path="invoices" element={<InvoicesPage />} />
+                <Route path="invoices/new" element={<InvoiceEditorPage />} />
+                <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
+                <Route path="invoices/:invoiceId/edit" element={<InvoiceEditorPage />} />
+                <Route path="customers" element={<CustomersPage />} />
+                <Route path="customers/:customerId" element={<CustomersPage />} />
+                <Route path="settings" element={<SettingsPage />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </ToastProvider>
+      </SessionProvider>
+    </QueryClientProvider>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        There is nothing at this address. <a href="/">Go to the dashboard</a>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+// Sign-up, sign-in, refresh and sign-out against the Cognito user pool of /config.json, with
+// amazon-cognito-identity-js: it takes a custom endpoint (the local stack's moto) and refreshes tokens with
+// InitiateAuth REFRESH_TOKEN_AUTH, which both real Cognito and moto answer. Sign-in uses USER_PASSWORD_AUTH
+// (allowed on the app client; the password goes to Cognito over TLS): moto answers SRP without checking
+// the password, and one code path, checked the same way locally and in AWS, is worth more here.
+import {
+  AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool, type CognitoUserSession,
+} from 'amazon-cognito-identity-js';
+import type { AppConfig } from '../app/config';
+
+export interface AuthUser {
+  email: string;
+  /** The tenant: every item the API stores for this user carries it. */
+  sub: string;
+}
+
+export interface SignUpResult {
+  confirmed: boolean;
+  /** Where Cognito sent the code, masked (e.g. d***@e***). */
+  destination?: string;
+}
+
+/** A Cognito error in words a user can act on. */
+export class AuthError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'AuthError';
+    this.code = code;
+  }
+}
+
+const messages: Record<string, string> = {
+  NotAuthorizedException: 'The e-mail address or password is wrong.',
+  UserNotFoundException: 'The e-mail address or password is wrong.',
+  UserNotConfirmedException: 'Confirm your e-mail address first: enter the code we sent you.',
+  UsernameExistsException: 'An account with this e-mail address exists already. Sign in instead.',
+  InvalidPasswordException: 'Choose a password of at least 10 characters with upper- and lower-case letters and a digit.',
+  CodeMismatchException: 'That code is not right. Check the e-mail and try again.',
+  ExpiredCodeException: 'That code has expired. Ask for a new one.',
+  LimitExceededException: 'Too many attempts. Wait a few minutes and try again.',
+  TooManyRequestsException: 'Too many attempts. Wait a moment and try again.',
+  TooManyFailedAttemptsException: 'Too many attempts. Wait a few minutes and try again.',
+  InvalidParameterException: 'Check the e-mail address and password.',
+  NetworkError: 'The sign-in service cannot be reached. Check your connection.',
+};
+
+function toAuthError(error: unknown): AuthError {
+  const e = error as { code?: string; name?: string; message?: string };
+  const code = e?.code ?? e?.name ?? 'Unknown';
+  if (code === 'InvalidPasswordException' && e.message) return new AuthError(code, `${messages[code]} (${e.message.replace(/^Password does not conform to policy: /, '')})`);
+  return new AuthError(code, messages[code] ?? e?.message ?? 'Something went wrong. Try again.');
+}
+
+function promise<T>(run: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run(resolve, (error) => reject(toAuthError(error))));
+}
+
+function userOf(session: CognitoUserSession): AuthUser {
+  const claims = session.getIdToken().decodePayload() as { email?: string; sub: string; 'cognito:username'?: string };
+  return { email: claims.email ?? claims['cognito:username'] ?? '', sub: claims.sub };
+}
+
+export class CognitoAuth {
+  private readonly pool: CognitoUserPool;
+
+  constructor(config: AppConfig) {
+    this.pool = new CognitoUserPool({
+      UserPoolId: config.userPoolId,
+      ClientId: config.userPoolClientId,
+      endpoint: config.cognitoEndpoint ? `${config.cognitoEndpoint.replace(/\/+$/, '')}/` : undefined,
+    });
+  }
+
+  private user(email: string): CognitoUser {
+    return new CognitoUser({ Username: email.trim(), Pool: this.pool });
+  }
+
+  /** The valid session of the signed-in user, refreshed with the refresh token when the ID token expired; null if none. */
+  private session(): Promise<CognitoUserSession | null> {
+    const user = this.pool.getCurrentUser();
+    if (!user) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      user.getSession((error: Error | null, session: CognitoUserSession | null) => {
+        resolve(!error && session?.isValid() ? session : null);
+      });
+    });
+  }
+
+  async currentUser(): Promise<AuthUser | null> {
+    const session = await this.session();
+    return session ? userOf(session) : null;
+  }
+
+  /** The ID token for the API's JWT authorizer (refreshed if needed), or null when the session is gone. */
+  async idToken(): Promise<string | null> {
+    return (await this.session())?.getIdToken().getJwtToken() ?? null;
+  }
+
+  signIn(email: string, password: string): Promise<AuthUser> {
+    const user = this.user(email);
+    user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
+    return promise((resolve, reject) =>
+      user.authenticateUser(new AuthenticationDetails({ Username: email.trim(), Password: password }), {
+        onSuccess: (session) => resolve(userOf(session)),
+        onFailure: reject,
+        newPasswordRequired: () => reject(new AuthError('NewPasswordRequired', 'This account needs a new password: use “Forgot password”.')),
+      }),
+    );
+  }
+
+  signUp(email: string, password: string): Promise<SignUpResult> {
+    const attributes = [new CognitoUserAttribute({ Name: 'email', Value: email.trim() })];
+    return promise((resolve, reject) =>
+      this.pool.signUp(email.trim(), password, attributes, [], (error, result) => {
+        if (error || !result) return reject(error);
+        resolve({
+          confirmed: result.userConfirmed,
+          destination: (result as { codeDeliveryDetails?: { Destination?: string } }).codeDeliveryDetails?.Destination,
+        });
+      }),
+    );
+  }
+
+  confirmSignUp(email: string, code: string): Promise<void> {
+    return promise((resolve, reject) =>
+      this.user(email).confirmRegistration(code.trim(), false, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  resendCode(email: string): Promise<void> {
+    return promise((resolve, reject) => this.user(email).resendConfirmationCode((error) => (error ? reject(error) : resolve())));
+  }
+
+  forgotPassword(email: string): Promise<void> {
+    return promise((resolve, reject) =>
+      this.user(email).forgotPassword({ onSuccess: () => resolve(), onFailure: reject, inputVerificationCode: () => resolve() }),
+    );
+  }
+
+  confirmPassword(email: string, code: string, newPassword: string): Promise<void> {
+    return promise((resolve, reject) =>
+      this.user(email).confirmPassword(code.trim(), newPassword, { onSuccess: () => resolve(), onFailure: reject }),
+    );
+  }
+
+  /**
+   * Revokes the refresh token (the app client has token revocation on) and forgets the tokens on this device.
+   * The local stack's moto has no RevokeToken: there the tokens are only forgotten, which is all a browser can do.
+   */
+  async signOut(): Promise<void> {
+    const user = this.pool.getCurrentUser();
+    if (!user) return;
+    await Promise.race([
+      new Promise<void>((resolve) => user.signOut(() => resolve())),
+      new Promise<void>((resolve) => setTimeout(resolve, 3000)),
+    ]);
+    user.signOut();
+  }
+}

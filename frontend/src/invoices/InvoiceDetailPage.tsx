@@ -1,0 +1,376 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { queryKeys } from '../api/queries';
+import type { Invoice, Settings, Versioned } from '../api/types';
+import { useApi } from '../app/session';
+import { usePageTitle } from '../app/usePageTitle';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, userLocale } from '../format/format';
+import { isCurrency, minorDigits } from '../money/currencies';
+import { Alert, ErrorState, Loading } from '../ui/feedback';
+import { StatusChip } from '../ui/StatusChip';
+import { DeleteDraftDialog } from './InvoicesPage';
+import { DeliveryHistory, PdfButton, SendDialog } from './documents';
+import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
+
+type Action = 'finalize' | 'pay' | 'void' | 'send' | 'delete' | null;
+
+export function InvoiceDetailPage() {
+  const { invoiceId = '' } = useParams();
+  const api = useApi();
+  const [params, setParams] = useSearchParams();
+  const invoice = useQuery({
+    queryKey: queryKeys.invoice(invoiceId),
+    queryFn: ({ signal }) => api.getInvoice(invoiceId, signal),
+    // While an e-mail is on its way, watch its delivery status.
+    refetchInterval: (query) => (hasPendingDelivery(query.state.data?.data) ? 2000 : false),
+  });
+  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const [action, setAction] = useState<Action>(null);
+  const [stale, setStale] = useState(false);
+
+  usePageTitle(invoice.data?.data.number ?? (invoice.data ? 'Draft invoice' : 'Invoice'));
+
+  useEffect(() => {
+    if (params.get('pay') === '1' && invoice.data && ['Open', 'PartiallyPaid'].includes(invoice.data.data.status)) {
+      setAction('pay');
+      const next = new URLSearchParams(params);
+      next.delete('pay');
+      setParams(next, { replace: true });
+    }
+  }, [params, setParams, invoice.data]);
+
+  if (invoice.isPending) return <div className="page"><Loading lines={10} label="Loading the invoice…" /></div>;
+  if (invoice.isError) return <div className="page"><ErrorState error={invoice.error} onRetry={() => invoice.refetch()} /></div>;
+
+  const current = invoice.data;
+  const inv = current.data;
+  const onStale = () => setStale(true);
+  const close = () => setAction(null);
+
+  return (
+    <div className="page">
+      <p className="breadcrumb">
+        <Link to="/invoices">Invoices</Link>
+      </p>
+      <div className="page__header">
+        <h1>
+          {inv.number ? `Invoice ${inv.number}` : 'Draft invoice'} <StatusChip status={inv.status} overdue={inv.overdue} daysOverdue={inv.daysOverdue} />
+        </h1>
+        <div className="page__actions">
+          <Actions invoice={current} onAction={setAction} />
+        </div>
+      </div>
+
+      {stale ? (
+        <Alert
+          kind="warning"
+          title="This invoice was changed somewhere else"
+          actions={
+            <button
+              type="button"
+              className="button"
+              onClick={async () => {
+                await invoice.refetch();
+                setStale(false);
+              }}
+            >
+              Reload
+            </button>
+          }
+        >
+          Someone (or another tab) changed it after you opened it, so nothing was done. Reload to see the latest version, then try again.
+        </Alert>
+      ) : null}
+      {inv.status === 'Void' ? (
+        <Alert kind="info" title={`Voided ${inv.voidedAt ? formatDateTime(inv.voidedAt) : ''}`}>
+          {inv.voidReason ?? 'No reason given.'}
+        </Alert>
+      ) : null}
+      {inv.status === 'Draft' ? (
+        <Alert kind="info">
+          This is a draft: it has no number yet and can still change. Finalize it to give it the next number
+          {settings.data ? ` (${settings.data.data.nextInvoiceNumber})` : ''} and send it.
+        </Alert>
+      ) : null}
+
+      <InvoiceDocument invoice={inv} settings={settings.data?.data} />
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="payments-title">
+          <h2 id="payments-title" className="card__title">
+            Payments
+          </h2>
+          {inv.payments.length ? (
+            <table className="table table--compact">
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Method</th>
+                  <th scope="col">Note</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {inv.payments.map((p) => (
+                  <tr key={p.id}>
+                    <td>{formatDate(p.date)}</td>
+                    <td>{methodLabel(p.method)}</td>
+                    <td>{p.note ?? ''}</td>
+                    <td className="num money">{formatMoney(p.amount, inv.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">{inv.status === 'Draft' ? 'Payments can be recorded once the invoice is finalized.' : 'No payment recorded yet.'}</p>
+          )}
+          {inv.status === 'Open' || inv.status === 'PartiallyPaid' ? (
+            <button type="button" className="button" onClick={() => setAction('pay')}>
+              Record a payment
+            </button>
+          ) : null}
+        </section>
+        <section className="card" aria-labelledby="deliveries-title">
+          <h2 id="deliveries-title" className="card__title">
+            Sent by e-mail
+          </h2>
+          <DeliveryHistory invoice={inv} />
+        </section>
+      </div>
+
+      <FinalizeDialog open={action === 'finalize'} invoice={current} nextNumber={settings.data?.data.nextInvoiceNumber} onClose={close} onStale={onStale} />
+      <PaymentDialog open={action === 'pay'} invoice={current} onClose={close} onStale={onStale} />
+      <VoidDialog open={action === 'void'} invoice={current} onClose={close} onStale={onStale} />
+      <SendDialog open={action === 'send'} invoice={current} onClose={close} onStale={onStale} />
+      <DeleteDraftDialog
+        invoice={action === 'delete' ? { id: inv.id, customerName: inv.customer.name, version: inv.version } : null}
+        onClose={close}
+      />
+    </div>
+  );
+}
+
+function hasPendingDelivery(invoice?: Invoice): boolean {
+  return Boolean(invoice?.deliveries?.some((d) => d.status !== 'Sent' && d.status !== 'Failed'));
+}
+
+function Actions(props: { invoice: Versioned<Invoice>; onAction: (action: Action) => void }) {
+  const inv = props.invoice.data;
+  const act = props.onAction;
+  switch (inv.status) {
+    case 'Draft':
+      return (
+        <>
+          <button type="button" className="button button--danger-ghost" onClick={() => act('delete')}>
+            Delete
+          </button>
+          <Link to={`/invoices/${inv.id}/edit`} className="button">
+            Edit
+          </Link>
+          <button type="button" className="button button--primary" onClick={() => act('finalize')}>
+            Finalize
+          </button>
+        </>
+      );
+    case 'Open':
+    case 'PartiallyPaid':
+      return (
+        <>
+          {inv.status === 'Open' ? (
+            <button type="button" className="button button--danger-ghost" onClick={() => act('void')}>
+              Void
+            </button>
+          ) : null}
+          <Link to={`/invoices/${inv.id}/edit`} className="button">
+            Edit notes or due date
+          </Link>
+          <PdfButton invoice={inv} />
+          <button type="button" className="button" onClick={() => act('send')}>
+            Send
+          </button>
+          <button type="button" className="button button--primary" onClick={() => act('pay')}>
+            Record payment
+          </button>
+        </>
+      );
+    default:
+      return (
+        <>
+          <PdfButton invoice={inv} />
+          {inv.status === 'Paid' ? (
+            <button type="button" className="button" onClick={() => act('send')}>
+              Send again
+            </button>
+          ) : null}
+        </>
+      );
+  }
+}
+
+export function methodLabel(method: string): string {
+  return ({ BankTransfer: 'Bank transfer', Card: 'Card', Cash: 'Cash', Check: 'Check', Other: 'Other' } as Record<string, string>)[method] ?? method;
+}
+
+function AddressLines(props: { address?: { line1?: string; line2?: string; postalCode?: string; city?: string; region?: string; country?: string } }) {
+  const a = props.address;
+  if (!a) return null;
+  const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
+  return (
+    <>
+      {[a.line1, a.line2, cityLine, a.region, a.country].filter(Boolean).map((line, i) => (
+        <span key={i} className="address__line">
+          {line}
+        </span>
+      ))}
+    </>
+  );
+}
+
+function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
+  const { invoice: inv, settings } = props;
+  const t = inv.totals;
+  const money = (n: number) => formatMoney(n, inv.currency);
+  return (
+    <article className="card document" aria-label="The invoice">
+      <div className="document__parties">
+        <div>
+          <h2 className="document__label">From</h2>
+          <address className="address">
+            <strong>{settings?.businessName || <Link to="/settings">Add your business details</Link>}</strong>
+            <AddressLines address={settings?.address} />
+            {settings?.taxId ? <span className="address__line">Tax id {settings.taxId}</span> : null}
+          </address>
+        </div>
+        <div>
+          <h2 className="document__label">Bill to</h2>
+          <address className="address">
+            <strong>{inv.customer.name}</strong>
+            <AddressLines address={inv.customer.address} />
+            {inv.customer.email ? <span className="address__line">{inv.customer.email}</span> : null}
+            {inv.customer.taxId ? <span className="address__line">Tax id {inv.customer.taxId}</span> : null}
+          </address>
+        </div>
+        <dl className="document__dates">
+          <div>
+            <dt>Number</dt>
+            <dd>{inv.number ?? '— (draft)'}</dd>
+          </div>
+          <div>
+            <dt>Issued</dt>
+            <dd>{formatDate(inv.issueDate)}</dd>
+          </div>
+          <div>
+            <dt>Due</dt>
+            <dd>
+              {formatDate(inv.dueDate)}
+              {inv.paymentTermsDays !== undefined ? <span className="muted small"> ({inv.paymentTermsDays} days)</span> : null}
+            </dd>
+          </div>
+          {inv.paidDate ? (
+            <div>
+              <dt>Paid</dt>
+              <dd>{formatDate(inv.paidDate)}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </div>
+
+      <div className="table-wrap">
+        <table className="table document__lines">
+          <thead>
+            <tr>
+              <th scope="col">Description</th>
+              <th scope="col" className="num">
+                Qty
+              </th>
+              <th scope="col" className="num">
+                Unit price
+              </th>
+              <th scope="col" className="num">
+                Discount
+              </th>
+              <th scope="col" className="num">
+                Tax
+              </th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {inv.lines.map((line, i) => (
+              <tr key={i}>
+                <td>{line.description}</td>
+                <td className="num">{formatNumber(line.quantity)}</td>
+                <td className="num money">{formatUnitPrice(line.unitPrice, inv.currency)}</td>
+                <td className="num">{line.discountPercent ? formatPercent(line.discountPercent) : ''}</td>
+                <td className="num">{formatPercent(line.taxRatePercent)}</td>
+                <td className="num money">{money(line.amount)}</td>
+              </tr>
+            ))}
+            {inv.lines.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No lines yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="document__footer">
+        <div className="document__notes">{inv.notes ? <p className="notes">{inv.notes}</p> : null}</div>
+        <dl className="totals__list" data-testid="invoice-totals">
+          <div>
+            <dt>Subtotal</dt>
+            <dd className="money" data-testid="invoice-subtotal">{money(t.subtotal)}</dd>
+          </div>
+          {t.discount > 0 ? (
+            <div>
+              <dt>Discount{inv.discount.kind === 'Percent' ? ` (${formatPercent(inv.discount.value)})` : ''}</dt>
+              <dd className="money" data-testid="invoice-discount">−{money(t.discount)}</dd>
+            </div>
+          ) : null}
+          {t.taxes
+            .filter((x) => x.ratePercent > 0)
+            .map((x) => (
+              <div key={x.ratePercent}>
+                <dt>
+                  Tax {formatPercent(x.ratePercent)} <span className="muted small">on {money(x.taxable)}</span>
+                </dt>
+                <dd className="money" data-testid={`invoice-tax-${x.ratePercent}`}>{money(x.tax)}</dd>
+              </div>
+            ))}
+          <div className="totals__total">
+            <dt>Total</dt>
+            <dd className="money" data-testid="invoice-total">{money(t.total)}</dd>
+          </div>
+          {t.amountPaid > 0 ? (
+            <div>
+              <dt>Paid</dt>
+              <dd className="money" data-testid="invoice-paid">−{money(t.amountPaid)}</dd>
+            </div>
+          ) : null}
+          {inv.status !== 'Draft' && inv.status !== 'Void' ? (
+            <div className="totals__due">
+              <dt>Balance due</dt>
+              <dd className="money" data-testid="invoice-balance">{money(t.balanceDue)}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </div>
+    </article>
+  );
+}
+
+/** Unit prices may carry more decimals than the currency (up to 4): show them all. */
+function formatUnitPrice(price: number, currency: string): string {
+  const decimals = (String(price).split('.')[1] ?? '').length;
+  if (!isCurrency(currency) || decimals <= minorDigits(currency)) return formatMoney(price, currency);
+  return new Intl.NumberFormat(userLocale(), { style: 'currency', currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(price);
+}
+

@@ -1,0 +1,177 @@
+// The documents pipeline as the owner sees it: send the invoice by e-mail (queued: 202), follow each delivery,
+// and download the PDF (a short-lived link; 409 while the PDF for the latest version is still being rendered).
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../api/client';
+import { invoiceChanged, queryKeys } from '../api/queries';
+import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
+import { useApi } from '../app/session';
+import { formatDateTime } from '../format/format';
+import { Dialog } from '../ui/Dialog';
+import { Alert, errorMessage, useToast } from '../ui/feedback';
+import { TextAreaField, TextField } from '../ui/fields';
+import { applyServerErrors } from '../ui/serverErrors';
+
+const addressList = (text: string) =>
+  text
+    .split(/[,;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+interface SendForm {
+  to: string;
+  cc: string;
+  subject: string;
+  message: string;
+}
+
+export function SendDialog(props: { open: boolean; invoice: Versioned<Invoice>; onClose: () => void; onStale: () => void }) {
+  return (
+    <Dialog open={props.open} title={`Send ${props.invoice.data.number ?? 'the invoice'} by e-mail`} onClose={props.onClose} wide>
+      <SendFormBody key={props.invoice.etag} {...props} />
+    </Dialog>
+  );
+}
+
+function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void; onStale: () => void }) {
+  const api = useApi();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const inv = props.invoice.data;
+  const { register, handleSubmit, setError, formState } = useForm<SendForm>({
+    defaultValues: { to: inv.customer.email ?? '', cc: '', subject: '', message: '' },
+  });
+  const send = useMutation({
+    mutationFn: (input: SendInput) => api.sendInvoice(inv.id, input, props.invoice.etag),
+    onSuccess: () => {
+      invoiceChanged(queryClient);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.invoice(inv.id) });
+      toast('The invoice is on its way. Its delivery shows below.');
+      props.onClose();
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.isStale) {
+        props.onStale();
+        props.onClose();
+        return;
+      }
+      applyServerErrors(error, setError, (path) => {
+        const field = path.split('.')[0];
+        return ['to', 'cc', 'subject', 'message'].includes(field) ? field : null;
+      });
+    },
+  });
+  const submit = handleSubmit((values) => {
+    const to = addressList(values.to);
+    if (!to.length) {
+      setError('to', { type: 'local', message: 'Enter at least one e-mail address.' }, { shouldFocus: true });
+      return;
+    }
+    send.mutate({
+      to,
+      cc: addressList(values.cc).length ? addressList(values.cc) : undefined,
+      subject: values.subject.trim() || undefined,
+      message: values.message.trim() || undefined,
+    });
+  });
+  const e = formState.errors;
+  return (
+    <form className="stack" noValidate onSubmit={submit}>
+      <p>The invoice goes out as a PDF attachment. Separate several addresses with commas.</p>
+      {send.isError && !(send.error instanceof ApiError && send.error.isStale) ? <Alert kind="error">{errorMessage(send.error)}</Alert> : null}
+      <TextField label="To" type="text" inputMode="email" autoComplete="off" error={e.to?.message} {...register('to')} />
+      <TextField label="Cc (optional)" type="text" inputMode="email" autoComplete="off" error={e.cc?.message} {...register('cc')} />
+      <TextField
+        label="Subject (optional)"
+        placeholder={`Invoice ${inv.number ?? ''}`.trim()}
+        error={e.subject?.message}
+        {...register('subject')}
+      />
+      <TextAreaField label="Message (optional)" rows={5} error={e.message?.message} {...register('message')} />
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary" disabled={send.isPending}>
+          {send.isPending ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function PdfButton(props: { invoice: Invoice }) {
+  const api = useApi();
+  const [state, setState] = useState<{ busy: boolean; error?: string; link?: string }>({ busy: false });
+  const download = async () => {
+    setState({ busy: true });
+    // The PDF of a version is rendered moments after it is written: wait for it a little (409 meanwhile).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const pdf = await api.getInvoicePdf(props.invoice.id);
+        const opened = window.open(pdf.url, '_blank');
+        if (opened) opened.opener = null;
+        setState({ busy: false, link: opened ? undefined : pdf.url });
+        return;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409 && attempt < 10) {
+          await sleep(1000);
+          continue;
+        }
+        setState({ busy: false, error: error instanceof ApiError && error.status === 409 ? 'The PDF is still being prepared. Try again in a moment.' : errorMessage(error) });
+        return;
+      }
+    }
+  };
+  return (
+    <span className="pdf">
+      <button type="button" className="button" onClick={download} disabled={state.busy} aria-describedby={state.error ? `pdf-error-${props.invoice.id}` : undefined}>
+        {state.busy ? 'Preparing PDF…' : 'Download PDF'}
+      </button>
+      {state.link ? (
+        <a href={state.link} target="_blank" rel="noopener" className="pdf__link">
+          Open the PDF
+        </a>
+      ) : null}
+      {state.error ? (
+        <span id={`pdf-error-${props.invoice.id}`} className="field__error pdf__error" role="alert">
+          {state.error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+const statusText: Record<Delivery['status'], string> = {
+  Pending: 'Queued',
+  Sending: 'Sending',
+  Sent: 'Sent',
+  Failed: 'Failed',
+};
+
+export function DeliveryHistory(props: { invoice: Invoice }) {
+  const deliveries = [...(props.invoice.deliveries ?? [])].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  if (!deliveries.length)
+    return (
+      <p className="muted">
+        {props.invoice.status === 'Draft' ? 'Finalize the invoice to send it.' : 'Not sent by e-mail yet.'}
+      </p>
+    );
+  return (
+    <ul className="deliveries">
+      {deliveries.map((d) => (
+        <li key={d.requestId} className={`delivery delivery--${d.status.toLowerCase()}`}>
+          <span className={`chip chip--delivery-${d.status.toLowerCase()}`}>{statusText[d.status] ?? d.status}</span>
+          <span className="delivery__to">To {d.to.join(', ')}{d.cc?.length ? `, cc ${d.cc.join(', ')}` : ''}</span>
+          <span className="delivery__when muted small">
+            {d.status === 'Sent' && d.sentAt ? `Sent ${formatDateTime(d.sentAt)}` : `Requested ${formatDateTime(d.requestedAt)}`}
+          </span>
+          {d.status === 'Failed' && d.failureReason ? <span className="delivery__reason">Why: {d.failureReason}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
