@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-dotnet test SmallPay.sln -c Release --logger "console;verbosity=minimal" "$@"
+# A test that hangs fails the run after 10 minutes (with a dump) instead of holding CI until its limit.
+dotnet test SmallPay.sln -c Release --logger "console;verbosity=minimal" --blame-hang-timeout 10m "$@"

@@ -68,7 +68,7 @@ public static class InvoiceLifecycle
         if (payment.Amount <= 0m) errors.Add("amount", "must be greater than 0");
         else if (!currency.HasAtMostMinorDigits(payment.Amount)) errors.Add("amount", $"{currency.Code} amounts have at most {currency.MinorDigits} decimal places");
         else if (payment.Amount > balance) errors.Add("amount", $"is more than the balance due ({balance} {currency.Code}); overpayments are not accepted");
-        if (payment.Date > today.AddDays(1)) errors.Add("date", "must not be in the future");
+        if (payment.Date > today.AddDays(1)) errors.Add("date", "must not be in the future (tomorrow is accepted for time zones ahead of UTC)");
         if (payment.Date < invoice.Content.IssueDate.AddYears(-1)) errors.Add("date", "is implausibly long before the issue date");
         errors.ThrowIfAny("The payment cannot be recorded.");
 

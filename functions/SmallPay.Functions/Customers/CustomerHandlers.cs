@@ -81,5 +81,5 @@ public sealed class DeleteCustomer(ICustomerStore customers) : IApiHandler
     }
 
     private static ProblemException InUse(int count) =>
-        Problems.Conflict($"This customer has {count} invoice(s). Customers with invoices are kept so those invoices stay complete; delete their drafts first.");
+        Problems.Conflict($"This customer has {count} invoice(s) and is kept so those invoices stay complete. Drafts can be deleted; finalized invoices are kept for good.");
 }
