@@ -107,6 +107,7 @@ internal sealed class PdfPageFlow : IDisposable
     /// <summary>One line, cut with an ellipsis when wider than <paramref name="maxWidth"/>.</summary>
     public string Truncate(string text, XFont font, double maxWidth)
     {
+        text = Printable(text);
         if (Measure(text, font) <= maxWidth)
             return text;
         var length = text.Length;
@@ -125,7 +126,7 @@ internal sealed class PdfPageFlow : IDisposable
         if (string.IsNullOrEmpty(text))
             return lines;
 
-        foreach (var paragraph in text.ReplaceLineEndings("\n").Split('\n'))
+        foreach (var paragraph in Printable(text.ReplaceLineEndings("\n")).Split('\n'))
         {
             var line = new StringBuilder();
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -157,6 +158,20 @@ internal sealed class PdfPageFlow : IDisposable
         while (lines.Count > 0 && lines[^1].Length == 0)
             lines.RemoveAt(lines.Count - 1);
         return lines;
+    }
+
+    /// <summary>Tabs become spaces and other control characters go: the font has no glyph for them.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) && c != '\n'))
+            return text;
+        var printable = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '\n' or '\t') printable.Append(c == '\t' ? ' ' : c);
+            else if (!char.IsControl(c)) printable.Append(c);
+        }
+        return printable.ToString();
     }
 
     private int LongestPrefixThatFits(string word, XFont font, double width)

@@ -166,6 +166,26 @@ public sealed class InvoicePdfRendererTests
     }
 
     [Fact]
+    public void Characters_the_font_lacks_do_not_fail_the_render()
+    {
+        // DejaVu Sans has no CJK or emoji: they print as empty boxes, and the rest of the invoice is intact.
+        var invoice = new InvoiceDocumentBuilder().ForCustomerNamed("株式会社テスト 🎉 Tanaka").Open();
+
+        var text = Poppler.Text(Render(invoice));
+
+        Assert.Contains("Tanaka", text);
+        AssertLine(text, "Balance due", "5,542.27 EUR");
+    }
+
+    [Fact]
+    public void Tabs_and_control_characters_print_as_spaces_or_not_at_all()
+    {
+        var invoice = new InvoiceDocumentBuilder().ForCustomerNamed("Tab\tSeparated\u0007Name").Open();
+
+        Assert.Contains("Tab SeparatedName", Poppler.Text(Render(invoice)));
+    }
+
+    [Fact]
     public void Yen_amounts_have_no_minor_digits()
     {
         var invoice = new InvoiceDocumentBuilder().InCurrency("JPY").WithoutDiscount()
