@@ -1,0 +1,250 @@
+using System.Net.Mail;
+using System.Net.Mime;
+using System.Text;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+
+namespace SmallPay.Functions.Documents.Rendering;
+
+/// <summary>A recipient address that can never be delivered to: a permanent failure, not worth a retry.</summary>
+public sealed class InvalidRecipientException(string address, Exception? inner = null)
+    : FormatException($"'{address}' is not a valid e-mail address.", inner)
+{
+    public string Address { get; } = address;
+}
+
+/// <summary>
+/// Composes the e-mail that carries an invoice: From the configured sender under the business's name, Reply-To the
+/// business's own address, plain-text and HTML bodies (amount due, due date, a short summary, the owner's optional
+/// message), the PDF attached. UTF-8 throughout. Sending is the transport's business: <c>SmtpClient.SendMailAsync</c>.
+/// </summary>
+public sealed class InvoiceEmailComposer
+{
+    public const string InvoiceIdHeader = "X-SmallPay-Invoice-Id";
+
+    private readonly string _senderAddress;
+
+    /// <param name="senderAddress">The address mail goes out from (verified with the mail provider), e.g. invoices@smallpay.example.</param>
+    public InvoiceEmailComposer(string senderAddress)
+    {
+        if (!MailAddress.TryCreate(senderAddress, out var parsed))
+            throw new ArgumentException($"The sender address '{senderAddress}' is not a valid e-mail address.", nameof(senderAddress));
+        _senderAddress = parsed.Address;
+    }
+
+    /// <summary>
+    /// The message, ready for <c>SmtpClient.SendMailAsync</c>; the caller disposes it. <paramref name="subject"/> and
+    /// <paramref name="message"/> are the owner's optional overrides from the delivery request.
+    /// </summary>
+    /// <exception cref="InvalidRecipientException">A To or Cc address is malformed (permanent: do not retry).</exception>
+    /// <exception cref="ArgumentException">No To recipient at all.</exception>
+    public MailMessage Compose(Invoice invoice, BusinessSettings business, byte[] pdf,
+        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(business);
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (to is null || !to.Any(address => !string.IsNullOrWhiteSpace(address)))
+            throw new ArgumentException("An invoice e-mail needs at least one recipient.", nameof(to));
+
+        var mail = new MailMessage
+        {
+            From = new MailAddress(_senderAddress, OneLine(business.BusinessName), Encoding.UTF8),
+            Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(invoice, business) : OneLine(subject),
+            SubjectEncoding = Encoding.UTF8,
+            HeadersEncoding = Encoding.UTF8,
+            BodyEncoding = Encoding.UTF8,
+        };
+        try
+        {
+            foreach (var address in Recipients(to)) mail.To.Add(address);
+            foreach (var address in Recipients(cc ?? [])) mail.CC.Add(address);
+            if (!string.IsNullOrWhiteSpace(business.Email) && MailAddress.TryCreate(business.Email.Trim(), out var replyTo))
+                mail.ReplyToList.Add(replyTo);
+            mail.Headers.Add(InvoiceIdHeader, invoice.Id);
+
+            var content = new InvoiceEmailContent(invoice, business, message);
+            mail.AlternateViews.Add(View(content.PlainText(), MediaTypeNames.Text.Plain));
+            mail.AlternateViews.Add(View(content.Html(), MediaTypeNames.Text.Html));
+
+            var attachment = new Attachment(new MemoryStream(pdf, writable: false), new ContentType(MediaTypeNames.Application.Pdf));
+            attachment.Name = attachment.ContentDisposition!.FileName = AttachmentFileName(invoice);
+            attachment.ContentDisposition.Inline = false;
+            mail.Attachments.Add(attachment);
+            return mail;
+        }
+        catch
+        {
+            mail.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>Invoice {number} from {business}</c>.</summary>
+    public static string DefaultSubject(Invoice invoice, BusinessSettings business) =>
+        string.IsNullOrWhiteSpace(business.BusinessName)
+            ? $"Invoice {InvoiceFormat.Number(invoice)}"
+            : $"Invoice {InvoiceFormat.Number(invoice)} from {OneLine(business.BusinessName)}";
+
+    /// <summary><c>Invoice-INV-000042.pdf</c>: only letters, digits, '.', '-' and '_' (a number prefix may hold '/').</summary>
+    public static string AttachmentFileName(Invoice invoice)
+    {
+        var number = invoice.Number ?? "draft";
+        var safe = new StringBuilder(number.Length);
+        foreach (var c in number)
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-');
+        return $"Invoice-{safe.ToString().Trim('.')}.pdf";
+    }
+
+    private static IEnumerable<MailAddress> Recipients(IEnumerable<string> addresses)
+    {
+        foreach (var raw in addresses)
+        {
+            if (string.IsNullOrWhiteSpace(raw))
+                continue;
+            var address = raw.Trim();
+            MailAddress parsed;
+            try
+            {
+                parsed = new MailAddress(address);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidRecipientException(address, e);
+            }
+            yield return parsed;
+        }
+    }
+
+    private static AlternateView View(string body, string mediaType)
+    {
+        // CRLF, as MIME wants: quoted-printable then keeps lines as lines instead of encoding bare LFs as =0A.
+        var view = AlternateView.CreateAlternateViewFromString(body.ReplaceLineEndings("\r\n"), Encoding.UTF8, mediaType);
+        view.TransferEncoding = TransferEncoding.QuotedPrintable;
+        return view;
+    }
+
+    /// <summary>Header values are one line: line breaks would be header injection.</summary>
+    private static string OneLine(string? text) =>
+        string.Join(' ', (text ?? "").Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0));
+}
+
+/// <summary>The words of the invoice e-mail, once as plain text and once as (escaped) HTML.</summary>
+internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage)
+{
+    private readonly InvoiceTotals _totals = invoice.Totals;
+    private string Number => InvoiceFormat.Number(invoice);
+    private string Money(decimal amount) => InvoiceFormat.Money(amount, invoice.Currency);
+    private string BusinessName => string.IsNullOrWhiteSpace(business.BusinessName) ? "us" : business.BusinessName.Trim();
+    private string? Message => string.IsNullOrWhiteSpace(personalMessage) ? null : personalMessage.Trim().ReplaceLineEndings("\n");
+
+    private string Greeting => $"Hello {invoice.Customer.Name.Trim()},";
+
+    private string Introduction => invoice.Status switch
+    {
+        InvoiceStatus.Paid => $"Please find attached invoice {Number} from {BusinessName}. It is paid in full: thank you!",
+        InvoiceStatus.Void => $"Invoice {Number} from {BusinessName} has been voided: nothing is due. The voided invoice is attached for your records.",
+        _ => $"Please find attached invoice {Number} from {BusinessName}.",
+    };
+
+    /// <summary>The figures people look for first.</summary>
+    private List<(string Label, string Value)> Headline() => invoice.Status == InvoiceStatus.Void
+        ? [("Amount due", Money(0m))]
+        : [("Amount due", Money(_totals.BalanceDue)), ("Due date", InvoiceFormat.Date(invoice.DueDate))];
+
+    private List<(string Label, string Value)> Summary()
+    {
+        var rows = new List<(string, string)>
+        {
+            ("Invoice number", Number),
+            ("Issue date", InvoiceFormat.Date(invoice.Content.IssueDate)),
+            ("Due date", InvoiceFormat.Date(invoice.DueDate)),
+            ("Total", Money(_totals.Total)),
+        };
+        if (_totals.AmountPaid != 0m) rows.Add(("Amount paid", Money(_totals.AmountPaid)));
+        if (invoice.Status != InvoiceStatus.Void) rows.Add(("Balance due", Money(_totals.BalanceDue)));
+        return rows;
+    }
+
+    private IEnumerable<string> Signature()
+    {
+        if (!string.IsNullOrWhiteSpace(business.BusinessName)) yield return business.BusinessName.Trim();
+        if (!string.IsNullOrWhiteSpace(business.Email)) yield return business.Email.Trim();
+        if (!string.IsNullOrWhiteSpace(business.Phone)) yield return business.Phone.Trim();
+    }
+
+    public string PlainText()
+    {
+        var text = new StringBuilder();
+        text.Append(Greeting).Append("\n\n");
+        if (Message is { } message) text.Append(message).Append("\n\n");
+        text.Append(Introduction).Append("\n\n");
+        foreach (var (label, value) in Headline()) text.Append(label).Append(": ").Append(value).Append('\n');
+        text.Append("\nSummary\n");
+        foreach (var (label, value) in Summary()) text.Append("  ").Append(label).Append(": ").Append(value).Append('\n');
+        text.Append("\nThe invoice is attached as a PDF (").Append(InvoiceEmailComposer.AttachmentFileName(invoice)).Append(").\n");
+        var signature = Signature().ToList();
+        if (signature.Count > 0)
+        {
+            text.Append("\nKind regards,\n");
+            foreach (var line in signature) text.Append(line).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public string Html()
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(Encode($"Invoice {Number}")).Append("</title></head>\n")
+            .Append("<body style=\"margin:0;padding:24px;background:#f4f6f9;font-family:Helvetica,Arial,sans-serif;color:#1f2933;font-size:15px;line-height:1.5\">\n")
+            .Append("<div style=\"max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #dde3ea;border-radius:6px;padding:28px\">\n");
+        html.Append("<p style=\"margin:0 0 16px\">").Append(Encode(Greeting)).Append("</p>\n");
+        if (Message is { } message)
+            html.Append("<p style=\"margin:0 0 16px\">").Append(Encode(message).Replace("\n", "<br>\n", StringComparison.Ordinal)).Append("</p>\n");
+        html.Append("<p style=\"margin:0 0 20px\">").Append(Encode(Introduction)).Append("</p>\n");
+
+        html.Append("<table role=\"presentation\" style=\"width:100%;border-collapse:collapse;background:#f1f4f8;margin:0 0 20px\">\n");
+        foreach (var (label, value) in Headline())
+            html.Append("<tr><td style=\"padding:10px 14px;color:#5f6b7a\">").Append(Encode(label))
+                .Append("</td><td style=\"padding:10px 14px;text-align:right;font-weight:bold;font-size:17px\">").Append(Encode(value)).Append("</td></tr>\n");
+        html.Append("</table>\n");
+
+        html.Append("<table role=\"presentation\" style=\"width:100%;border-collapse:collapse;font-size:14px;margin:0 0 20px\">\n");
+        foreach (var (label, value) in Summary())
+            html.Append("<tr><td style=\"padding:4px 0;color:#5f6b7a;border-bottom:1px solid #eef1f5\">").Append(Encode(label))
+                .Append("</td><td style=\"padding:4px 0;text-align:right;border-bottom:1px solid #eef1f5\">").Append(Encode(value)).Append("</td></tr>\n");
+        html.Append("</table>\n");
+
+        html.Append("<p style=\"margin:0 0 20px;color:#5f6b7a;font-size:13px\">The invoice is attached as a PDF (")
+            .Append(Encode(InvoiceEmailComposer.AttachmentFileName(invoice))).Append(").</p>\n");
+        var signature = Signature().ToList();
+        if (signature.Count > 0)
+            html.Append("<p style=\"margin:0\">Kind regards,<br>\n").Append(string.Join("<br>\n", signature.Select(Encode))).Append("</p>\n");
+        html.Append("</div>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// Escapes the five characters that mean something in HTML text and attributes. (WebUtility.HtmlEncode also turns
+    /// every Latin-1 letter into a numeric entity: correct, but needless in a UTF-8 body and unreadable in its source.)
+    /// </summary>
+    internal static string Encode(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
+            return text;
+        var encoded = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '&' => encoded.Append("&amp;"),
+                '<' => encoded.Append("&lt;"),
+                '>' => encoded.Append("&gt;"),
+                '"' => encoded.Append("&quot;"),
+                '\'' => encoded.Append("&#39;"),
+                _ => encoded.Append(c),
+            };
+        }
+        return encoded.ToString();
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net.Mail;
+using System.Net.Mime;
+using SmallPay.Domain.Invoices;
+using SmallPay.Functions.Documents.Rendering;
+
+namespace SmallPay.Functions.Tests.Documents.Rendering;
+
+public sealed class InvoiceEmailComposerTests
+{
+    private const string Sender = "invoices@smallpay.example";
+    private static readonly InvoiceEmailComposer Composer = new(Sender);
+    private static readonly byte[] Pdf = [0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0xE2, 0xE3];
+
+    private static MailMessage Compose(Invoice? invoice = null, string? subject = null, string? message = null,
+        string[]? to = null, string[]? cc = null, Domain.Settings.BusinessSettings? business = null) =>
+        Composer.Compose(invoice ?? new InvoiceDocumentBuilder().PartlyPaid(2000m), business ?? TestBusinesses.Nordlicht, Pdf,
+            to ?? ["accounts@mueller-logistik.example"], cc ?? [], subject, message);
+
+    [Fact]
+    public void Comes_from_the_configured_sender_under_the_business_name_with_replies_to_the_business()
+    {
+        using var mail = Compose();
+
+        Assert.Equal(Sender, mail.From!.Address);
+        Assert.Equal("Nordlicht Design Studio GmbH", mail.From.DisplayName);
+        Assert.Equal("billing@nordlicht.example", Assert.Single(mail.ReplyToList).Address);
+    }
+
+    [Fact]
+    public void Has_no_reply_to_when_the_business_has_no_email()
+    {
+        using var mail = Compose(business: TestBusinesses.Nordlicht with { Email = null });
+
+        Assert.Empty(mail.ReplyToList);
+    }
+
+    [Fact]
+    public void Subject_defaults_to_the_invoice_number_and_business()
+    {
+        using var mail = Compose();
+
+        Assert.Equal("Invoice INV-000042 from Nordlicht Design Studio GmbH", mail.Subject);
+    }
+
+    [Fact]
+    public void A_custom_subject_is_kept_on_one_line()
+    {
+        using var mail = Compose(subject: "Your invoice\r\nBcc: victim@example.com");
+
+        Assert.Equal("Your invoice Bcc: victim@example.com", mail.Subject);
+        Assert.Empty(mail.Bcc);
+    }
+
+    [Fact]
+    public void Goes_to_the_requested_recipients_and_copies()
+    {
+        using var mail = Compose(to: ["a@customer.example", " b@customer.example "], cc: ["boss@customer.example"]);
+
+        Assert.Equal(["a@customer.example", "b@customer.example"], mail.To.Select(a => a.Address));
+        Assert.Equal("boss@customer.example", Assert.Single(mail.CC).Address);
+    }
+
+    [Fact]
+    public void Both_bodies_hold_the_greeting_message_amount_due_and_due_date()
+    {
+        using var mail = Compose(message: "Thanks for the great project!");
+
+        var (text, html) = Bodies(mail);
+        foreach (var body in new[] { text, html })
+        {
+            Assert.Contains("Hello Müller &", body.Replace("&amp;", "&", StringComparison.Ordinal));
+            Assert.Contains("Thanks for the great project!", body);
+            Assert.Contains("3,542.27 EUR", body);
+            Assert.Contains("16 Mar 2026", body);
+            Assert.Contains("INV-000042", body);
+            Assert.Contains("5,542.27 EUR", body);
+        }
+        Assert.Contains("Amount due: 3,542.27 EUR", text);
+        Assert.Contains("Due date: 16 Mar 2026", text);
+    }
+
+    [Fact]
+    public void The_html_body_escapes_the_owners_message_and_names()
+    {
+        using var mail = Compose(
+            invoice: new InvoiceDocumentBuilder().ForCustomerNamed("<b>Evil</b> & Co").Open(),
+            message: "<script>alert('x')</script>\nSecond line");
+
+        var (text, html) = Bodies(mail);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<b>Evil</b>", html);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;<br>", html);
+        Assert.Contains("&lt;b&gt;Evil&lt;/b&gt; &amp; Co", html);
+        Assert.Contains("<script>alert('x')</script>\nSecond line", text);
+    }
+
+    [Fact]
+    public void Bodies_are_plain_text_and_html_alternatives_in_utf8()
+    {
+        using var mail = Compose();
+
+        Assert.Equal([MediaTypeNames.Text.Plain, MediaTypeNames.Text.Html], mail.AlternateViews.Select(v => v.ContentType.MediaType));
+        Assert.All(mail.AlternateViews, view => Assert.Equal("utf-8", view.ContentType.CharSet));
+        // MIME text has CRLF line ends.
+        using var reader = new StreamReader(mail.AlternateViews[0].ContentStream);
+        var text = reader.ReadToEnd();
+        Assert.Contains("\r\n", text);
+        Assert.DoesNotContain("\n", text.Replace("\r\n", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Attaches_the_pdf_as_is_with_a_sensible_name()
+    {
+        using var mail = Compose();
+
+        var attachment = Assert.Single(mail.Attachments);
+        Assert.Equal("application/pdf", attachment.ContentType.MediaType);
+        Assert.Equal("Invoice-INV-000042.pdf", attachment.Name);
+        Assert.Equal("Invoice-INV-000042.pdf", attachment.ContentDisposition!.FileName);
+        Assert.False(attachment.ContentDisposition.Inline);
+        using var copy = new MemoryStream();
+        attachment.ContentStream.CopyTo(copy);
+        Assert.Equal(Pdf, copy.ToArray());
+    }
+
+    [Theory]
+    [InlineData("INV-000042", "Invoice-INV-000042.pdf")]
+    [InlineData("2026/INV.7", "Invoice-2026-INV.7.pdf")]
+    [InlineData("A_B-0001", "Invoice-A_B-0001.pdf")]
+    public void Attachment_names_hold_only_safe_characters(string number, string expected)
+    {
+        Assert.Equal(expected, InvoiceEmailComposer.AttachmentFileName(new InvoiceDocumentBuilder().Open(number)));
+    }
+
+    [Fact]
+    public void A_malformed_recipient_is_a_permanent_failure()
+    {
+        var error = Assert.Throws<InvalidRecipientException>(() => Compose(to: ["not an address"]));
+        Assert.Equal("not an address", error.Address);
+        Assert.Throws<InvalidRecipientException>(() => Compose(cc: ["a@b@c"]));
+    }
+
+    [Fact]
+    public void Needs_a_recipient()
+    {
+        Assert.Throws<ArgumentException>(() => Compose(to: []));
+        Assert.Throws<ArgumentException>(() => Compose(to: [" "]));
+    }
+
+    [Fact]
+    public void Refuses_a_malformed_sender_address()
+    {
+        Assert.Throws<ArgumentException>(() => new InvoiceEmailComposer("smallpay"));
+    }
+
+    [Fact]
+    public void A_paid_invoice_says_so_and_a_void_one_asks_for_nothing()
+    {
+        var builder = new InvoiceDocumentBuilder();
+        using (var paid = Compose(builder.Paid(new DateOnly(2026, 3, 20))))
+        {
+            var (text, _) = Bodies(paid);
+            Assert.Contains("paid in full", text);
+            Assert.Contains("Amount due: 0.00 EUR", text);
+        }
+        using (var voided = Compose(builder.Void()))
+        {
+            var (text, _) = Bodies(voided);
+            Assert.Contains("has been voided", text);
+            Assert.Contains("Amount due: 0.00 EUR", text);
+            Assert.DoesNotContain("Balance due", text);
+        }
+    }
+
+    [Fact]
+    public void Serializes_to_mime_with_encoded_utf8_headers_alternatives_and_the_attachment()
+    {
+        var business = TestBusinesses.Nordlicht with { BusinessName = "Łódź Müller Studio" };
+        using var mail = Compose(business: business, message: "Grüße aus Łódź");
+        var directory = Directory.CreateTempSubdirectory("smallpay-mail-");
+        try
+        {
+            using (var smtp = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = directory.FullName })
+                smtp.Send(mail);
+
+            var mime = File.ReadAllText(Assert.Single(directory.GetFiles("*.eml")).FullName);
+            Assert.Contains("From: =?utf-8?", mime);
+            Assert.Contains("<invoices@smallpay.example>", mime);
+            Assert.Contains("Subject: =?utf-8?", mime);
+            Assert.Contains("Reply-To: billing@nordlicht.example", mime);
+            Assert.Contains("multipart/mixed", mime);
+            Assert.Contains("multipart/alternative", mime);
+            Assert.Contains("Content-Type: application/pdf; name=Invoice-INV-000042.pdf", mime);
+            Assert.Contains("Content-Disposition: attachment; filename=Invoice-INV-000042.pdf", mime);
+            Assert.Contains(Convert.ToBase64String(Pdf), mime);
+            Assert.Contains($"{InvoiceEmailComposer.InvoiceIdHeader}: inv_", mime);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static (string Text, string Html) Bodies(MailMessage mail)
+    {
+        string Read(AlternateView view)
+        {
+            view.ContentStream.Position = 0;
+            using var reader = new StreamReader(view.ContentStream, leaveOpen: true);
+            return reader.ReadToEnd().ReplaceLineEndings("\n");
+        }
+        return (Read(mail.AlternateViews[0]), Read(mail.AlternateViews[1]));
+    }
+}
