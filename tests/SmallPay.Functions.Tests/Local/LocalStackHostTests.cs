@@ -245,7 +245,12 @@ public sealed class LocalStackHostTests(LocalStackFixture stack, ITestOutputHelp
     [Fact]
     public async Task Root_without_a_built_spa_says_the_api_is_up()
     {
-        using var http = stack.CreateHttpClient();
+        // A repository root of its own: the real one has frontend/dist once the SPA was built.
+        var root = Directory.CreateTempSubdirectory("smallpay-no-spa-");
+        var template = Path.Combine(root.FullName, "template.yaml");
+        File.Copy(stack.Host.Template.Path, template);
+        await using var host = await TestHosts.StartAsync(stack, handlers: null, templatePath: template, repositoryRoot: root.FullName);
+        using var http = new HttpClient { BaseAddress = host.ApiBaseUrl };
 
         var page = await http.GetStringAsync("/");
 
