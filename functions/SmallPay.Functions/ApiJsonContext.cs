@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using SmallPay.Domain.Dashboard;
 using SmallPay.Functions.Customers;
+using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Settings;
@@ -25,4 +26,6 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(SettingsInput))]
 [JsonSerializable(typeof(SettingsView))]
 [JsonSerializable(typeof(Dashboard.DashboardView))]
+[JsonSerializable(typeof(SendInvoiceInput))]
+[JsonSerializable(typeof(DocumentLinkView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.S3;
 
 namespace SmallPay.Functions.Hosting;
 
@@ -11,8 +12,14 @@ namespace SmallPay.Functions.Hosting;
 public sealed class AwsClients(FunctionEnvironment environment)
 {
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb = new(() => CreateDynamoDb(environment));
+    private readonly Lazy<IAmazonS3> _s3 = new(() => CreateS3(environment));
 
     public IAmazonDynamoDB DynamoDb => _dynamoDb.Value;
+
+    public IAmazonS3 S3 => _s3.Value;
+
+    /// <summary>True when S3 is a local emulator on plain HTTP (presigned links must say http then).</summary>
+    public bool S3IsPlainHttp => Endpoint(environment, "S3") is { } endpoint && endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     private static AmazonDynamoDBClient CreateDynamoDb(FunctionEnvironment environment)
     {
@@ -27,6 +34,23 @@ public sealed class AwsClients(FunctionEnvironment environment)
             config.RegionEndpoint = Region(environment);
         }
         return Credentials(environment) is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
+    }
+
+    private static AmazonS3Client CreateS3(FunctionEnvironment environment)
+    {
+        var config = new AmazonS3Config { MaxErrorRetry = 3 };
+        if (Endpoint(environment, "S3") is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = Region(environment).SystemName;
+            // Emulators serve buckets under the path, not as subdomains.
+            config.ForcePathStyle = true;
+        }
+        else
+        {
+            config.RegionEndpoint = Region(environment);
+        }
+        return Credentials(environment) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
     }
 
     public static RegionEndpoint Region(FunctionEnvironment environment) =>

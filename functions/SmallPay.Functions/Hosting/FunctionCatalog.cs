@@ -1,8 +1,10 @@
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Dashboard;
+using SmallPay.Functions.Documents;
 using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Hosting.Idempotency;
 using SmallPay.Functions.Hosting.Logging;
+using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Settings;
@@ -32,6 +34,9 @@ public static class FunctionCatalog
         ["GetDashboard"] = Api("GetDashboard", s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", s => new GetSettings(s.Settings)),
         ["UpdateSettings"] = Api("UpdateSettings", s => new UpdateSettings(s.Settings)),
+        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, new InvoiceNumberAllocator(s.Invoices, s.Customers, s.Settings)))),
+        ["GetInvoicePdf"] = Api("GetInvoicePdf", s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
+        ["DocumentWorker"] = Queue("DocumentWorker", (environment, s) => DocumentWorkerSetup.Create(environment, s)),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
@@ -47,6 +52,10 @@ public static class FunctionCatalog
     /// <summary>An HTTP API function: the shared adapter around one route handler.</summary>
     private static Func<FunctionEnvironment, ILambdaHandler> Api(string name, Func<ApiServices, IApiHandler> build) =>
         environment => new HttpApiFunction(build(new ApiServices(environment)), new JsonLog(name, minimumLevel: environment.Get(JsonLog.LevelVariable)), environment.Clock);
+
+    /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
+    private static Func<FunctionEnvironment, ILambdaHandler> Queue(string name, Func<FunctionEnvironment, ApiServices, ISqsRecordHandler> build) =>
+        environment => new SqsBatchFunction(build(environment, new ApiServices(environment)), new JsonLog(name, minimumLevel: environment.Get(JsonLog.LevelVariable)), environment.Clock);
 
     private static IdempotentHandler Idempotent(ApiServices services, IApiHandler inner) => new(inner, services.Idempotency);
 }

@@ -23,7 +23,8 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
     /// <summary>Retrying stops this long before Lambda's deadline, to answer 503 rather than time out.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(1);
 
-    public async Task<Invoice> FinalizeAsync(ApiRequest request, CancellationToken ct)
+    /// <param name="alsoChange">A change written in the same update as the finalization (SendInvoice adds its delivery request).</param>
+    public async Task<Invoice> FinalizeAsync(ApiRequest request, CancellationToken ct, Func<Invoice, Invoice>? alsoChange = null)
     {
         var giveUpAt = request.Deadline - DeadlineMargin;
         var draft = await LoadDraftAsync(request, ct);
@@ -32,7 +33,8 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
         for (var attempt = 1; ; attempt++)
         {
             var number = InvoiceNumberFormat.Format(counter.NumberPrefix, counter.NextNumber);
-            var finalized = InvoiceLifecycle.Finalize(draft, number, customer, request.ReceivedAt) with { Version = draft.Version + 1 };
+            var finalized = InvoiceLifecycle.Finalize(draft, number, customer, request.ReceivedAt);
+            finalized = (alsoChange?.Invoke(finalized) ?? finalized) with { Version = draft.Version + 1 };
             var result = await invoices.FinalizeAsync(finalized, counter.NextNumber, counter, ct);
             switch (result.Outcome)
             {

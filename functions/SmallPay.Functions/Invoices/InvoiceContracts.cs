@@ -1,7 +1,9 @@
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using SmallPay.Domain.Validation;
 using SmallPay.Functions.Customers;
+using SmallPay.Functions.Documents;
 
 namespace SmallPay.Functions.Invoices;
 
@@ -97,9 +99,12 @@ public sealed record InvoiceView(
     DateTimeOffset? FinalizedAt,
     DateOnly? PaidDate,
     DateTimeOffset? VoidedAt,
-    string? VoidReason)
+    string? VoidReason,
+    IReadOnlyList<DeliveryView> Deliveries,
+    DocumentView? Document)
 {
-    public static InvoiceView From(Invoice invoice, DateOnly today)
+    /// <param name="now">When delivery claims are judged (a claim whose lease ran out shows as Pending); default: the start of <paramref name="today"/>.</param>
+    public static InvoiceView From(Invoice invoice, DateOnly today, DateTimeOffset? now = null)
     {
         var totals = invoice.Totals;
         var content = invoice.Content;
@@ -111,7 +116,9 @@ public sealed record InvoiceView(
             content.Discount, content.Notes,
             new TotalsView(totals.Subtotal, totals.Discount, totals.Taxes, totals.Tax, totals.Total, totals.AmountPaid, totals.BalanceDue),
             invoice.Payments.Select(p => new PaymentView(p.Id, p.Amount, p.Date, p.Method, p.Note, p.RecordedAt)).ToList(),
-            invoice.Version, invoice.CreatedAt, invoice.UpdatedAt, invoice.FinalizedAt, invoice.PaidDate, invoice.VoidedAt, invoice.VoidReason);
+            invoice.Version, invoice.CreatedAt, invoice.UpdatedAt, invoice.FinalizedAt, invoice.PaidDate, invoice.VoidedAt, invoice.VoidReason,
+            InvoiceDeliveries.Deliveries(invoice, now ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).Select(DeliveryView.From).ToList(),
+            DocumentView.From(invoice.Document));
     }
 }
 

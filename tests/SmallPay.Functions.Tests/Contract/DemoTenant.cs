@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using SmallPay.Functions.Hosting;
@@ -32,15 +33,25 @@ internal static class DemoTenant
     /// <summary>A draft with lines, version 1 (finalize-invoice).</summary>
     public const string DraftToFinalize = "inv_01JE40A2B3C4D5E6F7G8H9J0K3";
 
-    /// <summary>INV-000006, Open, 1201.61 EUR due, version 2 (get-invoice, record-payment).</summary>
+    /// <summary>INV-000006, Open, 1201.61 EUR due, version 2, its PDF of version 2 stored (get-invoice, record-payment, get-invoice-pdf).</summary>
     public const string OpenInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0K4";
 
     /// <summary>INV-000007, Open without payments, version 2 (void-invoice).</summary>
     public const string OpenInvoiceToVoid = "inv_01JE40A2B3C4D5E6F7G8H9J0K5";
 
+    /// <summary>INV-000005, Open, version 2, never sent (send-invoice).</summary>
+    public const string OpenInvoiceToSend = "inv_01JE40A2B3C4D5E6F7G8H9J0K6";
+
+    /// <summary>INV-000004, Open, version 3 with one pending delivery request (document-worker's stream record).</summary>
+    public const string SentInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0K7";
+
+    /// <summary>The pending delivery request of <see cref="SentInvoice"/>.</summary>
+    public const string PendingDelivery = "dlv_01JE40D7P2M4K8R6T1V3X5Z9B7";
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
+        OpenInvoiceToSend, SentInvoice,
     };
 
     private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
@@ -89,6 +100,15 @@ internal static class DemoTenant
         await CreateOpenAsync(invoices, NewDraft(OpenInvoice, new DateOnly(2026, 11, 2), [designWork, proofs], snapshot,
             new InvoiceDiscount(DiscountKind.Percent, 5m)), "INV-000006", snapshot, ct);
         await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToVoid, new DateOnly(2026, 11, 10), [licence], snapshot), "INV-000007", snapshot, ct);
+        await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToSend, new DateOnly(2026, 11, 4), [licence], snapshot), "INV-000005", snapshot, ct);
+        var sent = await CreateOpenAsync(invoices, NewDraft(SentInvoice, new DateOnly(2026, 11, 3), [designWork], snapshot), "INV-000004", snapshot, ct);
+
+        // What the document worker would have stored for OpenInvoice, and a send of SentInvoice it has yet to do.
+        await new DynamoDbWorkerInvoiceStore(dynamo, invoicesTable).RecordDocumentAsync(OpenInvoice,
+            new StoredDocument($"invoices/{Sub}/{OpenInvoice}/v2.pdf", 2, Seeded.AddMinutes(5).AddSeconds(3), 41613), ct);
+        var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
+            with { Version = sent.Version + 1 };
+        await invoices.UpdateAsync(withDelivery, withDelivery.Content.CustomerId, ct);
     }
 
     private static Customer NewCustomer(string id, CustomerDetails details) =>
@@ -100,11 +120,12 @@ internal static class DemoTenant
             customer, Seeded);
 
     /// <summary>A finalized invoice written directly (version 2), leaving the settings' counter alone.</summary>
-    private static async Task CreateOpenAsync(DynamoDbInvoiceStore invoices, Invoice draft, string number, CustomerSnapshot customer, CancellationToken ct)
+    private static async Task<Invoice> CreateOpenAsync(DynamoDbInvoiceStore invoices, Invoice draft, string number, CustomerSnapshot customer, CancellationToken ct)
     {
         await invoices.CreateAsync(draft, ct);
         var open = InvoiceLifecycle.Finalize(draft, number, customer, Seeded.AddMinutes(5)) with { Version = draft.Version + 1 };
         await invoices.UpdateAsync(open, draft.Content.CustomerId, ct);
+        return open;
     }
 
     /// <summary>Items the account owns (creator) and its claims, settings and idempotency records (the sub is in their id).</summary>

@@ -82,19 +82,32 @@ public class TemplatePolicyTests
 
     private static IEnumerable<JsonObject> Statements(JsonNode? value) => value.AsList().OfType<JsonObject>();
 
-    /// <summary>!Ref X, !GetAtt X.Arn, or a !Sub that names ${X...}, where X is a resource of the template.</summary>
+    /// <summary>
+    /// !Ref X, !GetAtt X.Arn, or a !Sub that names ${X...}, where X is a resource of the template — or a parameter naming
+    /// one thing outside the stack (the SMTP secret). The only wildcards allowed: a table's indexes (/index/*) and the
+    /// objects under a key prefix of one of the template's buckets (${Bucket.Arn}/prefix/*).
+    /// </summary>
     private static bool IsTemplateResourceReference(JsonNode? node)
     {
         if (node is not JsonObject intrinsic || !TemplateNodes.IsIntrinsic(intrinsic)) return false;
         var resources = TemplateUnderTest.Template.Resources;
+        var parameters = TemplateUnderTest.Template.Parameters;
         return intrinsic.First() switch
         {
             ("Ref", var target) => resources.ContainsKey(target.AsText() ?? ""),
             ("Fn::GetAtt", var target) => resources.ContainsKey(target.AsList().FirstOrDefault().AsText() ?? ""),
             ("Fn::Sub", var target) => target.AsList().FirstOrDefault().AsText() is { } text
-                && !text.Replace("/index/*", "", StringComparison.Ordinal).Contains('*')
-                && resources.Keys.Any(id => text.Contains("${" + id, StringComparison.Ordinal)),
+                && !WithoutScopedWildcards(text).Contains('*')
+                && resources.Select(r => r.Key).Concat(parameters.Select(p => p.Key)).Any(id => text.Contains("${" + id, StringComparison.Ordinal)),
             _ => false,
         };
+    }
+
+    private static string WithoutScopedWildcards(string arn)
+    {
+        arn = arn.Replace("/index/*", "", StringComparison.Ordinal);
+        var bucketObjects = TemplateUnderTest.Template.ResourcesOfType("AWS::S3::Bucket")
+            .Any(bucket => arn.StartsWith("${" + bucket.LogicalId + ".Arn}/", StringComparison.Ordinal) && arn.EndsWith("/*", StringComparison.Ordinal));
+        return bucketObjects ? arn[..^2] : arn;
     }
 }

@@ -18,6 +18,10 @@ public sealed record ApiResponse(int StatusCode, byte[]? Body = null, string? Co
     public static ApiResponse OkWithETag<T>(T value, JsonTypeInfo<T> type, long version) =>
         new(200, JsonSerializer.SerializeToUtf8Bytes(value, type), Json, WithETag([], ETags.Format(version)));
 
+    /// <summary>202: the change is stored; its effect (a PDF, an e-mail) follows asynchronously. <paramref name="location"/> is where to watch it.</summary>
+    public static ApiResponse Accepted<T>(T value, JsonTypeInfo<T> type, string location, long version) =>
+        new(202, JsonSerializer.SerializeToUtf8Bytes(value, type), Json, WithETag(new() { ["location"] = location }, ETags.Format(version)));
+
     public static ApiResponse NoContent() => new(204);
 
     public static ApiResponse From(Problem problem) =>

@@ -45,9 +45,13 @@ public static class Problems
         new(409, "/problems/conflict", "The request conflicts with the current state.", detail,
             pointer is null ? null : [new ProblemFieldError(pointer, detail)]);
 
+    /// <summary>The invoice's PDF for its current version is not stored yet (being rendered, or a draft that has none).</summary>
+    public static ProblemException DocumentNotReady(string detail) =>
+        new(409, "/problems/document-not-ready", "The PDF is not ready.", detail);
+
     public static ProblemException PreconditionFailed(string what) =>
         new(412, "/problems/stale-version", "Someone else changed this first.",
-            $"{what} was changed since you loaded it. Reload it and apply your change again; nothing was saved.");
+            $"{what} changed since you loaded it. Reload it and apply your change again; nothing was saved.");
 
     public static ProblemException PreconditionRequired() =>
         new(428, "/problems/precondition-required", "If-Match required.",

@@ -34,7 +34,8 @@ public sealed class JsonLog(string functionName, TextWriter? output = null, stri
         _ => 1,
     };
 
-    public void Error(string message, Exception exception, string? requestId = null) => Write("ERROR", message, requestId, exception, []);
+    public void Error(string message, Exception exception, string? requestId = null, params (string Key, object? Value)[] fields) =>
+        Write("ERROR", message, requestId, exception, fields);
 
     private void Write(string level, string message, string? requestId, Exception? exception, (string Key, object? Value)[] fields)
     {

@@ -1,0 +1,36 @@
+using System.Net.Mail;
+using SmallPay.Domain.Documents;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+
+namespace SmallPay.Functions.Documents;
+
+/// <summary>Turns an invoice into its PDF (Documents/Rendering/InvoicePdfRenderer).</summary>
+public interface IInvoiceDocumentRenderer
+{
+    byte[] Render(Invoice invoice, BusinessSettings business, DateOnly today);
+}
+
+/// <summary>Writes the e-mail for one delivery request with the PDF attached (Documents/Rendering/InvoiceEmailComposer).</summary>
+public interface IInvoiceEmailComposer
+{
+    /// <exception cref="FormatException">An address can never be delivered to (a permanent failure).</exception>
+    MailMessage Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf);
+}
+
+/// <summary>Where the PDFs live (the documents bucket): private objects, reachable only through short-lived presigned links.</summary>
+public interface IDocumentStorage
+{
+    /// <summary>Stores (or overwrites: the key is deterministic) the PDF, encrypted at rest.</summary>
+    Task PutPdfAsync(string key, byte[] pdf, string fileName, CancellationToken ct);
+
+    /// <summary>A GET link to the object that works until <paramref name="expiresAt"/>, for whoever holds it.</summary>
+    Uri PresignGet(string key, DateTimeOffset expiresAt);
+}
+
+public static class DocumentKeys
+{
+    /// <summary><c>invoices/{tenant}/{invoiceId}/v{version}.pdf</c>: one object per invoice version, so rendering again only overwrites.</summary>
+    public static string For(Invoice invoice) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"invoices/{invoice.Tenant}/{invoice.Id}/v{invoice.Version}.pdf");
+}

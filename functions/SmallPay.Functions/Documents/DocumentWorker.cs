@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using SmallPay.Domain.Documents;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using SmallPay.Functions.Documents.Mail;
+using SmallPay.Functions.Hosting.Sqs;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Documents;
+
+/// <summary>
+/// The SQS consumer of the documents pipeline (docs/ARCHITECTURE.md, "Exactly-once effect"). Per record: read the invoice
+/// as it is now; a record older than that is stale and skipped (a newer record carries everything still to do); render
+/// the current version to S3 and record the document (only over an older one); then claim, send and settle each pending
+/// delivery request. At-least-once delivery of records, made exactly-once in effect by the conditional writes.
+/// </summary>
+public sealed class DocumentWorker(
+    IWorkerInvoiceStore invoices,
+    ISettingsStore settings,
+    IDocumentStorage storage,
+    IInvoiceDocumentRenderer renderer,
+    IInvoiceEmailComposer composer,
+    IMailSender mail,
+    TimeProvider clock) : ISqsRecordHandler
+{
+    /// <summary>
+    /// How long a claim keeps other workers off a delivery: longer than one send can take (the function's 30 s timeout),
+    /// shorter than the queue's visibility timeout (180 s), so the retry of a crashed worker's message can take it over.
+    /// </summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(90);
+
+    public async Task HandleAsync(SqsMessage message, SqsRecordContext context, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var change = InvoiceChange.Parse(message.Body);
+        void Log(string outcome, params (string Key, object? Value)[] fields) =>
+            context.Log.Info(outcome, context.RequestId,
+                [("messageId", message.MessageId), ("invoiceId", change.InvoiceId), ("recordVersion", change.Version),
+                 ("receiveCount", message.ReceiveCount), .. fields, ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3))]);
+
+        if (!change.IsInvoice) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
+        var invoice = await invoices.LoadAsync(change.InvoiceId, ct);
+        if (invoice is null) { Log("skipped: the invoice no longer exists"); return; }
+        if (invoice.Version > change.Version) { Log("skipped: stale record", ("currentVersion", invoice.Version)); return; }
+        if (invoice.Version < change.Version)
+            throw new RetryableRecordException($"Read version {invoice.Version} of {invoice.Id}, older than the record's {change.Version}.");
+        if (invoice.Status == InvoiceStatus.Draft) { Log("skipped: drafts have no document"); return; }
+
+        var business = await settings.GetAsync(invoice.Tenant, ct);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        byte[]? pdf = null;
+        var rendered = false;
+        if (!invoice.HasCurrentDocument)
+        {
+            pdf = renderer.Render(invoice, business, today);
+            var key = DocumentKeys.For(invoice);
+            try { await storage.PutPdfAsync(key, pdf, $"{invoice.Number ?? invoice.Id}.pdf", ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { throw new RetryableRecordException($"Storing {key} failed: {e.Message}", e); }
+            rendered = await invoices.RecordDocumentAsync(invoice.Id, new StoredDocument(key, invoice.Version, now, pdf.Length), ct);
+        }
+
+        var outcomes = new List<string>();
+        foreach (var request in InvoiceDeliveries.Pending(invoice, now))
+        {
+            pdf ??= renderer.Render(invoice, business, today);
+            outcomes.Add($"{request.RequestId}:{await DeliverAsync(invoice, business, request, pdf, context, ct)}");
+        }
+        Log("processed", ("version", invoice.Version), ("rendered", rendered ? "yes" : "no"), ("deliveries", string.Join(",", outcomes)));
+    }
+
+    private async Task<string> DeliverAsync(Invoice invoice, BusinessSettings business, DeliveryRequest request, byte[] pdf,
+        SqsRecordContext context, CancellationToken ct)
+    {
+        var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
+        var attempts = (previous?.Attempts ?? 0) + 1;
+        var lease = clock.GetUtcNow() + ClaimLease;
+        if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, new DeliveryResult(DeliveryStatus.Sending, lease, Attempts: attempts), clock.GetUtcNow(), ct))
+            return "claimed-elsewhere";
+
+        if (invoice.Status == InvoiceStatus.Void)
+        {
+            await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Failed, FailureReason: "The invoice was voided before it was sent.", Attempts: attempts), context);
+            return "failed-void";
+        }
+
+        try
+        {
+            using var message = composer.Compose(invoice, business, request, pdf);
+            await mail.SendAsync(message, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var failure = SmtpFailures.Classify(e);
+            if (failure.Permanent)
+            {
+                await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Failed, FailureReason: failure.Reason, Attempts: attempts), context);
+                context.Log.Warn("delivery failed for good", context.RequestId,
+                    ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("reason", failure.Reason));
+                return "failed";
+            }
+            // Give the claim back so the retry (this message again, after the visibility timeout) can take it at once.
+            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, failure.Reason, CancellationToken.None);
+            throw new RetryableRecordException($"Delivery {request.RequestId} of {invoice.Id} failed for now: {failure.Reason}", e);
+        }
+        catch (OperationCanceledException)
+        {
+            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, "cancelled at the function's deadline", CancellationToken.None);
+            throw;
+        }
+
+        await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Sent, SentAt: clock.GetUtcNow(), To: [.. request.To, .. request.Cc], Attempts: attempts), context);
+        return "sent";
+    }
+
+    /// <summary>Settles a claimed delivery. The mail is out (or refused for good): this must not be skipped by a cancellation.</summary>
+    private async Task CompleteAsync(Invoice invoice, DeliveryRequest request, DeliveryResult outcome, SqsRecordContext context)
+    {
+        if (!await invoices.CompleteDeliveryAsync(invoice.Id, request.RequestId, outcome, CancellationToken.None))
+            context.Log.Warn("delivery was settled by another worker meanwhile", context.RequestId,
+                ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("outcome", outcome.Status.ToString()));
+    }
+}

@@ -1,0 +1,30 @@
+using SmallPay.Functions.Documents.Mail;
+using SmallPay.Functions.Documents.Rendering;
+using SmallPay.Functions.Hosting;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Documents;
+
+/// <summary>Builds the document worker once per execution environment from its variables (docs/ARCHITECTURE.md, Environment).</summary>
+public static class DocumentWorkerSetup
+{
+    // One client for the secrets extension per process: it is only ever called on localhost.
+    private static readonly HttpClient SecretsHttp = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public static DocumentWorker Create(FunctionEnvironment environment, ApiServices services)
+    {
+        var smtp = SmtpSettings.From(environment);
+        ISmtpCredentialsSource credentials = smtp.SecretName is { } secret
+            ? new SecretsExtensionCredentials(SecretsHttp, secret, environment.Get("AWS_SESSION_TOKEN"),
+                int.TryParse(environment.Get(SecretsExtensionCredentials.PortVariable), out var port) ? port : SecretsExtensionCredentials.DefaultPort)
+            : new NoSmtpCredentials();
+        return new DocumentWorker(
+            services.WorkerInvoices,
+            services.Settings,
+            services.Documents,
+            new PdfSharpDocumentRenderer(new InvoicePdfRenderer(environment.Get)),
+            new DeliveryEmailComposer(new InvoiceEmailComposer(smtp.Sender)),
+            new SmtpMailSender(smtp, credentials),
+            environment.Clock);
+    }
+}

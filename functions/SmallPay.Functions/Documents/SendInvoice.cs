@@ -1,0 +1,31 @@
+using SmallPay.Domain;
+using SmallPay.Domain.Documents;
+using SmallPay.Domain.Invoices;
+using SmallPay.Functions.Hosting.Http;
+using SmallPay.Functions.Invoices;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Documents;
+
+/// <summary>
+/// POST /invoices/{id}/send: records a delivery request (a draft is finalized first, in the same write) and answers 202.
+/// Nothing is rendered or mailed here: the write reaches the document worker through the table's stream.
+/// </summary>
+public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings, InvoiceNumberAllocator allocator) : IApiHandler
+{
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
+    {
+        var input = (request.Raw.Body is { Length: > 0 } ? request.ReadJson(ApiJsonContext.Default.SendInvoiceInput) : new SendInvoiceInput()).ToDeliveryInput();
+        InvoiceDeliveries.Validate(input); // bad input is refused before a draft gets its number
+        var current = await InvoiceAccess.LoadAsync(invoices, request, ct);
+        var business = await settings.GetAsync(request.Tenant, ct);
+        var requestId = Ids.New("dlv", request.ReceivedAt);
+        Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt);
+
+        var sent = current.IsFinalized
+            ? await InvoiceAccess.ChangeAsync(invoices, request, Deliver, ct)
+            : await allocator.FinalizeAsync(request, ct, Deliver);
+        return ApiResponse.Accepted(InvoiceView.From(sent, request.Today, request.ReceivedAt), ApiJsonContext.Default.InvoiceView,
+            $"/invoices/{sent.Id}", sent.Version);
+    }
+}
