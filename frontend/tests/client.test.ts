@@ -180,3 +180,13 @@ describe('pointerToPath', () => {
     expect(pointerToPath('')).toBe('');
   });
 });
+
+describe('API client when the sign-in service is down', () => {
+  it('reports status 0 and calls nothing', async () => {
+    const { api, calls } = client([], { getToken: async () => { throw new Error('NetworkError'); } });
+    const error = await api.getDashboard().catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(0);
+    expect(calls).toHaveLength(0);
+  });
+});

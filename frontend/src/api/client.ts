@@ -141,7 +141,14 @@ export class ApiClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = this.url(path, options.query);
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.getToken();
+      const token = await this.tokens.getToken().catch(() => {
+        throw new ApiError({
+          type: 'about:blank',
+          title: 'The sign-in service cannot be reached.',
+          status: 0,
+          detail: 'Check your connection and try again; nothing was changed.',
+        });
+      });
       if (!token) {
         if (attempt === 0 && (await this.tokens.reauthenticate())) continue;
         throw new SessionExpiredError();
@@ -240,9 +247,12 @@ export class ApiClient {
     return this.versioned<Invoice>('POST', `/invoices/${encodeURIComponent(id)}/payments`, { body: input, idempotencyKey, ifMatch: etag });
   }
 
-  /** Queues the invoice for e-mailing (202); the delivery shows up in the invoice's deliveries. */
-  async sendInvoice(id: string, input: SendInput, etag?: string): Promise<void> {
-    await this.request<unknown>('POST', `/invoices/${encodeURIComponent(id)}/send`, { body: input, ifMatch: etag });
+  /**
+   * Queues the invoice for e-mailing (202, a draft is finalized first); the answer is the invoice with the new
+   * delivery (status Pending) that the documents worker then sends.
+   */
+  sendInvoice(id: string, input: SendInput, idempotencyKey: string, etag?: string): Promise<Versioned<Invoice>> {
+    return this.versioned<Invoice>('POST', `/invoices/${encodeURIComponent(id)}/send`, { body: input, idempotencyKey, ifMatch: etag });
   }
 
   /** A short-lived download link for the invoice PDF; 409 (document-not-ready) while it is being rendered. */

@@ -128,6 +128,8 @@ export interface Invoice {
   totals: Totals;
   payments: Payment[];
   deliveries?: Delivery[];
+  /** The stored PDF: current when its version is the invoice's. */
+  document?: { version: number; renderedAt: string; sizeBytes: number };
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -61,6 +61,28 @@ function userOf(session: CognitoUserSession): AuthUser {
   return { email: claims.email ?? claims['cognito:username'] ?? '', sub: claims.sub };
 }
 
+type Callback = (error: (Error & { code?: string }) | null, result?: unknown) => void;
+interface LibraryClient {
+  request(operation: string, params: unknown, callback: Callback): void;
+  requestWithRetry(operation: string, params: unknown, callback: Callback): void;
+}
+
+/**
+ * The library retries every failed refresh with exponential back-off for about six seconds, a refused refresh
+ * token (NotAuthorizedException) included, so an expired session would stall each request that long before the
+ * sign-in dialog. Retry only what may pass on a second try: the network.
+ */
+function retryOnlyNetworkErrors(client: LibraryClient) {
+  client.requestWithRetry = (operation, params, callback) => {
+    const attempt = (n: number) =>
+      client.request(operation, params, (error, result) => {
+        if (error?.code === 'NetworkError' && n < 3) setTimeout(() => attempt(n + 1), 250 * 2 ** n);
+        else callback(error, result);
+      });
+    attempt(0);
+  };
+}
+
 export class CognitoAuth {
   private readonly pool: CognitoUserPool;
 
@@ -70,19 +92,25 @@ export class CognitoAuth {
       ClientId: config.userPoolClientId,
       endpoint: config.cognitoEndpoint ? `${config.cognitoEndpoint.replace(/\/+$/, '')}/` : undefined,
     });
+    const client = (this.pool as unknown as { client?: LibraryClient }).client;
+    if (typeof client?.request === 'function') retryOnlyNetworkErrors(client);
   }
 
   private user(email: string): CognitoUser {
     return new CognitoUser({ Username: email.trim(), Pool: this.pool });
   }
 
-  /** The valid session of the signed-in user, refreshed with the refresh token when the ID token expired; null if none. */
+  /**
+   * The valid session of the signed-in user, refreshed with the refresh token when the ID token expired; null when
+   * there is none or Cognito refused the refresh token. Rejects (AuthError NetworkError) when Cognito is unreachable.
+   */
   private session(): Promise<CognitoUserSession | null> {
     const user = this.pool.getCurrentUser();
     if (!user) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      user.getSession((error: Error | null, session: CognitoUserSession | null) => {
-        resolve(!error && session?.isValid() ? session : null);
+    return new Promise((resolve, reject) => {
+      user.getSession((error: (Error & { code?: string }) | null, session: CognitoUserSession | null) => {
+        if (error?.code === 'NetworkError') reject(toAuthError(error));
+        else resolve(!error && session?.isValid() ? session : null);
       });
     });
   }

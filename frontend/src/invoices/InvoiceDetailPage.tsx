@@ -22,8 +22,8 @@ export function InvoiceDetailPage() {
   const invoice = useQuery({
     queryKey: queryKeys.invoice(invoiceId),
     queryFn: ({ signal }) => api.getInvoice(invoiceId, signal),
-    // While an e-mail is on its way, watch its delivery status.
-    refetchInterval: (query) => (hasPendingDelivery(query.state.data?.data) ? 2000 : false),
+    // While an e-mail is on its way or the PDF of this version is being rendered, watch (for a few minutes at most).
+    refetchInterval: (query) => (query.state.dataUpdateCount < 90 && documentsBusy(query.state.data?.data) ? 2000 : false),
   });
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
   const [action, setAction] = useState<Action>(null);
@@ -153,8 +153,11 @@ export function InvoiceDetailPage() {
   );
 }
 
-function hasPendingDelivery(invoice?: Invoice): boolean {
-  return Boolean(invoice?.deliveries?.some((d) => d.status !== 'Sent' && d.status !== 'Failed'));
+function documentsBusy(invoice?: Invoice): boolean {
+  if (!invoice) return false;
+  const sending = invoice.deliveries?.some((d) => d.status !== 'Sent' && d.status !== 'Failed') ?? false;
+  const rendering = invoice.status !== 'Draft' && invoice.document !== undefined && invoice.document.version !== invoice.version;
+  return sending || rendering;
 }
 
 function Actions(props: { invoice: Versioned<Invoice>; onAction: (action: Action) => void }) {
@@ -170,6 +173,9 @@ function Actions(props: { invoice: Versioned<Invoice>; onAction: (action: Action
           <Link to={`/invoices/${inv.id}/edit`} className="button">
             Edit
           </Link>
+          <button type="button" className="button" onClick={() => act('send')}>
+            Send
+          </button>
           <button type="button" className="button button--primary" onClick={() => act('finalize')}>
             Finalize
           </button>
@@ -303,12 +309,14 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
           <tbody>
             {inv.lines.map((line, i) => (
               <tr key={i}>
-                <td>{line.description}</td>
-                <td className="num">{formatNumber(line.quantity)}</td>
-                <td className="num money">{formatUnitPrice(line.unitPrice, inv.currency)}</td>
-                <td className="num">{line.discountPercent ? formatPercent(line.discountPercent) : ''}</td>
-                <td className="num">{formatPercent(line.taxRatePercent)}</td>
-                <td className="num money">{money(line.amount)}</td>
+                <td className="document__description">{line.description}</td>
+                <td className="num" data-label="Qty">{formatNumber(line.quantity)}</td>
+                <td className="num money" data-label="at">{formatUnitPrice(line.unitPrice, inv.currency)}</td>
+                <td className={line.discountPercent ? 'num' : 'num document__empty'} data-label="less">
+                  {line.discountPercent ? formatPercent(line.discountPercent) : ''}
+                </td>
+                <td className="num" data-label="tax">{formatPercent(line.taxRatePercent)}</td>
+                <td className="num money document__amount">{money(line.amount)}</td>
               </tr>
             ))}
             {inv.lines.length === 0 ? (

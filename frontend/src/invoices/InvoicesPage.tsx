@@ -171,7 +171,7 @@ function InvoiceTable(props: { items: InvoiceSummary[]; busy: boolean }) {
   return (
     <>
       <div className="table-wrap" aria-busy={props.busy}>
-        <table className="table table--cards">
+        <table className="table table--cards table--invoices">
           <thead>
             <tr>
               <th scope="col">Number</th>

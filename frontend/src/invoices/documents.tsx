@@ -1,10 +1,10 @@
 // The documents pipeline as the owner sees it: send the invoice by e-mail (queued: 202), follow each delivery,
 // and download the PDF (a short-lived link; 409 while the PDF for the latest version is still being rendered).
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError } from '../api/client';
-import { invoiceChanged, queryKeys } from '../api/queries';
+import { ApiError, newIdempotencyKey } from '../api/client';
+import { invoiceChanged } from '../api/queries';
 import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
 import { formatDateTime } from '../format/format';
@@ -39,15 +39,15 @@ function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void;
   const toast = useToast();
   const queryClient = useQueryClient();
   const inv = props.invoice.data;
+  const idempotencyKey = useRef(newIdempotencyKey());
   const { register, handleSubmit, setError, formState } = useForm<SendForm>({
     defaultValues: { to: inv.customer.email ?? '', cc: '', subject: '', message: '' },
   });
   const send = useMutation({
-    mutationFn: (input: SendInput) => api.sendInvoice(inv.id, input, props.invoice.etag),
-    onSuccess: () => {
-      invoiceChanged(queryClient);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.invoice(inv.id) });
-      toast('The invoice is on its way. Its delivery shows below.');
+    mutationFn: (input: SendInput) => api.sendInvoice(inv.id, input, idempotencyKey.current, props.invoice.etag),
+    onSuccess: (saved) => {
+      invoiceChanged(queryClient, saved);
+      toast(inv.status === 'Draft' ? `Finalized as ${saved.data.number} and on its way.` : 'The invoice is on its way.');
       props.onClose();
     },
     onError: (error) => {
@@ -78,13 +78,16 @@ function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void;
   const e = formState.errors;
   return (
     <form className="stack" noValidate onSubmit={submit}>
-      <p>The invoice goes out as a PDF attachment. Separate several addresses with commas.</p>
+      <p>
+        The invoice goes out as a PDF attachment. Separate several addresses with commas.
+        {inv.status === 'Draft' ? ' Sending a draft finalizes it first: it gets its number and its lines can no longer change.' : ''}
+      </p>
       {send.isError && !(send.error instanceof ApiError && send.error.isStale) ? <Alert kind="error">{errorMessage(send.error)}</Alert> : null}
       <TextField label="To" type="text" inputMode="email" autoComplete="off" error={e.to?.message} {...register('to')} />
       <TextField label="Cc (optional)" type="text" inputMode="email" autoComplete="off" error={e.cc?.message} {...register('cc')} />
       <TextField
         label="Subject (optional)"
-        placeholder={`Invoice ${inv.number ?? ''}`.trim()}
+        hint="Without one: the invoice number and your business name."
         error={e.subject?.message}
         {...register('subject')}
       />

@@ -1,0 +1,139 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core (no downloaded browsers), the
+// local stack's URL, screenshots at desktop and phone widths, and small helpers for the app's pages.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const BASE_URL = (process.env.SMALLPAY_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+export const SCREENSHOT_DIR = process.env.SMALLPAY_SCREENSHOTS ?? '';
+export const MAILDEV_URL = (process.env.SMALLPAY_MAILDEV_URL ?? '').replace(/\/+$/, '');
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const PASSWORD = 'Browser-test-2026';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    // playwright-core gives every launch a fresh, temporary user-data-dir of its own.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser profile (no cookies, no storage): one user. Fails the test on any uncaught page error. */
+export async function newUserPage(browser, errors) {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', timezoneId: 'Europe/Berlin' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  return page;
+}
+
+// Toasts fade after a few seconds; in a still picture they would only hide what is under them.
+const HIDE_TOASTS = '.toasts { display: none; }';
+
+/** Saves the page at desktop and phone widths (full length) as docs/screenshots/{name}-desktop.png / -phone.png. */
+export async function shoot(page, name) {
+  if (!SCREENSHOT_DIR) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize() ?? DESKTOP;
+  await settle(page);
+  await page.setViewportSize(DESKTOP);
+  await settle(page);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true, animations: 'disabled', style: HIDE_TOASTS });
+  await page.setViewportSize(PHONE);
+  await settle(page);
+  // A full-length capture keeps fixed elements where the first screen has them; put the phone's tab bar at the
+  // bottom of the page instead, where it sits for a user scrolled to the end.
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}-phone.png`),
+    fullPage: true,
+    animations: 'disabled',
+    style: `${HIDE_TOASTS} .shell { position: relative; } .shell > .topbar { position: static; } .shell > .topbar > .nav { position: absolute; }`,
+  });
+  await page.setViewportSize(original);
+  await settle(page);
+}
+
+async function settle(page) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  // Full-page shots from the top, so the sticky header and the phone's tab bar sit where a user sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+export function uniqueEmail(who) {
+  return `${who}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.test`;
+}
+
+/** Sign up through the app's pages; the local Cognito takes any confirmation code. Ends signed in, on the dashboard. */
+export async function signUpAndSignIn(page, email, { screenshots = false } = {}) {
+  await page.goto(`${BASE_URL}/signup`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the password').fill(PASSWORD);
+  if (screenshots) await shoot(page, 'sign-up');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Confirm your e-mail address' }).waitFor();
+  await page.getByLabel('Confirmation code').fill('123456');
+  if (screenshots) await shoot(page, 'confirm');
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await page.getByText('Your e-mail address is confirmed. Sign in.').waitFor();
+  await signIn(page, email, PASSWORD, { screenshot: screenshots ? 'sign-in' : null });
+}
+
+export async function signIn(page, email, password, { screenshot = null } = {}) {
+  if (!page.url().includes('/signin')) await page.goto(`${BASE_URL}/signin`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  if (screenshot) await shoot(page, screenshot);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+/** The signed-in user's ID token, as the app stores it (to change data behind the app's back). */
+export async function idToken(page) {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('CognitoIdentityServiceProvider.') && k.endsWith('.idToken'));
+    return key ? localStorage.getItem(key) : null;
+  });
+}
+
+/** Calls the API from the page with the user's token, as another tab would. */
+export async function apiCall(page, method, path, { body, headers = {} } = {}) {
+  const token = await idToken(page);
+  return page.evaluate(
+    async ({ method, url, body, headers, token }) => {
+      const response = await fetch(url, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, etag: response.headers.get('etag'), body: text ? JSON.parse(text) : null };
+    },
+    { method, url: `${BASE_URL}${path}`, body, headers, token },
+  );
+}
+
+/** The error text shown next to the field with this label. */
+export async function fieldError(page, label) {
+  const input = page.getByLabel(label, { exact: true });
+  const describedBy = await input.getAttribute('aria-describedby');
+  const errorId = describedBy?.split(' ').find((id) => id.endsWith('-error'));
+  return errorId ? (await page.locator(`[id="${errorId}"]`).textContent())?.trim() : null;
+}
+
+/** A link of the main navigation. */
+export function nav(page, name) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
