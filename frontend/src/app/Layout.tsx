@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from '../ui/feedback';
 import { useSession } from './session';
 
@@ -23,6 +23,17 @@ function Icon(props: { d: string }) {
 export function Layout() {
   const { user, signOut, reauthenticating } = useSession();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const firstRender = useRef(true);
+  useEffect(() => {
+    // A new screen starts at its top, and keyboard and screen-reader users start reading it there.
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
   useEffect(() => {
     // Once the first screen is up, fetch the others' code while the user reads it.
     const preload = () => void import('./App').then(({ screens }) => Object.values(screens).forEach((load) => void load()));

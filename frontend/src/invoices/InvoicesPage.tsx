@@ -265,12 +265,16 @@ export function DeleteDraftDialog(props: { invoice: { id: string; customerName?:
       else navigate('/invoices');
     },
   });
+  const close = () => {
+    remove.reset();
+    props.onClose();
+  };
   return (
-    <Dialog open={Boolean(props.invoice)} title="Delete this draft?" onClose={props.onClose}>
+    <Dialog open={Boolean(props.invoice)} title="Delete this draft?" onClose={close}>
       <p>The draft{props.invoice?.customerName ? ` for ${props.invoice.customerName}` : ''} will be gone for good. Finalized invoices are never deleted, only voided.</p>
       {remove.isError ? <Alert kind="error">{errorMessage(remove.error)}</Alert> : null}
       <div className="dialog__actions">
-        <button type="button" className="button" onClick={props.onClose}>
+        <button type="button" className="button" onClick={close}>
           Keep it
         </button>
         <button type="button" className="button button--danger" disabled={remove.isPending} onClick={() => props.invoice && remove.mutate(props.invoice)}>
