@@ -1,6 +1,7 @@
 using SmallPay.Domain;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Validation;
 using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Storage;
@@ -24,8 +25,21 @@ public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings,
 
         var sent = current.IsFinalized
             ? await InvoiceAccess.ChangeAsync(invoices, request, Deliver, ct)
-            : await allocator.FinalizeAsync(request, ct, Deliver);
+            : await FinalizeAndDeliverAsync(request, Deliver, ct);
         return ApiResponse.Accepted(InvoiceView.From(sent, request.Today, request.ReceivedAt), ApiJsonContext.Default.InvoiceView,
             $"/invoices/{sent.Id}", sent.Version);
+    }
+
+    private async Task<Invoice> FinalizeAndDeliverAsync(ApiRequest request, Func<Invoice, Invoice> deliver, CancellationToken ct)
+    {
+        try
+        {
+            return await allocator.FinalizeAsync(request, ct, deliver);
+        }
+        catch (InvoiceStateException) when (request.IfMatchVersion() is null)
+        {
+            // Finalized by someone else a moment ago: it can still be sent, now without finalizing.
+            return await InvoiceAccess.ChangeAsync(invoices, request, deliver, ct);
+        }
     }
 }

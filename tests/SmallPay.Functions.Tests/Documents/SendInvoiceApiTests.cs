@@ -124,6 +124,23 @@ public sealed class SendInvoiceApiTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task Concurrent_sends_of_a_draft_finalize_it_once_and_record_every_delivery()
+    {
+        var (api, customerId, _) = await NewTenantAsync(stack);
+        var id = await DraftAsync(api, customerId);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            api.PostAsync($"/invoices/{id}/send", new { to = new[] { $"person{i}@mueller.example" } })));
+
+        Assert.All(answers, answer => answer.Expect(202));
+        var invoice = (await api.GetAsync($"/invoices/{id}")).Expect(200);
+        Assert.Equal("INV-000001", invoice.Body["number"]!.GetValue<string>());
+        Assert.Equal(4, invoice.Body["deliveries"]!.AsArray().Count);
+        Assert.Equal(5, invoice.Body["version"]!.GetValue<long>());
+        Assert.Equal(2, (await api.GetAsync("/settings")).Expect(200).Body["nextNumber"]!.GetValue<long>()); // the counter moved once
+    }
+
+    [Fact]
     public async Task A_retry_with_the_same_Idempotency_Key_sends_once()
     {
         var (api, customerId, _) = await NewTenantAsync(stack);
