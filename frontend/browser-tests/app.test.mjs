@@ -369,6 +369,27 @@ step('the invoices list: status chips, search and filters', async () => {
   assert.equal(await rows.count(), 1);
 });
 
+step('a customer with invoices is kept, and the app says why (409)', async () => {
+  await nav(page, 'Customers').click();
+  await page.getByRole('button', { name: `Delete ${customer.name}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Delete ${customer.name}?` });
+  await dialog.getByRole('button', { name: 'Delete customer' }).click();
+  await dialog.getByText('This customer is kept').waitFor();
+  await dialog.getByText(/invoice/).first().waitFor();
+  await shoot(page, 'customer-delete-conflict');
+  await dialog.getByRole('button', { name: 'OK', exact: true }).click();
+  await page.getByRole('row', { name: new RegExp(customer.name) }).waitFor();
+
+  // Editing works and keeps the customer.
+  await page.getByRole('link', { name: `Edit ${customer.name}` }).click();
+  const edit = page.getByRole('dialog', { name: `Edit ${customer.name}` });
+  await edit.getByLabel('Phone').fill('+49 30 1234567');
+  await shoot(page, 'customer-edit');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await edit.waitFor({ state: 'hidden' });
+  await page.getByText(`${customer.name} is saved.`).waitFor();
+});
+
 step("a second user sees none of the first user's data", async () => {
   const second = await newUserPage(browser, pageErrors);
   await signUpAndSignIn(second, uniqueEmail('second'));
@@ -434,6 +455,12 @@ step('the demo account (screenshots with sample data)', async (t) => {
     await row.locator('a').first().click();
     await demo.getByRole('heading', { name: /Invoice / }).waitFor();
     await shoot(demo, 'demo-invoice');
+    await nav(demo, 'Invoices').click();
+    await demo.locator('tbody tr', { has: demo.locator('.chip--open') }).first().locator('a').first().click();
+    await demo.getByRole('button', { name: 'Void', exact: true }).click();
+    await demo.getByRole('dialog', { name: /^Void / }).getByLabel('Reason (optional)').fill('Issued to the wrong customer.');
+    await shoot(demo, 'invoice-void');
+    await demo.getByRole('dialog', { name: /^Void / }).getByRole('button', { name: 'Keep it' }).click();
     await nav(demo, 'Customers').click();
     await demo.locator('tbody tr').first().waitFor();
     await shoot(demo, 'demo-customers');

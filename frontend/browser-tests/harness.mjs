@@ -49,14 +49,16 @@ export async function shoot(page, name) {
   await settle(page);
   await page.setViewportSize(DESKTOP);
   await settle(page);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true, animations: 'disabled', style: HIDE_TOASTS });
+  // With a dialog open, the screen as the user sees it (the backdrop covers the viewport, not the whole page).
+  const fullPage = (await page.locator('dialog[open]').count()) === 0;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage, animations: 'disabled', style: HIDE_TOASTS });
   await page.setViewportSize(PHONE);
   await settle(page);
   // A full-length capture keeps fixed elements where the first screen has them; put the phone's tab bar at the
   // bottom of the page instead, where it sits for a user scrolled to the end.
   await page.screenshot({
     path: join(SCREENSHOT_DIR, `${name}-phone.png`),
-    fullPage: true,
+    fullPage,
     animations: 'disabled',
     style: `${HIDE_TOASTS} .shell { position: relative; } .shell > .topbar { position: static; } .shell > .topbar > .nav { position: absolute; }`,
   });
@@ -66,8 +68,10 @@ export async function shoot(page, name) {
 
 async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
-  // Full-page shots from the top, so the sticky header and the phone's tab bar sit where a user sees them.
+  // Full-page shots from the top, so the sticky header and the phone's tab bar sit where a user sees them, and
+  // no button under a resting mouse pointer looks hovered.
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.move(0, 0);
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 

@@ -204,10 +204,11 @@ function DeleteCustomerDialog(props: { customer: Customer | null; onClose: () =>
     <Dialog open={Boolean(c)} title={`Delete ${c?.name ?? 'customer'}?`} onClose={close}>
       {conflict ? (
         <Alert kind="warning" title="This customer is kept">
-          <p>{errorMessage(remove.error)}</p>
+          {/* The API's own explanation (how many invoices, what can be done); a general one if it gave none. */}
           <p>
-            Invoices keep their customer so they stay complete. Delete the customer&apos;s drafts first; a customer with a finalized invoice stays for
-            good.
+            {remove.error instanceof ApiError && remove.error.problem.detail
+              ? remove.error.problem.detail
+              : 'Invoices keep their customer so they stay complete. Delete the customer’s drafts first; a customer with a finalized invoice stays for good.'}
           </p>
         </Alert>
       ) : remove.isError ? (
@@ -222,7 +223,7 @@ function DeleteCustomerDialog(props: { customer: Customer | null; onClose: () =>
           </Link>
         ) : null}
         <button type="button" className="button" onClick={close}>
-          {conflict ? 'Close' : 'Cancel'}
+          {conflict ? 'OK' : 'Cancel'}
         </button>
         {!conflict ? (
           <button type="button" className="button button--danger" disabled={remove.isPending} onClick={() => c && remove.mutate(c)}>
