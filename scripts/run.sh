@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make run: the whole SmallPay stack on this machine — moto (local AWS), template.yaml's tables and
-# user pool, the HTTP API with its JWT authorizer, /config.json and the app — with a demo account.
+# make run: the whole SmallPay stack on this machine — moto (Cognito, S3), DynamoDB Local, template.yaml's
+# tables and user pool, the HTTP API with its JWT authorizer, /config.json and the app — with a demo account.
 # Ctrl-C stops everything, moto included. Options go to `SmallPay.Local serve` (--help lists them):
 #   ./scripts/run.sh --port 3001 --no-demo
 #   ./scripts/run.sh token            # an ID token of the demo account, for curl
@@ -13,6 +13,9 @@ if ! build_output=$(dotnet build local/SmallPay.Local/SmallPay.Local.csproj -c R
   echo "$build_output" >&2
   exit 1
 fi
+
+# The local host serves the web app from frontend/dist: build it when missing or older than its sources.
+./frontend/ensure-built.sh
 
 # serve is the default command; `token`, `invoke` and `serve` pass through as they are.
 if [ $# -eq 0 ] || [[ "$1" == -* ]]; then set -- serve "$@"; fi

@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # A test that hangs fails the run after 10 minutes (with a dump) instead of holding CI until its limit.
 dotnet test SmallPay.sln -c Release --logger "console;verbosity=minimal" --blame-hang-timeout 10m "$@"
+# The web app: vitest (the totals mirror runs the server's cases), then real Chromium against a local stack.
+./scripts/test-frontend.sh
