@@ -12,6 +12,10 @@ test:
 build:
 	dotnet build SmallPay.sln -c Release
 
+# make bench: the benchmarks of docs/BENCHMARKS.md (installs hey and the Node peers; takes several minutes)
+bench:
+	./bench/run.sh
+
 # make invoke FN=GetInvoice EVENT=events/get-invoice.json  (mirrors `sam local invoke FN -e EVENT`)
 invoke:
 	./scripts/invoke.sh $(FN) $(EVENT)

@@ -1,0 +1,43 @@
+namespace SmallPay.Bench;
+
+/// <summary>The command line of SmallPay.Bench (bench/run.sh passes it through).</summary>
+public sealed record BenchOptions
+{
+    public const string Usage =
+        "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <SmallPay.Functions.dll>] [--results <file.json>] [--no-docs] [--render-only]\n" +
+        "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
+        "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
+        "  --functions   the published SmallPay.Functions.dll to cold-start (bench/run.sh publishes one; default: its build output)\n" +
+        "  --results     also write this run as JSON to that file\n" +
+        "  --no-docs     leave docs/BENCHMARKS.md and bench/results/ alone (quick runs never touch them)\n" +
+        "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/";
+
+    public bool Quick { get; init; }
+    public string Label { get; init; } = "baseline";
+    public string? FunctionsDll { get; init; }
+    public string? ResultsFile { get; init; }
+    public bool WriteDocs { get; init; } = true;
+    public bool RenderOnly { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true },
+                "--label" => options with { Label = Value() },
+                "--functions" => options with { FunctionsDll = Path.GetFullPath(Value()) },
+                "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
+                "--no-docs" => options with { WriteDocs = false },
+                "--render-only" => options with { RenderOnly = true },
+                _ => throw new ArgumentException($"unknown argument {args[i]}"),
+            };
+        }
+        if (options.Label.Length == 0 || options.Label.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+            throw new ArgumentException("--label takes letters, digits, - and _");
+        return options with { WriteDocs = options.WriteDocs && !options.Quick };
+    }
+}

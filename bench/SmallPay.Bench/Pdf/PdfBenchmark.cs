@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SmallPay.Bench.Infrastructure;
+using SmallPay.Bench.Report;
+using SmallPay.Bench.Scenarios;
+using SmallPay.Domain;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using SmallPay.Functions.Documents.Rendering;
+
+namespace SmallPay.Bench.Pdf;
+
+/// <summary>Time per render of one invoice size by one renderer.</summary>
+public sealed record PdfResult(int Lines, string Renderer, Summary? Time, long Bytes, double? FirstMs, string? Failure);
+
+/// <summary>
+/// PDF rendering: SmallPay's renderer (PDFsharp, DejaVu Sans embedded as subsets) against PDFKit (Node) with the same
+/// DejaVu TTFs and with its built-in Helvetica, on the same invoices (10, 60 and 300 lines), single-threaded.
+/// </summary>
+public static class PdfBenchmark
+{
+    public const string SmallPay = "SmallPay (PDFsharp, DejaVu)";
+    public const string PdfKitDejaVu = "PDFKit, DejaVu embedded";
+    public const string PdfKitHelvetica = "PDFKit, built-in Helvetica";
+    public static readonly int[] Sizes = [10, 60, 300];
+
+    private static readonly string[] Descriptions =
+    [
+        "Design work (hours)",
+        "Printed proofs, 200 g/m² silk, including two correction rounds and delivery to the studio",
+        "Logo licence (print)",
+        "Photography: half-day shoot on location, editing and colour grading of the 25 selected images",
+        "Copy editing",
+        "Brand guidelines, 24 pages",
+    ];
+
+    public static async Task<List<PdfResult>> RunAsync(RepositoryPaths paths, BenchCounts counts, string workDirectory, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var invoices = Sizes.Select(lines => Invoice(lines, today)).ToList();
+        var results = new List<PdfResult>();
+
+        // SmallPay first: the very first render in this process includes PDFsharp's set-up and the font loading.
+        var renderer = new InvoicePdfRenderer();
+        for (var s = 0; s < Sizes.Length; s++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var pdf = renderer.Render(invoices[s], TenantSeeder.Business, today);
+            var first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            for (var i = 0; i < counts.PdfWarmup; i++) renderer.Render(invoices[s], TenantSeeder.Business, today);
+            var samples = new List<double>();
+            for (var i = 0; i < counts.PdfIterations[s]; i++)
+            {
+                started = Stopwatch.GetTimestamp();
+                pdf = renderer.Render(invoices[s], TenantSeeder.Business, today);
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            await File.WriteAllBytesAsync(Path.Combine(workDirectory, $"smallpay-{Sizes[s]}-lines.pdf"), pdf, ct);
+            results.Add(new PdfResult(Sizes[s], SmallPay, Summary.Of(samples), pdf.Length, s == 0 ? first : null, null));
+        }
+
+        // PDFKit: one Node process per font, rendering the three invoices in turn (its first render of each is its warm-up's start).
+        var spec = Path.Combine(workDirectory, "invoices.json");
+        await File.WriteAllTextAsync(spec, new JsonObject
+        {
+            ["invoices"] = new JsonArray(invoices.Select(invoice => (JsonNode)View(invoice, TenantSeeder.Business, today)).ToArray()),
+        }.ToJsonString(), ct);
+        foreach (var (mode, name) in new[] { ("dejavu", PdfKitDejaVu), ("helvetica", PdfKitHelvetica) })
+            results.AddRange(await PdfKitAsync(paths, spec, mode, name, counts.PdfKitIterations, counts.PdfWarmup, workDirectory, ct));
+        return results;
+    }
+
+    public static void Report(BenchRun run, List<PdfResult> results)
+    {
+        var section = run.Add("pdf", "PDF rendering",
+            "The same invoices (10, 60, 300 lines, some descriptions wrapping; open, partly paid, 5 % discount, two tax rates, notes) " +
+            "rendered by SmallPay's InvoicePdfRenderer in this process and by PDFKit in Node 20 (bench/node/pdfkit-invoice.mjs: the same content " +
+            "and layout in outline, a header row repeated on every page, Page X of Y), with the same DejaVu Sans TTFs embedded (subset) " +
+            "and with the built-in Helvetica (nothing embedded). Single-threaded, after warm-up renders; median and p90 per invoice; " +
+            "PDFs/s on one core = 1000 ÷ median ms. Ratios are SmallPay ÷ PDFKit.");
+        section.KeyHeader = "invoice, renderer";
+        foreach (var size in Sizes)
+        {
+            PdfResult? Of(string renderer) => results.FirstOrDefault(r => r.Lines == size && r.Renderer == renderer);
+            foreach (var renderer in new[] { SmallPay, PdfKitDejaVu, PdfKitHelvetica })
+            {
+                var result = Of(renderer);
+                if (result?.Time is not { } t)
+                {
+                    section.Add($"{size} lines, {renderer}", result?.Failure is { } f ? "failed: " + f : "not measured");
+                    continue;
+                }
+                section.Add($"{size} lines, {renderer}",
+                    $"{Summary.Ms(t.Median)} ms (p90 {Summary.Ms(t.P90)}, n={t.Count}) · {1000 / t.Median:0} PDFs/s on one core · {result.Bytes / 1024.0:0.0} KiB", t.Median);
+            }
+            var ours = Of(SmallPay);
+            var dejavu = Of(PdfKitDejaVu);
+            var helvetica = Of(PdfKitHelvetica);
+            if (ours?.Time is { } o && dejavu?.Time is { } d)
+                section.Add($"{size} lines, time ÷ PDFKit DejaVu", Summary.Ratio(o.Median / d.Median), o.Median / d.Median, "≤ 0.2×");
+            if (ours?.Time is { } o2 && helvetica?.Time is { } h)
+                section.Add($"{size} lines, time ÷ PDFKit Helvetica", Summary.Ratio(o2.Median / h.Median), o2.Median / h.Median, "≤ 1.0×");
+            if (ours is { Bytes: > 0 } && dejavu is { Bytes: > 0 })
+                section.Add($"{size} lines, file size ÷ PDFKit DejaVu", Summary.Ratio((double)ours.Bytes / dejavu.Bytes), (double)ours.Bytes / dejavu.Bytes, "≤ 1.0×");
+        }
+        var small = results.FirstOrDefault(r => r.Lines == Sizes[0] && r.Renderer == SmallPay)?.Time;
+        var large = results.FirstOrDefault(r => r.Lines == Sizes[^1] && r.Renderer == SmallPay)?.Time;
+        if (small is not null && large is not null)
+        {
+            var perLine = (large.Median - small.Median) / (Sizes[^1] - Sizes[0]);
+            section.Add("SmallPay: time per extra line (10 → 300 lines)", $"{Summary.Ms(perLine)} ms/line; 300-line ÷ 10-line time = {large.Median / small.Median:0.0}× for 30× the lines",
+                perLine, "linear in line count");
+        }
+        if (results.FirstOrDefault(r => r.Renderer == SmallPay && r.FirstMs is not null)?.FirstMs is { } firstMs)
+            section.Note($"SmallPay's first render in a fresh process (PDFsharp set-up, fonts loaded, code JIT-compiled): {Summary.Ms(firstMs)} ms; " +
+                         "the worker pays it on every cold start.");
+        foreach (var failed in results.Where(r => r.Failure is not null))
+            section.Note($"{failed.Renderer}, {failed.Lines} lines: {failed.Failure}");
+    }
+
+    /// <summary>An open invoice with <paramref name="lines"/> lines, partly paid, as a business would send it.</summary>
+    public static Invoice Invoice(int lines, DateOnly today)
+    {
+        var content = new InvoiceContent("cus_01JE3Z4Q6M8N9P0R2S4T6V8W0X", "EUR", today.AddDays(-3), null, 30,
+            Enumerable.Range(0, lines).Select(i => new InvoiceLine(
+                $"{Descriptions[i % Descriptions.Length]} ({i + 1})", 1m + i % 9, 12.5m + i * 3.75m % 480m, i % 7 == 0 ? 10m : 0m, i % 5 == 0 ? 7m : 19m)).ToList(),
+            new InvoiceDiscount(DiscountKind.Percent, 5m),
+            "Thank you for your business. Please pay by bank transfer to DE89 3704 0044 0532 0130 00, quoting the invoice number.");
+        var customer = new CustomerSnapshot("Müller GmbH", "billing@mueller-gmbh.example",
+            new PostalAddress("Hauptstraße 5", null, "Berlin", null, "10115", "DE"), "DE123456789");
+        var now = DateTimeOffset.UtcNow;
+        var draft = InvoiceLifecycle.CreateDraft(Ids.New("inv"), "bench", content, customer, now);
+        var open = InvoiceLifecycle.Finalize(draft, $"INV-{lines:000000}", customer, now);
+        var payment = new Payment(Ids.New("pay"), Math.Round(open.Totals.Total / 3, 2), today, PaymentMethod.BankTransfer, null, now);
+        return InvoiceLifecycle.RecordPayment(open, payment, today);
+    }
+
+    /// <summary>The invoice as PDFKit's script draws it: the same texts, formatted by the same InvoiceFormat.</summary>
+    public static JsonObject View(Invoice invoice, BusinessSettings business, DateOnly today)
+    {
+        var currency = invoice.Currency;
+        var totals = invoice.Totals;
+        var number = InvoiceFormat.Number(invoice);
+        var particulars = new JsonArray(
+            new JsonArray("Invoice number", number),
+            new JsonArray("Issue date", InvoiceFormat.Date(invoice.Content.IssueDate)),
+            new JsonArray("Due date", InvoiceFormat.Date(invoice.DueDate)));
+        if (InvoiceFormat.PaymentTerms(invoice.Content) is { } terms) particulars.Add(new JsonArray("Payment terms", terms));
+        particulars.Add(new JsonArray("Currency", currency.Code));
+        var rows = new JsonArray(new JsonObject { ["label"] = "Subtotal", ["value"] = InvoiceFormat.Money(totals.Subtotal, currency) });
+        if (totals.Discount != 0m)
+            rows.Add(new JsonObject { ["label"] = $"Discount ({InvoiceFormat.Percent(invoice.Content.Discount.Value)})", ["value"] = InvoiceFormat.Money(-totals.Discount, currency) });
+        foreach (var tax in totals.Taxes)
+            rows.Add(new JsonObject { ["label"] = $"Tax {InvoiceFormat.Percent(tax.RatePercent)} on {InvoiceFormat.Amount(tax.Taxable, currency)}", ["value"] = InvoiceFormat.Money(tax.Tax, currency) });
+        var stamp = InvoiceStamp.For(invoice, today);
+        return new JsonObject
+        {
+            ["number"] = number,
+            ["business"] = new JsonObject { ["name"] = business.BusinessName, ["lines"] = Lines(business.Address, business.Email, business.Phone, business.TaxId) },
+            ["particulars"] = particulars,
+            ["customer"] = new JsonObject { ["name"] = invoice.Customer.Name, ["lines"] = Lines(invoice.Customer.Address, invoice.Customer.Email, null, invoice.Customer.TaxId) },
+            ["stamp"] = stamp is null ? null : new JsonObject { ["text"] = stamp.Text, ["detail"] = stamp.Detail, ["color"] = "#C0392B" },
+            ["balance"] = new JsonObject { ["amount"] = InvoiceFormat.Money(totals.BalanceDue, currency), ["due"] = $"Due {InvoiceFormat.Date(invoice.DueDate)}" },
+            ["lines"] = new JsonArray(invoice.Content.Lines.Select((line, i) => (JsonNode)new JsonObject
+            {
+                ["description"] = line.Description,
+                ["quantity"] = InvoiceFormat.Quantity(line.Quantity),
+                ["unitPrice"] = InvoiceFormat.UnitPrice(line.UnitPrice, currency),
+                ["discount"] = line.DiscountPercent == 0m ? "–" : InvoiceFormat.Percent(line.DiscountPercent),
+                ["tax"] = InvoiceFormat.Percent(line.TaxRatePercent),
+                ["amount"] = InvoiceFormat.Amount(totals.LineAmounts[i], currency),
+            }).ToArray()),
+            ["totals"] = rows,
+            ["total"] = InvoiceFormat.Money(totals.Total, currency),
+            ["paid"] = InvoiceFormat.Money(totals.AmountPaid, currency),
+            ["balanceDue"] = InvoiceFormat.Money(totals.BalanceDue, currency),
+            ["notes"] = invoice.Content.Notes,
+            ["terms"] = $"Please pay {InvoiceFormat.Money(totals.BalanceDue, currency)} by {InvoiceFormat.Date(invoice.DueDate)}, quoting invoice number {number}.",
+            ["footer"] = $"{business.BusinessName} · Invoice {number}",
+        };
+    }
+
+    private static JsonArray Lines(PostalAddress? address, string? email, string? phone, string? taxId)
+    {
+        var lines = new JsonArray();
+        if (address is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(address.Line1)) lines.Add(address.Line1);
+            var city = string.Join(' ', new[] { address.PostalCode, address.City }.Where(s => !string.IsNullOrWhiteSpace(s)));
+            if (city.Length > 0) lines.Add(city);
+            if (!string.IsNullOrWhiteSpace(address.Country)) lines.Add(address.Country);
+        }
+        if (!string.IsNullOrWhiteSpace(email)) lines.Add(email);
+        if (!string.IsNullOrWhiteSpace(phone)) lines.Add(phone);
+        if (!string.IsNullOrWhiteSpace(taxId)) lines.Add($"Tax ID: {taxId}");
+        return lines;
+    }
+
+    private static async Task<List<PdfResult>> PdfKitAsync(RepositoryPaths paths, string spec, string mode, string name, IReadOnlyList<int> iterations, int warmup,
+        string outDirectory, CancellationToken ct)
+    {
+        List<PdfResult> Failed(string why) => Sizes.Select(lines => new PdfResult(lines, name, null, 0, null, why)).ToList();
+        try
+        {
+            var outcome = await ChildProcess.RunAsync("node",
+                [Path.Combine(paths.NodeScripts, "pdfkit-invoice.mjs"), spec, mode, paths.Fonts, string.Join(',', iterations), warmup.ToString(CultureInfo.InvariantCulture), outDirectory],
+                TimeSpan.FromMinutes(10), workingDirectory: paths.NodeScripts, cancellationToken: ct);
+            if (outcome.ExitCode != 0) return Failed(outcome.Stderr.Trim().Split('\n').LastOrDefault() ?? $"exit {outcome.ExitCode}");
+            using var json = JsonDocument.Parse(outcome.Stdout);
+            return json.RootElement.EnumerateArray().Select(entry => new PdfResult(
+                entry.GetProperty("lines").GetInt32(), name,
+                Summary.Of(entry.GetProperty("samplesMs").EnumerateArray().Select(e => e.GetDouble())),
+                entry.GetProperty("bytes").GetInt64(), entry.GetProperty("firstMs").GetDouble(), null)).ToList();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or JsonException or TimeoutException)
+        {
+            return Failed(e.Message);
+        }
+    }
+}

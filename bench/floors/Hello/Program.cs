@@ -1,0 +1,2 @@
+// Cold-start floor: start the runtime, print, exit. Nothing less can start on .NET.
+Console.WriteLine("hello");
