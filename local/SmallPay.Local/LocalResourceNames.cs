@@ -25,6 +25,33 @@ public static class LocalResourceNames
 
     public static string UserPoolClient(string logicalId) => logicalId;
 
+    /// <summary>
+    /// A bucket's local name: S3 wants 3–63 lower-case letters, digits and hyphens, so <c>DocumentsBucket</c>
+    /// becomes <c>smallpay-local-documents-bucket</c> (whatever BucketName the template sets for AWS).
+    /// </summary>
+    public static string Bucket(string logicalId)
+    {
+        var name = new System.Text.StringBuilder(StackName);
+        name.Append('-');
+        for (var i = 0; i < logicalId.Length; i++)
+        {
+            var c = logicalId[i];
+            if (char.IsAsciiLetterUpper(c) && i > 0 && char.IsAsciiLetterOrDigit(logicalId[i - 1]) && !char.IsAsciiLetterUpper(logicalId[i - 1]))
+                name.Append('-');
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-');
+        }
+        var text = name.ToString().Trim('-');
+        return text.Length <= 63 ? text : text[..63].TrimEnd('-');
+    }
+
+    /// <summary>A queue's local name is its logical id; the local queues live in the host's memory.</summary>
+    public static string Queue(string logicalId) => logicalId;
+
+    public static string QueueArn(string queueName) => $"arn:aws:sqs:{Region}:{AccountId}:{queueName}";
+
+    /// <summary>What <c>!Ref</c> of a queue gives in AWS (its URL); nothing calls it locally, it only has to look right.</summary>
+    public static string QueueUrl(string queueName) => $"https://sqs.{Region}.amazonaws.com/{AccountId}/{queueName}";
+
     /// <summary>The issuer Cognito (and moto) put in tokens: <c>https://cognito-idp.{region}.amazonaws.com/{poolId}</c>.</summary>
     public static string CognitoIssuer(string userPoolId, string region = Region) =>
         $"https://cognito-idp.{region}.amazonaws.com/{userPoolId}";

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.S3;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,6 +18,8 @@ using SmallPay.Local.Demo;
 using SmallPay.Local.Functions;
 using SmallPay.Local.Http;
 using SmallPay.Local.Logging;
+using SmallPay.Local.Mail;
+using SmallPay.Local.Pipeline;
 using SmallPay.Local.Provisioning;
 using SmallPay.Local.Template;
 using SmallPay.Local.Web;
@@ -24,27 +27,30 @@ using SmallPay.Local.Web;
 namespace SmallPay.Local;
 
 /// <summary>
-/// The whole local stack in this process: moto (started, or an endpoint given), template.yaml's tables
-/// and user pool provisioned on it, and Kestrel serving the HTTP API (JWT authorizer, CORS, warm
-/// in-process handlers), /config.json and the SPA. <c>serve</c> and the integration-test fixture both
-/// start it through <see cref="StartAsync"/>; disposing stops everything it started.
+/// The whole local stack in this process: moto (started, or an endpoint given), template.yaml's tables, buckets
+/// and user pool provisioned on it, the SMTP sink (maildev), Kestrel serving the HTTP API (JWT authorizer, CORS,
+/// warm in-process handlers), /config.json and the SPA, and the documents pipeline (stream → pipe filter → queue →
+/// worker, with its dead-letter queue). <c>serve</c> and the integration-test fixture both start it through
+/// <see cref="StartAsync"/>; disposing stops everything it started.
 /// </summary>
 public sealed class LocalStackHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly MotoServer? _moto;
     private readonly DynamoDbLocalServer? _dynamoDbLocal;
+    private readonly IAmazonS3 _s3;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private int _disposed;
 
     private LocalStackHost(
         WebApplication app, MotoServer? moto, DynamoDbLocalServer? dynamoDbLocal, HttpClient http, ILogger logger, Uri apiBaseUrl, LocalEndpoints endpoints,
-        LocalResources resources, IAmazonDynamoDB dynamo, LocalCognito cognito, SamTemplate template, TimeSpan startupTime)
+        LocalResources resources, IAmazonDynamoDB dynamo, IAmazonS3 s3, LocalCognito cognito, SamTemplate template, TimeSpan startupTime)
     {
         _app = app;
         _moto = moto;
         _dynamoDbLocal = dynamoDbLocal;
+        _s3 = s3;
         _http = http;
         _logger = logger;
         ApiBaseUrl = apiBaseUrl;
@@ -76,6 +82,15 @@ public sealed class LocalStackHost : IAsyncDisposable
 
     /// <summary>A DynamoDB client on the emulator (owned by the host).</summary>
     public IAmazonDynamoDB DynamoDb { get; }
+
+    /// <summary>An S3 client on moto (owned by the host).</summary>
+    public IAmazonS3 S3 => _s3;
+
+    /// <summary>The SMTP sink the functions send to, or null (<see cref="LocalStackOptions.StartMailSink"/> off).</summary>
+    public LocalMailSink? Mail { get; private init; }
+
+    /// <summary>The template's queues, pipes and queue consumers, or null (<see cref="LocalStackOptions.RunPipeline"/> off).</summary>
+    public LocalPipeline? Pipeline { get; private init; }
 
     public LocalCognito Cognito { get; }
 
@@ -131,10 +146,13 @@ public sealed class LocalStackHost : IAsyncDisposable
         var moto = options.AwsEndpoint is null ? MotoServer.Launch(options.AwsPort) : null;
         var awsEndpoint = options.AwsEndpoint ?? moto!.Endpoint;
         DynamoDbLocalServer? dynamoDbLocal = null;
+        LocalMailSink? mail = null;
+        LocalPipeline? pipeline = null;
         WebApplication? app = null;
         LocalStackHost? host = null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         IAmazonDynamoDB? dynamo = null;
+        IAmazonS3? s3 = null;
         try
         {
             app = BuildWebApplication(options, repositoryRoot);
@@ -142,8 +160,11 @@ public sealed class LocalStackHost : IAsyncDisposable
             var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local.Requests");
             // The JVM starts while moto imports; both take a few seconds.
             dynamoDbLocal = options.DynamoDbEndpoint is null ? DynamoDbLocalServer.Launch(options.DynamoDbPort, repositoryRoot) : null;
-            var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint);
+            // And node loads maildev meanwhile.
+            mail = options.StartMailSink ? LocalMailSink.Launch(options.SmtpPort, options.MailWebPort, repositoryRoot) : null;
+            var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint) { Smtp = mail?.Smtp };
             dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
+            s3 = CreateS3Client(endpoints.Aws);
 
             if (moto is not null)
             {
@@ -160,14 +181,21 @@ public sealed class LocalStackHost : IAsyncDisposable
             logger.LogDebug("DynamoDB Local answering on {Endpoint} after {Ms} ms", endpoints.DynamoDb, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
             var cognito = new LocalCognito(http, awsEndpoint);
-            var resources = await LocalResources.ProvisionAsync(template, dynamo, cognito, cancellationToken);
-            logger.LogDebug("provisioned tables {Tables} and user pools {Pools} after {Ms} ms",
-                string.Join(", ", resources.Tables.Values), string.Join(", ", resources.UserPools.Values), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var resources = await LocalResources.ProvisionAsync(template, dynamo, s3, cognito, cancellationToken);
+            logger.LogDebug("provisioned tables {Tables}, buckets {Buckets} and user pools {Pools} after {Ms} ms",
+                string.Join(", ", resources.Tables.Values), string.Join(", ", resources.Buckets.Values), string.Join(", ", resources.UserPools.Values),
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
             var api = LocalHttpApiBuilder.Build(resources, endpoints, http, logger, options.HandlerOverride);
             var gateway = new HttpApiGateway(api.Routes, logger);
             var site = new LocalSite(repositoryRoot, () => host!.ClientConfig(), api.Routes.All.Select(route => route.RouteKey).ToList());
-            ConfigurePipeline(app, gateway, api.Cors, site, requestLogger);
+            if (options.RunPipeline)
+            {
+                pipeline = LocalPipeline.Build(resources, endpoints, dynamo, new DynamoDbStreamsClient(http, endpoints.DynamoDb), PipelineOptions(options),
+                    logger, options.HandlerOverride);
+                if (options.StartPipeline) await pipeline.StartAsync(cancellationToken: cancellationToken);
+            }
+            ConfigurePipeline(app, gateway, api.Cors, site, pipeline, requestLogger);
 
             await app.StartAsync(cancellationToken);
             var apiBaseUrl = ListeningUrl(app, options);
@@ -177,15 +205,24 @@ public sealed class LocalStackHost : IAsyncDisposable
             api.Cors?.AddOrigin($"http://127.0.0.1:{apiBaseUrl.Port}");
             api.Cors?.AddOrigin($"http://localhost:{apiBaseUrl.Port}");
 
-            host = new LocalStackHost(app, moto, dynamoDbLocal, http, logger, apiBaseUrl, endpoints, resources, dynamo, cognito, template,
+            if (mail is not null)
+            {
+                await mail.WaitUntilReadyAsync(cancellationToken);
+                logger.LogDebug("maildev answering on {Url} after {Ms} ms", mail.WebUrl, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            host = new LocalStackHost(app, moto, dynamoDbLocal, http, logger, apiBaseUrl, endpoints, resources, dynamo, s3, cognito, template,
                 Stopwatch.GetElapsedTime(started))
             {
+                Mail = mail,
+                Pipeline = pipeline,
                 RouteKeys = api.Routes.All.Select(route => route.RouteKey).ToList(),
                 ProtectedRouteCount = api.Routes.All.Count(route => route.Authorizer is not null || route.UnsupportedAuthorizer is not null),
                 SpaRoot = site.SpaRoot,
                 OpenApiAvailable = File.Exists(Path.Combine(repositoryRoot, "openapi.yaml")),
             };
-            if (moto is not null) host.StopWhenEmulatorExits(moto);
+            if (moto is not null) host.StopWhenExits(moto.Completion, "moto", () => moto.RecentOutput);
+            if (mail is not null) host.StopWhenExits(mail.Completion, "maildev", () => mail.RecentOutput);
 
             if (options.SeedDemo && resources.AppClient is { } client)
             {
@@ -210,11 +247,14 @@ public sealed class LocalStackHost : IAsyncDisposable
         }
         catch
         {
+            if (pipeline is not null) await pipeline.DisposeAsync();
             if (app is not null) await app.DisposeAsync();
             dynamo?.Dispose();
+            s3?.Dispose();
             http.Dispose();
             if (moto is not null) await moto.DisposeAsync();
             if (dynamoDbLocal is not null) await dynamoDbLocal.DisposeAsync();
+            if (mail is not null) await mail.DisposeAsync();
             throw;
         }
     }
@@ -225,6 +265,8 @@ public sealed class LocalStackHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        // Stop reading streams and queues first: nothing should call the emulators while they go away.
+        if (Pipeline is not null) await Pipeline.DisposeAsync();
         try
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -235,18 +277,26 @@ public sealed class LocalStackHost : IAsyncDisposable
         }
         await _app.DisposeAsync();
         DynamoDb.Dispose();
+        _s3.Dispose();
         _http.Dispose();
         if (_moto is not null) await _moto.DisposeAsync();
         if (_dynamoDbLocal is not null) await _dynamoDbLocal.DisposeAsync();
+        if (Mail is not null) await Mail.DisposeAsync();
     }
 
-    private void StopWhenEmulatorExits(MotoServer moto) =>
-        _ = moto.Completion.ContinueWith(_ =>
+    private void StopWhenExits(Task completion, string what, Func<string> output) =>
+        _ = completion.ContinueWith(_ =>
         {
             if (Volatile.Read(ref _disposed) == 1) return;
-            _logger.LogError("moto exited unexpectedly; stopping.{NewLine}{Output}", Environment.NewLine, moto.RecentOutput);
+            _logger.LogError("{What} exited unexpectedly; stopping.{NewLine}{Output}", what, Environment.NewLine, output());
             _app.Lifetime.StopApplication();
         }, TaskScheduler.Default);
+
+    private static LocalPipelineOptions PipelineOptions(LocalStackOptions options) => new()
+    {
+        VisibilityTimeout = options.QueueVisibilityTimeout,
+        StreamPollInterval = options.StreamPollInterval,
+    };
 
     private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot)
     {
@@ -269,7 +319,8 @@ public sealed class LocalStackHost : IAsyncDisposable
         return builder.Build();
     }
 
-    private static void ConfigurePipeline(WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, ILogger requestLogger)
+    private static void ConfigurePipeline(
+        WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, LocalPipeline? pipeline, ILogger requestLogger)
     {
         // One line per request: method, path, status, milliseconds (and why, for gateway refusals).
         app.Use(async (context, next) =>
@@ -311,6 +362,7 @@ public sealed class LocalStackHost : IAsyncDisposable
 
         app.Run(async context =>
         {
+            if (await LocalPipelineEndpoints.TryServeAsync(context, pipeline)) return;
             if (await site.TryServeAsync(context)) return;
             var match = gateway.Match(context.Request);
             if (match is not null && !site.IsSpaNavigation(context.Request))
@@ -333,6 +385,12 @@ public sealed class LocalStackHost : IAsyncDisposable
         var first = new Uri(addresses.First());
         return options.ListenHost == "localhost" ? new Uri($"http://localhost:{first.Port}/") : new Uri($"http://{options.ListenHost}:{first.Port}/");
     }
+
+    /// <summary>An S3 client on moto: path-style addressing (<c>http://127.0.0.1:5010/bucket/key</c>), as every local S3 needs.</summary>
+    public static IAmazonS3 CreateS3Client(Uri endpoint) =>
+        new AmazonS3Client(
+            new BasicAWSCredentials(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey),
+            new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = LocalResourceNames.Region });
 
     public static IAmazonDynamoDB CreateDynamoDbClient(Uri endpoint) =>
         new AmazonDynamoDBClient(

@@ -27,6 +27,33 @@ public sealed class LocalStackOptions
     /// <summary>A DynamoDB Local (or other DynamoDB endpoint) that is already running.</summary>
     public Uri? DynamoDbEndpoint { get; init; }
 
+    /// <summary>Start the SMTP sink (maildev) and point the functions' SMTP settings at it.</summary>
+    public bool StartMailSink { get; init; } = true;
+
+    /// <summary>The SMTP port the functions send to; 0 picks a free one.</summary>
+    public int SmtpPort { get; init; } = LocalEndpoints.DefaultSmtpPort;
+
+    /// <summary>The port of the sink's web page (every message sent, with its attachments); 0 picks a free one.</summary>
+    public int MailWebPort { get; init; } = LocalEndpoints.DefaultMailWebPort;
+
+    /// <summary>
+    /// Run the template's pipes (stream → filter → queue) and queue consumers. Off for a second host on the same
+    /// emulators, which would otherwise read the same stream and deliver every record twice.
+    /// </summary>
+    public bool RunPipeline { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="RunPipeline"/>: start the pipes and consumers with the host (serve). Off, they are built but wait
+    /// for <c>host.Pipeline.StartAsync()</c>: the test fixture runs them only for the tests about them.
+    /// </summary>
+    public bool StartPipeline { get; init; } = true;
+
+    /// <summary>Replaces every queue's VisibilityTimeout (null: the template's), e.g. a few hundred ms in tests.</summary>
+    public TimeSpan? QueueVisibilityTimeout { get; init; }
+
+    /// <summary>How often the pipes poll their streams when nothing new came.</summary>
+    public TimeSpan StreamPollInterval { get; init; } = TimeSpan.FromMilliseconds(150);
+
     /// <summary>template.yaml; default: the one next to SmallPay.sln, found by walking up.</summary>
     public string? TemplatePath { get; init; }
 

@@ -12,6 +12,8 @@ internal static class ServeCommand
           --aws-endpoint URL   use an AWS emulator that is already running instead of starting moto
           --dynamodb-port N    port of the DynamoDB Local server started for this run (default 8000)
           --dynamodb-endpoint URL  use a DynamoDB Local that is already running
+          --smtp-port N        SMTP port of the mail sink the functions send to (default 1025)
+          --mail-web-port N    port of the mail sink's web page (default 1080)
           --template PATH      template.yaml (default: the one next to SmallPay.sln)
           --no-demo            no demo account, no sample data
           --demo-email E       demo account (default demo@smallpay.local)
@@ -21,6 +23,8 @@ internal static class ServeCommand
         SmallPay.Local token [--port N | --api-url URL] [--email E] [--password P] [--access]
                                print an ID token (or access token) of the demo account, for curl
         SmallPay.Local invoke FunctionLogicalId -e events/x.json   like sam local invoke
+        SmallPay.Local dlq list|redrive [QueueName] [--port N | --api-url URL]
+                               the dead-letter queue of the running stack: its failed records, or send them back
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -29,7 +33,11 @@ internal static class ServeCommand
         try
         {
             var line = CommandLine.Parse(args,
-                valued: new HashSet<string> { "--port", "--aws-port", "--aws-endpoint", "--dynamodb-port", "--dynamodb-endpoint", "--template", "--demo-email", "--demo-password" },
+                valued: new HashSet<string>
+                {
+                    "--port", "--aws-port", "--aws-endpoint", "--dynamodb-port", "--dynamodb-endpoint", "--smtp-port", "--mail-web-port",
+                    "--template", "--demo-email", "--demo-password",
+                },
                 flags: new HashSet<string> { "--no-demo", "--log-json", "--verbose", "--help", "-h" });
             if (line.Has("--help") || line.Has("-h"))
             {
@@ -43,6 +51,8 @@ internal static class ServeCommand
                 AwsEndpoint = line.GetUri("--aws-endpoint"),
                 DynamoDbPort = line.GetInt("--dynamodb-port", LocalEndpoints.DefaultDynamoDbPort),
                 DynamoDbEndpoint = line.GetUri("--dynamodb-endpoint"),
+                SmtpPort = line.GetInt("--smtp-port", LocalEndpoints.DefaultSmtpPort),
+                MailWebPort = line.GetInt("--mail-web-port", LocalEndpoints.DefaultMailWebPort),
                 TemplatePath = line.Get("--template"),
                 SeedDemo = !line.Has("--no-demo"),
                 DemoEmail = line.Get("--demo-email") ?? LocalStackOptions.DefaultDemoEmail,
@@ -58,8 +68,8 @@ internal static class ServeCommand
         }
 
         Console.WriteLine(options.AwsEndpoint is null
-            ? $"Starting moto on port {options.AwsPort}, DynamoDB Local on port {options.DynamoDbPort}, and provisioning template.yaml..."
-            : $"Using the AWS emulator at {options.AwsEndpoint} and provisioning template.yaml...");
+            ? $"Starting moto on port {options.AwsPort}, DynamoDB Local on port {options.DynamoDbPort}, maildev, and provisioning template.yaml..."
+            : $"Using the AWS emulator at {options.AwsEndpoint}, starting maildev, and provisioning template.yaml...");
         LocalStackHost host;
         try
         {
@@ -76,7 +86,7 @@ internal static class ServeCommand
         {
             Console.WriteLine(Banner(host, options));
             await host.WaitForShutdownAsync();
-            Console.WriteLine("Stopping (moto too)...");
+            Console.WriteLine("Stopping (moto, DynamoDB Local and maildev too)...");
         }
         return 0;
     }
@@ -104,13 +114,41 @@ internal static class ServeCommand
               App          {api}  {app}
               API          {api}  {host.RouteKeys.Count} routes of {Path.GetFileName(host.Template.Path)}, {host.ProtectedRouteCount} behind the JWT authorizer
               config.json  {host.ConfigUrl}{openApi}
-              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  Cognito, S3
+              AWS (moto)   {host.AwsEndpoint.ToString().TrimEnd('/')}  Cognito, S3{Buckets(host)}
               DynamoDB     {host.DynamoDbEndpoint.ToString().TrimEnd('/')}  DynamoDB Local: tables {string.Join(", ", host.Resources.Tables.Values)}
-              User pool    {host.UserPoolId}  app client {host.UserPoolClientId}
+              User pool    {UserPool(host)}{MailLine(host)}{PipelineLines(host)}
             {demo}
 
             One log line per request below. Ctrl-C stops everything (the emulators too).
 
             """;
+    }
+
+    private static string UserPool(LocalStackHost host) =>
+        host.Resources.AppClient is { } client ? $"{client.UserPoolId}  app client {client.ClientId}" : "none in the template";
+
+    private static string Buckets(LocalStackHost host) =>
+        host.Resources.Buckets.Count == 0 ? "" : $" (bucket {string.Join(", ", host.Resources.Buckets.Values)})";
+
+    private static string MailLine(LocalStackHost host) => host.Mail is not { } mail ? "" : $"""
+
+          Mail         {mail.WebUrl}  maildev: every e-mail the functions send, with attachments
+                       SMTP {mail.Smtp}; recipients at *.invalid are refused (550), to try a failed delivery
+        """;
+
+    private static string PipelineLines(LocalStackHost host)
+    {
+        if (host.Pipeline is not { } pipeline || pipeline.Pipes.Count == 0) return "";
+        var lines = new System.Text.StringBuilder();
+        foreach (var pipe in pipeline.Pipes)
+        {
+            var consumers = pipeline.Consumers.Where(consumer => consumer.Source.QueueName == pipe.Target.Name).Select(consumer => consumer.Source.FunctionLogicalId).ToList();
+            lines.Append(Environment.NewLine).Append($"  Pipeline     {pipe.SourceTable} stream → {pipe.Name} (filter) → {pipe.Target.Name} → ")
+                .Append(consumers.Count == 0 ? "(no consumer)" : string.Join(", ", consumers));
+            if (pipe.Target.DeadLetterQueue is { } deadLetterQueue)
+                lines.Append(Environment.NewLine).Append($"               after {pipe.Target.MaxReceiveCount} receives → {deadLetterQueue.Name}: ")
+                    .Append($"SmallPay.Local dlq list | dlq redrive, or {host.ApiBaseUrl}_local/queues/{deadLetterQueue.Name}");
+        }
+        return lines.ToString();
     }
 }

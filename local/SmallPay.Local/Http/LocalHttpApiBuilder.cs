@@ -40,7 +40,7 @@ public static class LocalHttpApiBuilder
             {
                 var function = route.Function;
                 if (!handlers.TryGetValue(function.LogicalId, out var handler))
-                    handlers[function.LogicalId] = handler = CreateHandler(function, resolver, endpoints, logger, handlerOverride);
+                    handlers[function.LogicalId] = handler = LocalHandlerFactory.Create(function, resolver, endpoints, logger, handlerOverride);
 
                 var authorizerName = route.Authorizer ?? api.DefaultAuthorizer;
                 JwtAuthorizer? jwt = null;
@@ -67,29 +67,6 @@ public static class LocalHttpApiBuilder
             }
         }
         return new Result(new RouteTable<LocalRoute>(routes), cors, allAuthorizers);
-    }
-
-    private static (ILambdaHandler? Handler, string? Reason) CreateHandler(
-        SamFunction function, IntrinsicResolver resolver, LocalEndpoints endpoints, ILogger logger, Func<string, ILambdaHandler?>? handlerOverride)
-    {
-        var name = function.CatalogName;
-        if (handlerOverride?.Invoke(name) is { } overridden) return (overridden, null);
-        if (!FunctionCatalog.Contains(name))
-        {
-            logger.LogWarning("{Function}: '{Name}' is not in FunctionCatalog yet; its routes answer 501", function.LogicalId, name);
-            return (null, $"'{name}' is not in FunctionCatalog");
-        }
-        try
-        {
-            var variables = LocalFunctionEnvironment.Build(function, resolver, endpoints);
-            return (FunctionCatalog.Create(name, FunctionEnvironment.From(variables)), null);
-        }
-        catch (Exception error)
-        {
-            // Lambda reports an init error on each invocation; here its routes answer 501 and say why.
-            logger.LogError(error, "{Function}: creating the handler failed", function.LogicalId);
-            return (null, $"creating the handler failed: {error.Message}");
-        }
     }
 
     private static Dictionary<string, (JwtAuthorizer Authorizer, IReadOnlyList<string> DefaultScopes)> JwtAuthorizers(

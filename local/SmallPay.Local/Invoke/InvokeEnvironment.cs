@@ -5,13 +5,15 @@ namespace SmallPay.Local.Invoke;
 
 /// <summary>
 /// The environment variables one function gets under <c>invoke</c>: its template variables
-/// (Globals merged with its own, intrinsics resolved to local names), the local AWS endpoint and
-/// credentials, then <c>--env-vars</c> overrides.
+/// (Globals merged with its own, intrinsics resolved to local names), the local AWS endpoints and
+/// credentials, the SMTP sink of <c>make run</c> (127.0.0.1:1025, or SMALLPAY_LOCAL_SMTP_PORT), then
+/// <c>--env-vars</c> overrides.
 /// </summary>
 public static class InvokeEnvironment
 {
     public const string EndpointVariable = "SMALLPAY_LOCAL_AWS_ENDPOINT";
     public const string DynamoDbEndpointVariable = "SMALLPAY_LOCAL_DYNAMODB_ENDPOINT";
+    public const string SmtpPortVariable = "SMALLPAY_LOCAL_SMTP_PORT";
     // The ports `make run` starts moto and DynamoDB Local on.
     public const string DefaultEndpoint = "http://127.0.0.1:5010";
     public const string DefaultDynamoDbEndpoint = "http://127.0.0.1:8000";
@@ -25,9 +27,13 @@ public static class InvokeEnvironment
                 variables[name] = text;
 
         variables["AWS_ENDPOINT_URL"] = endpoint;
+        variables["AWS_ENDPOINT_URL_S3"] = endpoint;
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = Environment.GetEnvironmentVariable(DynamoDbEndpointVariable) is { Length: > 0 } dynamo ? dynamo : DefaultDynamoDbEndpoint;
         variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;
         variables["AWS_SECRET_ACCESS_KEY"] = LocalResourceNames.SecretAccessKey;
+        // Mail goes to the SMTP sink of `make run` (its default port), never to the template's SES settings.
+        var smtpPort = int.TryParse(Environment.GetEnvironmentVariable(SmtpPortVariable), out var port) ? port : LocalEndpoints.DefaultSmtpPort;
+        new SmtpEndpoint("127.0.0.1", smtpPort).AddTo(variables);
 
         // As in sam: "Parameters" applies to every function, an entry under the logical id to that one.
         foreach (var section in new[] { "Parameters", function.LogicalId })
@@ -42,7 +48,13 @@ public static class InvokeEnvironment
 
     /// <summary>What <c>!Ref</c> to a resource means locally; null keeps the resolver's default, the logical id.</summary>
     private static string? LocalPhysicalId(SamTemplate template, string logicalId) =>
-        template.Resources.TryGetValue(logicalId, out var resource) && resource.Type == "AWS::DynamoDB::Table"
-            ? LocalResourceNames.Table(logicalId)
+        template.Resources.TryGetValue(logicalId, out var resource)
+            ? resource.Type switch
+            {
+                "AWS::DynamoDB::Table" => LocalResourceNames.Table(logicalId),
+                "AWS::S3::Bucket" => LocalResourceNames.Bucket(logicalId),
+                "AWS::SQS::Queue" => LocalResourceNames.QueueUrl(LocalResourceNames.Queue(logicalId)),
+                _ => null,
+            }
             : null;
 }

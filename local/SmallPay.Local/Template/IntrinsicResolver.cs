@@ -124,7 +124,8 @@ public sealed partial class IntrinsicResolver
     {
         if (_attribute(logicalId, attribute) is { } known) return known;
         if (!_template.Resources.TryGetValue(logicalId, out var resource)) throw Invalid($"Fn::GetAtt of unknown resource {logicalId}");
-        var id = _physicalId(logicalId) ?? logicalId;
+        // A queue's Ref is its URL, but its attributes are built from its name.
+        var id = resource.Type == "AWS::SQS::Queue" ? LocalResourceNames.Queue(logicalId) : _physicalId(logicalId) ?? logicalId;
         var (region, account) = (LocalResourceNames.Region, LocalResourceNames.AccountId);
         return (resource.Type, attribute) switch
         {
@@ -135,6 +136,7 @@ public sealed partial class IntrinsicResolver
             ("AWS::Cognito::UserPool", "ProviderURL") => $"https://cognito-idp.{region}.amazonaws.com/{id}",
             ("AWS::SQS::Queue", "Arn") => $"arn:aws:sqs:{region}:{account}:{id}",
             ("AWS::SQS::Queue", "QueueName") => id,
+            ("AWS::SQS::Queue", "QueueUrl") => LocalResourceNames.QueueUrl(id),
             ("AWS::S3::Bucket", "Arn") => $"arn:aws:s3:::{id}",
             (_, "Arn") => $"arn:aws:local:{region}:{account}:{logicalId}/{id}",
             _ => $"{id}.{attribute}",

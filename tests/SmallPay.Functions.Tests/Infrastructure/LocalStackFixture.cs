@@ -4,6 +4,8 @@ using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
 using SmallPay.Functions.Hosting;
 using SmallPay.Local;
+using SmallPay.Local.Mail;
+using SmallPay.Local.Pipeline;
 
 namespace SmallPay.Functions.Tests.Infrastructure;
 
@@ -15,17 +17,30 @@ public sealed class LocalStackCollection : ICollectionFixture<LocalStackFixture>
 }
 
 /// <summary>
-/// One moto server (on a free port) and the local host in this process (Kestrel on 127.0.0.1, a free
-/// port), provisioned from the repository's template.yaml, without demo data: the same code path as
-/// <c>make run</c>. Tests make their own users (tenants), so they never see each other's data.
+/// One moto server, one DynamoDB Local, one maildev (each on a free port) and the local host in this process
+/// (Kestrel on 127.0.0.1, a free port), provisioned from the repository's template.yaml, without demo data: the
+/// same code path as <c>make run</c>, except that the documents pipeline runs only for the tests that hold
+/// <see cref="RunPipelineAsync"/>. Tests make their own users (tenants), so they never see each other's data;
+/// they tell their e-mails apart by recipient.
 /// </summary>
 public sealed class LocalStackFixture : IAsyncLifetime
 {
     public const string TestPassword = "Test-password-2026";
 
+    /// <summary>
+    /// The queues' visibility timeout in this run: a retry comes back this long after a failure, so five receives take
+    /// seconds instead of the template's 15 minutes. Like the template's, it is longer than the worker takes for a batch
+    /// (a cold batch takes up to ~1.2 s on this machine): shorter, SQS hands messages still being processed to a second
+    /// invocation, and healthy messages end in the dead-letter queue (seen here with 300 ms under the full suite's load).
+    /// </summary>
+    public static readonly TimeSpan QueueVisibilityTimeout = TimeSpan.FromSeconds(2);
+
     // Shared by every client the fixture hands out, so tests that forget to dispose leak no sockets.
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
     private LocalStackHost? _host;
+    private MailSinkClient? _mailSink;
+    private readonly SemaphoreSlim _pipelineSwitch = new(1, 1);
+    private int _pipelineLeases;
 
     public LocalStackHost Host => _host ?? throw new InvalidOperationException("the local stack has not started");
 
@@ -50,6 +65,57 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public TimeSpan StartupTime => Host.StartupTime;
 
+    /// <summary>The SMTP sink (maildev behind the gate the functions send to): stop and start its SMTP port for fault injection.</summary>
+    public LocalMailSink Mail => Host.Mail ?? throw new InvalidOperationException("the local stack runs without a mail sink");
+
+    /// <summary>maildev's REST API: what the functions sent.</summary>
+    public MailSinkClient MailSink => _mailSink ?? throw new InvalidOperationException("the local stack has not started");
+
+    /// <summary>The queues, pipes and consumers of template.yaml (running only while a test holds <see cref="RunPipelineAsync"/>).</summary>
+    public LocalPipeline Pipeline => Host.Pipeline ?? throw new InvalidOperationException("the local stack runs without its pipeline");
+
+    /// <summary>
+    /// Runs the documents pipeline until the returned lease is disposed. It starts at the stream's LATEST position: the
+    /// tests of the API, which run without it, leave no backlog, and the worker's asynchronous writes (an invoice's
+    /// <c>document</c>) never surprise a test that compares an invoice before and after something.
+    /// </summary>
+    public async Task<IAsyncDisposable> RunPipelineAsync()
+    {
+        await _pipelineSwitch.WaitAsync();
+        try
+        {
+            if (_pipelineLeases++ == 0) await Pipeline.StartAsync("LATEST");
+        }
+        finally
+        {
+            _pipelineSwitch.Release();
+        }
+        return new PipelineLease(this);
+    }
+
+    private async Task ReleasePipelineAsync()
+    {
+        await _pipelineSwitch.WaitAsync();
+        try
+        {
+            if (--_pipelineLeases == 0) await Pipeline.StopAsync();
+        }
+        finally
+        {
+            _pipelineSwitch.Release();
+        }
+    }
+
+    private sealed class PipelineLease(LocalStackFixture stack) : IAsyncDisposable
+    {
+        private int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) await stack.ReleasePipelineAsync();
+        }
+    }
+
     public async Task InitializeAsync()
     {
         _host = await LocalStackHost.StartAsync(new LocalStackOptions
@@ -58,10 +124,16 @@ public sealed class LocalStackFixture : IAsyncLifetime
             ListenHost = "127.0.0.1",
             AwsPort = 0,
             DynamoDbPort = 0,
+            SmtpPort = 0,
+            MailWebPort = 0,
+            QueueVisibilityTimeout = QueueVisibilityTimeout,
+            StartPipeline = false,
+            StreamPollInterval = TimeSpan.FromMilliseconds(100),
             SeedDemo = false,
             // SMALLPAY_TEST_LOG=Debug shows the host's start-up steps and every request.
             MinimumLogLevel = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("SMALLPAY_TEST_LOG"), out var level) ? level : LogLevel.Warning,
         });
+        _mailSink = new MailSinkClient(new HttpClient(_handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) }, _host.Mail!.ApiUrl);
     }
 
     public async Task DisposeAsync()

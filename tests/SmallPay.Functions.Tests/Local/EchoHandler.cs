@@ -66,5 +66,8 @@ internal static class TestHosts
             SeedDemo = false,
             MinimumLogLevel = LogLevel.Critical,
             HandlerOverride = handlers,
+            // The fixture's host already reads the streams and sends the mail: a second reader would deliver everything twice.
+            StartMailSink = false,
+            RunPipeline = false,
         });
 }

@@ -311,6 +311,46 @@ public sealed class LocalStackHostTests(LocalStackFixture stack, ITestOutputHelp
         Assert.Equal("access", ClaimOf(accessToken, "token_use"));
     }
 
+    [Fact]
+    public void Functions_send_mail_to_the_local_sink_in_plain_SMTP_without_credentials_and_store_files_on_moto()
+    {
+        var variables = stack.Host.SharedFunctionVariables();
+
+        Assert.Equal("127.0.0.1", variables["SMTP_HOST"]);
+        Assert.Equal(stack.Mail.Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), variables["SMTP_PORT"]);
+        Assert.Equal("false", variables["SMTP_STARTTLS"]);
+        Assert.Equal("", variables["SMTP_SECRET_NAME"]);
+        Assert.Equal(stack.AwsEndpoint, variables["AWS_ENDPOINT_URL_S3"]);
+    }
+
+    [Fact]
+    public async Task The_mail_page_is_served_and_the_banner_says_where()
+    {
+        using var http = new HttpClient();
+        // maildev answers its page to browsers (Accept: text/html), JSON 404s to anything else.
+        http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        using var page = await http.GetAsync(stack.Mail.WebUrl);
+        var banner = SmallPay.Local.Commands.ServeCommand.Banner(stack.Host, new LocalStackOptions());
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"Mail         {stack.Mail.WebUrl}  maildev", banner);
+        Assert.Contains($"SMTP {stack.Mail.Smtp}; recipients at *.invalid are refused (550)", banner);
+    }
+
+    [Fact]
+    public async Task Without_a_pipeline_the_queue_endpoints_say_so()
+    {
+        await using var host = await TestHosts.StartAsync(stack, handlers: null);
+        using var http = new HttpClient { BaseAddress = host.ApiBaseUrl };
+
+        using var response = await http.GetAsync("_local/queues");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("not running", await response.Content.ReadAsStringAsync());
+    }
+
     private static string ClaimOf(string jwt, string claim) =>
         JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1]))![claim]!.GetValue<string>();
 

@@ -1,0 +1,135 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace SmallPay.Local.Pipeline;
+
+/// <summary>
+/// The local host's view of the pipeline, for people and the <c>dlq</c> command (not part of the API, no token):
+/// <list type="bullet">
+/// <item><c>GET /_local/queues</c>: every queue with its counts, and the pipes with what they passed and dropped;</item>
+/// <item><c>GET /_local/queues/{name}</c>: one queue with its messages (a DLQ's are the failed records);</item>
+/// <item><c>POST /_local/queues/{name}/redrive</c>: a dead-letter queue's messages back to their source queue.</item>
+/// </list>
+/// </summary>
+public static class LocalPipelineEndpoints
+{
+    public const string Prefix = "/_local/";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Serves the request if it is one of these endpoints.</summary>
+    public static async Task<bool> TryServeAsync(HttpContext context, LocalPipeline? pipeline)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        var parts = path[Prefix.Length..].Trim('/').Split('/');
+        var method = context.Request.Method;
+
+        if (pipeline is null)
+        {
+            await WriteAsync(context, StatusCodes.Status404NotFound, new JsonObject { ["message"] = "the local pipeline is not running" });
+            return true;
+        }
+        switch (parts)
+        {
+            case ["queues"] when HttpMethods.IsGet(method):
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+                {
+                    ["queues"] = new JsonArray(pipeline.Queues.Values.Select(queue => (JsonNode)QueueJson(queue, withMessages: false)).ToArray()),
+                    ["pipes"] = new JsonArray(pipeline.Pipes.Select(pipe => (JsonNode)PipeJson(pipe)).ToArray()),
+                });
+                return true;
+            case ["queues", var name] when HttpMethods.IsGet(method):
+                if (pipeline.Queues.TryGetValue(name, out var queue))
+                    await WriteAsync(context, StatusCodes.Status200OK, QueueJson(queue, withMessages: true));
+                else
+                    await NoSuchQueueAsync(context, pipeline, name);
+                return true;
+            case ["queues", var name, "redrive"] when HttpMethods.IsPost(method):
+                if (!pipeline.Queues.TryGetValue(name, out var deadLetterQueue))
+                {
+                    await NoSuchQueueAsync(context, pipeline, name);
+                    return true;
+                }
+                try
+                {
+                    var destination = deadLetterQueue.Sources.Count == 1 ? deadLetterQueue.Sources[0].Name : null;
+                    var moved = deadLetterQueue.Redrive();
+                    await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["queue"] = name, ["movedTo"] = destination, ["moved"] = moved });
+                }
+                catch (InvalidOperationException error)
+                {
+                    await WriteAsync(context, StatusCodes.Status409Conflict, new JsonObject { ["message"] = error.Message });
+                }
+                return true;
+            default:
+                await WriteAsync(context, StatusCodes.Status404NotFound, new JsonObject
+                {
+                    ["message"] = "GET /_local/queues, GET /_local/queues/{name}, POST /_local/queues/{name}/redrive",
+                });
+                return true;
+        }
+    }
+
+    public static JsonObject QueueJson(LocalQueue queue, bool withMessages)
+    {
+        var messages = queue.Peek();
+        var json = new JsonObject
+        {
+            ["name"] = queue.Name,
+            ["arn"] = queue.Arn,
+            ["visibilityTimeoutSeconds"] = queue.VisibilityTimeout.TotalSeconds,
+            ["approximateNumberOfMessages"] = messages.Count(message => !message.InFlight),
+            ["approximateNumberOfMessagesNotVisible"] = messages.Count(message => message.InFlight),
+            ["deadLetterQueue"] = queue.DeadLetterQueue?.Name,
+            ["maxReceiveCount"] = queue.DeadLetterQueue is null ? null : queue.MaxReceiveCount,
+            ["deadLetterQueueOf"] = new JsonArray(queue.Sources.Select(source => (JsonNode)source.Name).ToArray()),
+        };
+        if (withMessages)
+            json["messages"] = new JsonArray(messages.Select(message => (JsonNode)MessageJson(message)).ToArray());
+        return json;
+    }
+
+    private static JsonObject MessageJson(QueueMessageInfo message)
+    {
+        JsonNode? body;
+        try { body = JsonNode.Parse(message.Body); }
+        catch (JsonException) { body = message.Body; }
+        return new JsonObject
+        {
+            ["messageId"] = message.MessageId,
+            ["approximateReceiveCount"] = message.ApproximateReceiveCount,
+            ["sentTimestamp"] = message.SentTimestamp.ToString("O"),
+            ["inFlight"] = message.InFlight,
+            ["deadLetterQueueSourceArn"] = message.DeadLetterQueueSourceArn,
+            ["body"] = body,
+        };
+    }
+
+    private static JsonObject PipeJson(LocalPipe pipe) => new()
+    {
+        ["name"] = pipe.Name,
+        ["source"] = pipe.StreamArn ?? pipe.SourceTable,
+        ["target"] = pipe.Target.Name,
+        ["startingPosition"] = pipe.StartingPosition,
+        ["filters"] = new JsonArray(pipe.Filter.Patterns.Select(pattern => (JsonNode)pattern.Text).ToArray()),
+        ["recordsRead"] = pipe.RecordsRead,
+        ["recordsPassed"] = pipe.RecordsPassed,
+        ["recordsDropped"] = pipe.RecordsDropped,
+    };
+
+    private static Task NoSuchQueueAsync(HttpContext context, LocalPipeline pipeline, string name) =>
+        WriteAsync(context, StatusCodes.Status404NotFound, new JsonObject
+        {
+            ["message"] = $"no queue {name}; queues: {string.Join(", ", pipeline.Queues.Keys)}",
+        });
+
+    private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(Json));
+    }
+}
