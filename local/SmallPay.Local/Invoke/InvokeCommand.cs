@@ -121,12 +121,23 @@ public static class InvokeCommand
         throw new ArgumentException("no template.yaml here or above; pass --template");
     }
 
-    /// <summary>The build copies the referenced SmallPay.Functions executable next to this tool, same configuration.</summary>
-    private static string DefaultFunctionPath()
+    /// <summary>
+    /// The functions project's own build, same configuration as this tool (building this tool builds it). Not the copy
+    /// the build puts next to this tool: this is a Web SDK project, so its folder lacks what ASP.NET's shared framework
+    /// provides (Microsoft.Extensions.Logging.Abstractions, which PDFsharp loads), and the function, which runs on the
+    /// base runtime alone, fails there. That copy is the fallback outside a repository.
+    /// </summary>
+    internal static string DefaultFunctionPath()
     {
+        var toolFolder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)); // .../bin/Release/net10.0
+        if (RepositoryLayout.FindRoot() is { } root && toolFolder.Parent is { } configuration)
+        {
+            var own = Path.Combine(root, "functions", "SmallPay.Functions", "bin", configuration.Name, toolFolder.Name, "SmallPay.Functions.dll");
+            if (File.Exists(Path.ChangeExtension(own, ".runtimeconfig.json"))) return own;
+        }
         var path = Path.Combine(AppContext.BaseDirectory, "SmallPay.Functions.dll");
         return File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json"))
             ? path
-            : throw new ArgumentException($"no SmallPay.Functions build next to {AppContext.BaseDirectory}; pass --function-path");
+            : throw new ArgumentException($"no SmallPay.Functions build found (functions/SmallPay.Functions/bin or {AppContext.BaseDirectory}); pass --function-path");
     }
 }
