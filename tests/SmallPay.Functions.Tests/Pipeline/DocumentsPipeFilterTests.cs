@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using SmallPay.Functions.Tests.Infrastructure;
+using SmallPay.Functions.Tests.Local.Pipeline;
+using SmallPay.Local;
+using SmallPay.Local.Pipeline;
+using SmallPay.Local.Template;
+
+namespace SmallPay.Functions.Tests.Pipeline;
+
+/// <summary>The filter of template.yaml's DocumentsPipe, as the local pipe reads and applies it.</summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class DocumentsPipeFilterTests(LocalStackFixture stack) : PipelineTest(stack)
+{
+    private static readonly Lazy<PipeFilter> TemplateFilter = new(() =>
+    {
+        var template = SamTemplate.Load(RepositoryLayout.FindTemplate());
+        var pipe = template.Resources["DocumentsPipe"];
+        var properties = new IntrinsicResolver(template).Resolve(pipe.Properties)!;
+        return PipeFilter.FromCriteria(properties["SourceParameters"]!["FilterCriteria"]);
+    });
+
+    [Theory]
+    [MemberData(nameof(DocumentsFilterCases.All), MemberType = typeof(DocumentsFilterCases))]
+    public void The_template_filter_passes_what_must_be_rendered_or_mailed_and_nothing_else(string record, bool passes) =>
+        Assert.Equal(passes, TemplateFilter.Value.Passes(DocumentsFilterCases.Record(record)));
+
+    [Fact]
+    public void The_local_pipe_applies_the_template_filter_as_written()
+    {
+        var pipe = Stack.Pipeline.Pipe("DocumentsPipe");
+
+        Assert.Equal(TemplateFilter.Value.Patterns.Select(p => p.Text), pipe.Filter.Patterns.Select(p => p.Text));
+        Assert.Equal("InvoicesTable", pipe.SourceTable);
+        Assert.Equal("DocumentsQueue", pipe.Target.Name);
+    }
+
+    [Fact]
+    public async Task On_the_stack_the_pipe_passes_the_API_writes_of_a_sent_invoice_and_drops_the_workers_own()
+    {
+        var pipeline = new PipelineDriver(Stack);
+        var tenant = await pipeline.NewTenantAsync("Filter Works", prefix: "FW-");
+        var (customerId, customerEmail) = await PipelineDriver.NewCustomerAsync(tenant);
+        var invoiceId = (await PipelineDriver.NewDraftAsync(tenant, customerId))["id"]!.GetValue<string>();
+        (await tenant.Api.PutAsync($"/invoices/{invoiceId}", Api.ApiData.Invoice(customerId, notes: "edited draft"), "\"1\"")).Expect(200);
+
+        (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { })).Expect(202);
+        await Stack.MailSink.WaitForRecipientAsync(customerEmail);
+        await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent") && PipelineDriver.DocumentCurrent(i));
+        await Until(() => pipeline.RecordsOf(invoiceId).Count(r => ChangedBy(r.Body) == "worker") >= 2);
+
+        var records = pipeline.RecordsOf(invoiceId);
+        string Status(JsonNode body) => body["dynamodb"]!["NewImage"]!["status"]!["S"]!.GetValue<string>();
+        // The draft's INSERT and edit: dropped.
+        Assert.All(records.Where(r => Status(r.Body) == "Draft"), r => Assert.False(r.Record.Passed));
+        Assert.Equal(2, records.Count(r => Status(r.Body) == "Draft"));
+        // The send (draft → Open with the delivery request): passed, once.
+        var passed = Assert.Single(records, r => r.Record.Passed);
+        Assert.Equal("api", ChangedBy(passed.Body));
+        Assert.Equal(1, PipelineDriver.DeliveryRequestCount(passed.Body));
+        // The worker's bookkeeping (document, delivery claim and outcome): read, and dropped every time.
+        Assert.All(records.Where(r => ChangedBy(r.Body) == "worker"), r => Assert.False(r.Record.Passed));
+    }
+
+    private static string? ChangedBy(JsonNode body) => body["dynamodb"]?["NewImage"]?["changedBy"]?["S"]?.GetValue<string>();
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException("the condition did not hold in time");
+            await Task.Delay(20);
+        }
+    }
+}
