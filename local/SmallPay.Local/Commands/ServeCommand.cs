@@ -127,8 +127,12 @@ internal static class ServeCommand
     private static string UserPool(LocalStackHost host) =>
         host.Resources.AppClient is { } client ? $"{client.UserPoolId}  app client {client.ClientId}" : "none in the template";
 
-    private static string Buckets(LocalStackHost host) =>
-        host.Resources.Buckets.Count == 0 ? "" : $" (bucket {string.Join(", ", host.Resources.Buckets.Values)})";
+    private static string Buckets(LocalStackHost host) => host.Resources.Buckets.Count switch
+    {
+        0 => "",
+        1 => $" (bucket {host.Resources.Buckets.Values.Single()})",
+        _ => $" (buckets {string.Join(", ", host.Resources.Buckets.Values)})",
+    };
 
     private static string MailLine(LocalStackHost host) => host.Mail is not { } mail ? "" : $"""
 
@@ -146,8 +150,8 @@ internal static class ServeCommand
             lines.Append(Environment.NewLine).Append($"  Pipeline     {pipe.SourceTable} stream → {pipe.Name} (filter) → {pipe.Target.Name} → ")
                 .Append(consumers.Count == 0 ? "(no consumer)" : string.Join(", ", consumers));
             if (pipe.Target.DeadLetterQueue is { } deadLetterQueue)
-                lines.Append(Environment.NewLine).Append($"               after {pipe.Target.MaxReceiveCount} receives → {deadLetterQueue.Name}: ")
-                    .Append($"SmallPay.Local dlq list | dlq redrive, or {host.ApiBaseUrl}_local/queues/{deadLetterQueue.Name}");
+                lines.Append(Environment.NewLine)
+                    .Append($"               dead letters after {pipe.Target.MaxReceiveCount} receives: {deadLetterQueue.Name} (SmallPay.Local dlq list | redrive)");
         }
         return lines.ToString();
     }

@@ -289,7 +289,7 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
         var banner = ServeCommand.Banner(Host, new LocalStackOptions());
 
         Assert.Contains($"Pipeline     {_table} stream → ProbePipe (filter) → ProbeQueue → ProbeWorkerFunction", banner);
-        Assert.Contains("after 3 receives → ProbeDeadLetterQueue: SmallPay.Local dlq list | dlq redrive", banner);
+        Assert.Contains("dead letters after 3 receives: ProbeDeadLetterQueue (SmallPay.Local dlq list | redrive)", banner);
         Assert.Contains("(bucket smallpay-local-probe-bucket)", banner);
         Assert.DoesNotContain("Mail ", banner);
     }
