@@ -22,7 +22,11 @@ const warmup = Number(warmupText ?? 2);
 // The font files are read once, as a long-lived worker would; PDFKit parses and subsets them per document.
 const fonts = fontMode === "dejavu"
   ? { regular: readFileSync(join(fontsDir, "DejaVuSans.ttf")), bold: readFileSync(join(fontsDir, "DejaVuSans-Bold.ttf")) }
-  : { regular: "Helvetica", bold: "Helvetica-Bold" };
+  : null;
+// The layout asks for "Body" and "Bold". The TTFs are registered under those names; the built-in fonts are used by
+// their own names (an alias registered for Helvetica, the document's default font, is never cached by PDFKit 0.20:
+// every switch to it would parse its metrics again).
+const FACES = fontMode === "dejavu" ? { Body: "Body", Bold: "Bold" } : { Body: "Helvetica", Bold: "Helvetica-Bold" };
 
 const INK = "#1F2933", MUTED = "#5F6B7A", ACCENT = "#1F4E79", PANEL = "#F1F4F8", RULE = "#D5DBE3";
 const MARGIN = { top: 50, bottom: 60, left: 50, right: 50 };
@@ -38,8 +42,10 @@ function render(invoice) {
     doc.on("data", (chunk) => chunks.push(chunk));
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
-    doc.registerFont("Body", fonts.regular);
-    doc.registerFont("Bold", fonts.bold);
+    if (fonts) {
+      doc.registerFont("Body", fonts.regular);
+      doc.registerFont("Bold", fonts.bold);
+    }
     layout(doc, invoice);
     doc.end();
   });
@@ -81,12 +87,12 @@ function layout(doc, inv) {
   const top = doc.y;
   const leftWidth = width() - SIDE - 24;
   let y = top;
-  doc.font("Bold").fontSize(15);
+  doc.font(FACES.Bold).fontSize(15);
   const nameHeight = doc.heightOfString(inv.business.name, { width: leftWidth });
   text(doc, inv.business.name, "Bold", 15, INK, left, y, leftWidth);
   y += nameHeight + 3;
   for (const line of inv.business.lines) {
-    doc.font("Body").fontSize(9);
+    doc.font(FACES.Body).fontSize(9);
     const h = doc.heightOfString(line, { width: leftWidth });
     text(doc, line, "Body", 9, MUTED, left, y, leftWidth);
     y += Math.max(h, lineHeight(9));
@@ -109,7 +115,7 @@ function layout(doc, inv) {
   text(doc, "BILL TO", "Bold", 7.5, MUTED, left, y);
   y += 13;
   text(doc, inv.customer.name, "Bold", 10.5, INK, left, y, leftWidth);
-  doc.font("Bold").fontSize(10.5);
+  doc.font(FACES.Bold).fontSize(10.5);
   y += doc.heightOfString(inv.customer.name, { width: leftWidth }) + 1;
   for (const line of inv.customer.lines) {
     text(doc, line, "Body", 9, INK, left, y, leftWidth);
@@ -139,7 +145,7 @@ function layout(doc, inv) {
   inItems = true;
   tableHeader();
   for (const line of inv.lines) {
-    doc.font("Body").fontSize(9);
+    doc.font(FACES.Body).fontSize(9);
     const h = Math.max(doc.heightOfString(line.description, { width: descWidth(), lineGap: lh - doc.currentLineHeight(true) }), lh);
     const rowHeight = h + 2 * ROW_PAD;
     if (!fits(rowHeight)) newPage(true);
@@ -187,7 +193,7 @@ function layout(doc, inv) {
     if (!fits(14 + 2 * lh)) newPage(true);
     text(doc, title.toUpperCase(), "Bold", 7.5, MUTED, left, doc.y);
     doc.y += 14;
-    doc.font("Body").fontSize(9);
+    doc.font(FACES.Body).fontSize(9);
     const h = doc.heightOfString(body, { width: width() });
     if (!fits(h)) newPage(true);
     text(doc, body, "Body", 9, INK, left, doc.y, width(), lh);
@@ -210,19 +216,19 @@ function layout(doc, inv) {
 function right(doc) { return doc.page.width - MARGIN.right; }
 
 function text(doc, value, font, size, color, x, y, width, lineHeight) {
-  doc.font(font).fontSize(size).fillColor(color);
+  doc.font(FACES[font]).fontSize(size).fillColor(color);
   const options = width ? { width, lineBreak: true } : { lineBreak: false };
   if (lineHeight) options.lineGap = lineHeight - doc.currentLineHeight(true);
   doc.text(value, x, y, options);
 }
 
 function textRight(doc, value, font, size, color, rightX, y) {
-  doc.font(font).fontSize(size).fillColor(color);
+  doc.font(FACES[font]).fontSize(size).fillColor(color);
   doc.text(value, rightX - doc.widthOfString(value), y, { lineBreak: false });
 }
 
 function centered(doc, value, font, size, color, x, width, y) {
-  doc.font(font).fontSize(size).fillColor(color);
+  doc.font(FACES[font]).fontSize(size).fillColor(color);
   doc.text(value, x + (width - doc.widthOfString(value)) / 2, y, { lineBreak: false });
 }
 
