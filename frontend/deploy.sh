@@ -26,7 +26,9 @@ config="$(API_URL="$(output ApiUrl)" REGION="$(output Region)" POOL="$(output Us
   console.log(JSON.stringify({ apiUrl: e.API_URL.replace(/\/+$/, ""), region: e.REGION, userPoolId: e.POOL, userPoolClientId: e.CLIENT }));
 ')"
 
-npm ci --no-audit --no-fund --loglevel=error
+# npm install, not npm ci: the registry copy here lists only some of rollup's optional platform packages, so
+# npm ci calls the lock file out of sync; npm install follows the same lock file and leaves it unchanged.
+npm install --no-audit --no-fund --loglevel=error
 npm run --silent build
 
 # Assets first (their names change with their content), then the entry points that name them. Old assets stay, so

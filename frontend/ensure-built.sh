@@ -9,8 +9,10 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "frontend: installing packages (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "frontend: installing packages (npm install)" >&2
+  # npm install, not npm ci: the registry copy here lists only some of rollup's optional platform packages, so
+  # npm ci calls the lock file out of sync; npm install follows the same lock file and leaves it unchanged.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 if [ ! -f dist/index.html ] || [ -n "$(find src public index.html package.json vite.config.ts tsconfig.json -newer dist/index.html -print -quit)" ]; then
   echo "frontend: building the web app (frontend/dist)" >&2
