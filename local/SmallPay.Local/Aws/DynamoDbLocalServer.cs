@@ -13,11 +13,9 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
 {
     public const string DirectoryVariable = "SMALLPAY_DYNAMODB_LOCAL_DIR";
 
-    private readonly Process _process;
-    private readonly Queue<string> _recentOutput = new();
-    private int _disposed;
+    private readonly ChildProcess _process;
 
-    private DynamoDbLocalServer(Process process, Uri endpoint)
+    private DynamoDbLocalServer(ChildProcess process, Uri endpoint)
     {
         _process = process;
         Endpoint = endpoint;
@@ -36,13 +34,7 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
             throw new InvalidOperationException($"DynamoDB Local is not installed at {directory}. Run ./scripts/setup.sh (make run and make test do).");
         if (port == 0) port = MotoServer.FreeTcpPort();
 
-        var start = new ProcessStartInfo("java")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("java") { WorkingDirectory = directory };
         // Client JIT and serial GC: the server starts in ~3 s instead of ~10 s on two cores. -sharedDb: one database
         // whatever the caller's credentials and region (the host, the functions and the tests use different ones).
         foreach (var argument in new[]
@@ -53,19 +45,14 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
                  })
             start.ArgumentList.Add(argument);
 
-        Process process;
-        try { process = Process.Start(start) ?? throw new InvalidOperationException("java did not start"); }
+        ChildProcess process;
+        try { process = ChildProcess.Start(start); }
         catch (System.ComponentModel.Win32Exception error)
         {
             throw new InvalidOperationException($"Cannot run java ({error.Message}): DynamoDB Local needs Java 17.", error);
         }
 
-        var server = new DynamoDbLocalServer(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, line) => server.Remember(line.Data);
-        process.ErrorDataReceived += (_, line) => server.Remember(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
+        return new DynamoDbLocalServer(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -76,35 +63,11 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            var output = _process.RecentOutput;
             await DisposeAsync();
-            string output;
-            lock (_recentOutput) output = string.Join(Environment.NewLine, _recentOutput);
             throw new InvalidOperationException($"DynamoDB Local did not start on {Endpoint}:{Environment.NewLine}{output}");
         }
     }
 
-    private void Remember(string? line)
-    {
-        if (line is null) return;
-        lock (_recentOutput)
-        {
-            _recentOutput.Enqueue(line);
-            while (_recentOutput.Count > 40) _recentOutput.Dequeue();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (Exception error) when (error is InvalidOperationException or TimeoutException) { }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

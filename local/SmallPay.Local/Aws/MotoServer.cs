@@ -44,11 +44,9 @@ public sealed class MotoServer : IAsyncDisposable
         run_simple(args.host, args.port, serialized, threaded=True)
         """;
 
-    private readonly Process _process;
-    private readonly Queue<string> _recentOutput = new();
-    private int _disposed;
+    private readonly ChildProcess _process;
 
-    private MotoServer(Process process, Uri endpoint)
+    private MotoServer(ChildProcess process, Uri endpoint)
     {
         _process = process;
         Endpoint = endpoint;
@@ -61,7 +59,7 @@ public sealed class MotoServer : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Completes when the moto process exits, for whatever reason.</summary>
-    public Task Completion => _process.WaitForExitAsync();
+    public Task Completion => _process.Completion;
 
     /// <summary>Starts moto on 127.0.0.1:<paramref name="port"/> (0 = a free port) and waits until it answers.</summary>
     public static async Task<MotoServer> StartAsync(int port, CancellationToken cancellationToken, string python = "python3")
@@ -82,30 +80,20 @@ public sealed class MotoServer : IAsyncDisposable
             throw new InvalidOperationException(
                 $"Port {port} is in use. Pass --aws-port <free port>, or --aws-endpoint http://127.0.0.1:{port} if a moto server already runs there.");
 
-        var start = new ProcessStartInfo(python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(python);
         foreach (var argument in new[] { "-c", Launcher, "-H", "127.0.0.1", "-p", port.ToString() }) start.ArgumentList.Add(argument);
 
-        Process process;
+        ChildProcess process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{python} did not start");
+            process = ChildProcess.Start(start);
         }
         catch (System.ComponentModel.Win32Exception error)
         {
             throw new InvalidOperationException($"Cannot run {python} ({error.Message}). Run ./scripts/setup.sh to install moto.", error);
         }
 
-        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, line) => server.Remember(line.Data);
-        process.ErrorDataReceived += (_, line) => server.Remember(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
+        return new MotoServer(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     /// <summary>Waits until moto answers; if it exits or takes over 60 s, stops it and says what it printed.</summary>
@@ -147,42 +135,9 @@ public sealed class MotoServer : IAsyncDisposable
         }
     }
 
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_recentOutput) return string.Join(Environment.NewLine, _recentOutput);
-        }
-    }
+    public string RecentOutput => _process.RecentOutput;
 
-    private void Remember(string? line)
-    {
-        if (line is null) return;
-        lock (_recentOutput)
-        {
-            _recentOutput.Enqueue(line);
-            while (_recentOutput.Count > 40) _recentOutput.Dequeue();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _process.WaitForExitAsync(patience.Token);
-            }
-        }
-        catch (Exception error) when (error is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone, or refusing to die within 5 s: nothing more we can do here.
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     public static int FreeTcpPort()
     {

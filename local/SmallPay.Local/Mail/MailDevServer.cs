@@ -21,12 +21,11 @@ public sealed class MailDevServer : IAsyncDisposable
         await import(pathToFileURL(process.argv[1]).href);
         """;
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly string _mailDirectory;
-    private readonly Queue<string> _recentOutput = new();
     private int _disposed;
 
-    private MailDevServer(Process process, int smtpPort, Uri webUrl, string mailDirectory)
+    private MailDevServer(ChildProcess process, int smtpPort, Uri webUrl, string mailDirectory)
     {
         _process = process;
         SmtpPort = smtpPort;
@@ -41,7 +40,7 @@ public sealed class MailDevServer : IAsyncDisposable
     public Uri WebUrl { get; }
 
     /// <summary>Completes when the node process exits, for whatever reason.</summary>
-    public Task Completion => _process.WaitForExitAsync();
+    public Task Completion => _process.Completion;
 
     public bool HasExited => _process.HasExited;
 
@@ -63,9 +62,6 @@ public sealed class MailDevServer : IAsyncDisposable
         {
             // maildev looks for .maildevrc.json / maildev.config.js from its working directory up: start where there is none.
             WorkingDirectory = mailDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
         foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("MAILDEV_", StringComparison.Ordinal)).ToList())
             start.Environment.Remove(name);
@@ -80,19 +76,14 @@ public sealed class MailDevServer : IAsyncDisposable
                  })
             start.ArgumentList.Add(argument);
 
-        Process process;
-        try { process = Process.Start(start) ?? throw new InvalidOperationException($"{node} did not start"); }
+        ChildProcess process;
+        try { process = ChildProcess.Start(start); }
         catch (System.ComponentModel.Win32Exception error)
         {
             throw new InvalidOperationException($"Cannot run {node} ({error.Message}): the local SMTP sink (maildev) needs Node.js 20.", error);
         }
 
-        var server = new MailDevServer(process, smtpPort, new Uri($"http://127.0.0.1:{webPort}/"), mailDirectory);
-        process.OutputDataReceived += (_, line) => server.Remember(line.Data);
-        process.ErrorDataReceived += (_, line) => server.Remember(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
+        return new MailDevServer(process, smtpPort, new Uri($"http://127.0.0.1:{webPort}/"), mailDirectory);
     }
 
     /// <summary>Waits until the API answers (SMTP listens before it); if maildev exits or takes over 60 s, stops it and says what it printed.</summary>
@@ -123,40 +114,12 @@ public sealed class MailDevServer : IAsyncDisposable
         }
     }
 
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_recentOutput) return string.Join(Environment.NewLine, _recentOutput);
-        }
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null) return;
-        lock (_recentOutput)
-        {
-            _recentOutput.Enqueue(line);
-            while (_recentOutput.Count > 40) _recentOutput.Dequeue();
-        }
-    }
+    public string RecentOutput => _process.RecentOutput;
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _process.WaitForExitAsync(patience.Token);
-            }
-        }
-        catch (Exception error) when (error is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         try { Directory.Delete(_mailDirectory, recursive: true); }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException) { }
     }
