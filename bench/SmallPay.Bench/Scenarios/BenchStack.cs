@@ -41,18 +41,18 @@ public sealed class BenchStack(LocalStackHost host)
     public FunctionEnvironment EnvironmentOf(string catalogName, Uri? dynamoDbOverride = null) =>
         FunctionEnvironment.From(Variables(catalogName, dynamoDbOverride));
 
-    public int MemorySizeMb(string catalogName) => Function(catalogName).Properties["MemorySize"].AsInt() ?? 128;
+    public int MemorySizeMb(string catalogName) => Host.Resources.Resolver.Resolve(Function(catalogName).Properties["MemorySize"]).AsInt() ?? 128;
 
     public TimeSpan Timeout(string catalogName) => Function(catalogName).Timeout;
 
     /// <summary>The DynamoDB stores on DynamoDB Local (the functions' own classes) for seeding and targets.</summary>
     public BenchStores Stores()
     {
-        var worker = new DynamoDbWorkerInvoiceStore(Host.DynamoDb, InvoicesTable);
+        var worker = new DynamoDbWorkerInvoiceStore(Host.StoreDynamoDb, InvoicesTable);
         return new BenchStores(
-            new DynamoDbInvoiceStore(Host.DynamoDb, InvoicesTable, CustomersTable),
-            new DynamoDbCustomerStore(Host.DynamoDb, CustomersTable),
-            new DynamoDbSettingsStore(Host.DynamoDb, InvoicesTable),
+            new DynamoDbInvoiceStore(Host.StoreDynamoDb, InvoicesTable, CustomersTable),
+            new DynamoDbCustomerStore(Host.StoreDynamoDb, CustomersTable),
+            new DynamoDbSettingsStore(Host.StoreDynamoDb, InvoicesTable),
             async (id, document, ct) => await worker.RecordDocumentAsync(id, document, ct));
     }
 

@@ -25,7 +25,7 @@ public interface IDocumentStorage
     Task PutPdfAsync(string key, byte[] pdf, string fileName, CancellationToken ct);
 
     /// <summary>A GET link to the object that works until <paramref name="expiresAt"/>, for whoever holds it.</summary>
-    Uri PresignGet(string key, DateTimeOffset expiresAt);
+    Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct);
 }
 
 public static class DocumentKeys

@@ -22,7 +22,7 @@ public sealed class GetInvoicePdf(IInvoiceStore invoices, IDocumentStorage docum
             throw Problems.DocumentNotReady($"The PDF of invoice {invoice.Number} (version {invoice.Version}) is being rendered. Try again in a few seconds.");
 
         var expiresAt = request.ReceivedAt + linkLifetime;
-        var url = documents.PresignGet(document.Key, expiresAt);
+        var url = await documents.PresignGetAsync(document.Key, expiresAt, ct);
         return ApiResponse.Ok(new DocumentLinkView(url.AbsoluteUri, expiresAt, document.Version), ApiJsonContext.Default.DocumentLinkView);
     }
 }

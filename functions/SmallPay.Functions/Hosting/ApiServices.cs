@@ -16,7 +16,7 @@ public sealed class ApiServices(FunctionEnvironment environment)
     public ISettingsStore Settings => field ??= new DynamoDbSettingsStore(_clients.DynamoDb, InvoicesTable);
     public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
     public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
-    public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
+    public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"));
 
     /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
     public TimeSpan DocumentLinkLifetime =>

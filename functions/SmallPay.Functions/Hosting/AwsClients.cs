@@ -1,74 +1,45 @@
-using Amazon;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
-using Amazon.S3;
+using SmallPay.Functions.Aws;
 
 namespace SmallPay.Functions.Hosting;
 
 /// <summary>
-/// SDK clients for one execution environment, built lazily and once, from the function's environment:
-/// region, credentials and endpoint are read straight from variables so the SDK skips its discovery chains.
+/// The AWS clients of one execution environment, built lazily and once from the function's environment: region and
+/// endpoint are read straight from variables, credentials on each call (Lambda's role credentials, or the container
+/// credentials endpoint under SnapStart). All share one connection pool, so a warm function reuses its connections.
 /// </summary>
 public sealed class AwsClients(FunctionEnvironment environment)
 {
-    private readonly Lazy<IAmazonDynamoDB> _dynamoDb = new(() => CreateDynamoDb(environment));
-    private readonly Lazy<IAmazonS3> _s3 = new(() => CreateS3(environment));
-
-    public IAmazonDynamoDB DynamoDb => _dynamoDb.Value;
-
-    public IAmazonS3 S3 => _s3.Value;
-
-    /// <summary>True when S3 is a local emulator on plain HTTP (presigned links must say http then).</summary>
-    public bool S3IsPlainHttp => Endpoint(environment, "S3") is { } endpoint && endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
-
-    private static AmazonDynamoDBClient CreateDynamoDb(FunctionEnvironment environment)
+    // One pool per process: connections to DynamoDB and S3 stay open between invocations.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
-        var config = new AmazonDynamoDBConfig { MaxErrorRetry = 3 };
-        if (Endpoint(environment, "DYNAMODB") is { } endpoint)
-        {
-            config.ServiceURL = endpoint;
-            config.AuthenticationRegion = Region(environment).SystemName;
-        }
-        else
-        {
-            config.RegionEndpoint = Region(environment);
-        }
-        return Credentials(environment) is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
-    }
-
-    private static AmazonS3Client CreateS3(FunctionEnvironment environment)
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5), // follow DNS changes of the regional endpoints
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        // Neither is ever used by AWS APIs; leaving them out keeps two handlers (and their JIT work) off every call.
+        UseCookies = false,
+        AllowAutoRedirect = false,
+    })
     {
-        var config = new AmazonS3Config { MaxErrorRetry = 3 };
-        if (Endpoint(environment, "S3") is { } endpoint)
-        {
-            config.ServiceURL = endpoint;
-            config.AuthenticationRegion = Region(environment).SystemName;
-            // Emulators serve buckets under the path, not as subdomains.
-            config.ForcePathStyle = true;
-        }
-        else
-        {
-            config.RegionEndpoint = Region(environment);
-        }
-        return Credentials(environment) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
-    }
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
-    public static RegionEndpoint Region(FunctionEnvironment environment) =>
-        RegionEndpoint.GetBySystemName(environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION") ?? "us-east-1");
+    private AwsCredentialsSource? _credentials;
+
+    public DynamoDbHttpClient DynamoDb => field ??= new DynamoDbHttpClient(Http,
+        Endpoint(environment, "DYNAMODB") is { } local ? new Uri(local) : DynamoDbHttpClient.RegionalEndpoint(Region(environment)),
+        Region(environment), Credentials, environment.Clock);
+
+    public S3HttpClient S3 => field ??= new S3HttpClient(Http,
+        new S3Addressing(Endpoint(environment, "S3") is { } local ? new Uri(local) : null, Region(environment)),
+        Region(environment), Credentials, environment.Clock);
+
+    private AwsCredentialsSource Credentials => _credentials ??= new AwsCredentialsSource(environment.Get, Http);
+
+    public static string Region(FunctionEnvironment environment) =>
+        environment.Get("AWS_REGION") is { Length: > 0 } region ? region
+        : environment.Get("AWS_DEFAULT_REGION") is { Length: > 0 } fallback ? fallback : "us-east-1";
 
     /// <summary>A local emulator's endpoint (AWS_ENDPOINT_URL_&lt;SERVICE&gt; or AWS_ENDPOINT_URL); null in AWS.</summary>
     public static string? Endpoint(FunctionEnvironment environment, string service) =>
         environment.Get($"AWS_ENDPOINT_URL_{service}") is { Length: > 0 } specific ? specific
         : environment.Get("AWS_ENDPOINT_URL") is { Length: > 0 } general ? general : null;
-
-    /// <summary>Lambda puts the role's session credentials in the environment; use them directly (null: the SDK's own chain).</summary>
-    public static AWSCredentials? Credentials(FunctionEnvironment environment)
-    {
-        var key = environment.Get("AWS_ACCESS_KEY_ID");
-        var secret = environment.Get("AWS_SECRET_ACCESS_KEY");
-        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(secret))
-            return null;
-        var token = environment.Get("AWS_SESSION_TOKEN");
-        return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
-    }
 }

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
+using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -21,7 +22,7 @@ public interface ICustomerStore
 /// Customers keyed by id, listed by name through the creator GSI. E-mail uniqueness per tenant is kept by a claim item
 /// written in the same transaction as the customer.
 /// </summary>
-public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string customersTable) : ICustomerStore
+public sealed class DynamoDbCustomerStore(DynamoDbHttpClient dynamo, string customersTable) : ICustomerStore
 {
     public async Task<Customer?> GetAsync(string tenant, string id, CancellationToken ct)
     {

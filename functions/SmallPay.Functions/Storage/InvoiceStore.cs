@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
+using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -39,7 +40,7 @@ public interface IInvoiceStore
     IAsyncEnumerable<Invoice> AllAsync(string tenant, CancellationToken ct);
 }
 
-public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable) : IInvoiceStore
+public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoicesTable, string customersTable) : IInvoiceStore
 {
     public async Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct)
     {

@@ -1,38 +1,22 @@
-using Amazon.S3;
-using Amazon.S3.Model;
+using SmallPay.Functions.Aws;
 using SmallPay.Functions.Documents;
 
 namespace SmallPay.Functions.Storage;
 
 /// <summary>PDFs in the documents bucket: private, SSE-S3 on every object, handed out only through presigned GETs.</summary>
-public sealed class S3DocumentStorage(IAmazonS3 s3, string bucket, bool plainHttp = false) : IDocumentStorage
+public sealed class S3DocumentStorage(S3HttpClient s3, string bucket) : IDocumentStorage
 {
-    public async Task PutPdfAsync(string key, byte[] pdf, string fileName, CancellationToken ct)
-    {
-        using var body = new MemoryStream(pdf, writable: false);
-        var request = new PutObjectRequest
+    public Task PutPdfAsync(string key, byte[] pdf, string fileName, CancellationToken ct) =>
+        s3.PutObjectAsync(bucket, key, pdf, "application/pdf", new Dictionary<string, string>
         {
-            BucketName = bucket,
-            Key = key,
-            InputStream = body,
-            ContentType = "application/pdf",
-            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
-        };
-        // A browser following the presigned link shows the PDF and saves it under the invoice number.
-        request.Headers.ContentDisposition = $"inline; filename=\"{SafeFileName(fileName)}\"";
-        await s3.PutObjectAsync(request, ct);
-    }
+            ["x-amz-server-side-encryption"] = "AES256",
+            // A browser following the presigned link shows the PDF and saves it under the invoice number.
+            ["content-disposition"] = $"inline; filename=\"{SafeFileName(fileName)}\"",
+        }, ct);
 
-    public Uri PresignGet(string key, DateTimeOffset expiresAt) =>
-        new(s3.GetPreSignedURL(new GetPreSignedUrlRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            Verb = HttpVerb.GET,
-            Expires = expiresAt.UtcDateTime,
-            // A local emulator listens on plain HTTP; in AWS the link is HTTPS (the bucket policy refuses anything else).
-            Protocol = plainHttp ? Protocol.HTTP : Protocol.HTTPS,
-        }));
+    // A local emulator listens on plain HTTP; in AWS the link is HTTPS (the bucket policy refuses anything else).
+    public Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
+        s3.PresignGetAsync(bucket, key, expiresAt, ct);
 
     private static string SafeFileName(string name) =>
         new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Settings;
+using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -14,7 +15,7 @@ public interface ISettingsStore
 }
 
 /// <summary>Settings live in the invoices table so finalizing can advance the counter in the same transaction as the invoice.</summary>
-public sealed class DynamoDbSettingsStore(IAmazonDynamoDB dynamo, string invoicesTable) : ISettingsStore
+public sealed class DynamoDbSettingsStore(DynamoDbHttpClient dynamo, string invoicesTable) : ISettingsStore
 {
     public async Task<BusinessSettings> GetAsync(string tenant, CancellationToken ct)
     {

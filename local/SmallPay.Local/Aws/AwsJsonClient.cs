@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using SmallPay.Functions.Aws;
 
 namespace SmallPay.Local.Aws;
 
@@ -41,7 +42,7 @@ public sealed class AwsJsonClient
             ["x-amz-target"] = $"{_targetPrefix}.{operation}",
         };
         AwsSigV4.Sign("POST", uri, headers, body, _region, _service,
-            LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey, DateTimeOffset.UtcNow);
+            new AwsCredentials(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey), DateTimeOffset.UtcNow);
 
         using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(_contentType);

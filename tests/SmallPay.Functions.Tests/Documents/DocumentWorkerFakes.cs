@@ -94,7 +94,8 @@ internal sealed class FakeDocumentStorage : IDocumentStorage
         return Task.CompletedTask;
     }
 
-    public Uri PresignGet(string key, DateTimeOffset expiresAt) => new($"https://documents.example/{key}?expires={expiresAt.ToUnixTimeSeconds()}");
+    public Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Task.FromResult(new Uri($"https://documents.example/{key}?expires={expiresAt.ToUnixTimeSeconds()}"));
 }
 
 internal sealed class CountingRenderer : IInvoiceDocumentRenderer

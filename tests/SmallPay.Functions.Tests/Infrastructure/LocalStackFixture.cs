@@ -53,6 +53,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>A DynamoDB client on moto, for assertions on what the functions stored.</summary>
     public IAmazonDynamoDB DynamoDb => Host.DynamoDb;
 
+    /// <summary>The DynamoDB client the functions' stores are built on (SmallPay's own).</summary>
+    public SmallPay.Functions.Aws.DynamoDbHttpClient StoreDynamoDb => Host.StoreDynamoDb;
+
     public string UserPoolId => Host.UserPoolId;
 
     public string UserPoolClientId => Host.UserPoolClientId;

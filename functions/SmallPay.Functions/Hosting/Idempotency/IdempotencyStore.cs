@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using SmallPay.Functions.Aws;
 using SmallPay.Functions.Storage;
 using static SmallPay.Functions.Storage.Attributes;
 
@@ -28,7 +29,7 @@ public interface IIdempotencyStore
 /// Idempotency records in the invoices table (entity Idempotency, TTL on expiresAt), Powertools-style: an in-progress
 /// record taken with a conditional put, completed with the response, released when the request failed.
 /// </summary>
-public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB dynamo, string table) : IIdempotencyStore
+public sealed class DynamoDbIdempotencyStore(DynamoDbHttpClient dynamo, string table) : IIdempotencyStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     /// <summary>An in-progress record older than this belongs to a request that died: it may be taken over.</summary>

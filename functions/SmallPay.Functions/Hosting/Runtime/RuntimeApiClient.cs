@@ -29,7 +29,7 @@ public sealed class RuntimeApiClient : IDisposable
     {
         // Infinite timeout: `next` is a long poll, and Lambda freezes the process while it waits.
         // No proxy: the Runtime API is always local, and skipping proxy discovery saves start-up time.
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false })
         {
             BaseAddress = new Uri($"http://{runtimeApiAddress}/2018-06-01/runtime/"),
             Timeout = Timeout.InfiniteTimeSpan,
