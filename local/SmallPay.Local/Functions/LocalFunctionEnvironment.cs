@@ -14,7 +14,7 @@ public static class LocalFunctionEnvironment
         var variables = Resolve(function.EnvironmentVariables, resolver);
         AddLambdaVariables(variables, endpoints);
         variables["AWS_LAMBDA_FUNCTION_NAME"] = function.LogicalId;
-        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.Properties["MemorySize"].AsText() ?? "128";
+        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = resolver.ResolveText(function.Properties["MemorySize"]) ?? "128";
         return variables;
     }
 

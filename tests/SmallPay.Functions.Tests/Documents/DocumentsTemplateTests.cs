@@ -118,7 +118,8 @@ public sealed partial class DocumentsTemplateTests
         Assert.Equal(["DocumentsQueue", "Arn"], properties["Queue"]?["Fn::GetAtt"].AsList().Select(n => n.AsText()));
         Assert.Equal(10, properties["BatchSize"].AsInt());
         Assert.Equal(["ReportBatchItemFailures"], properties["FunctionResponseTypes"].AsList().Select(n => n.AsText()));
-        Assert.Equal((30, 512), (worker.Properties["Timeout"].AsInt(), worker.Properties["MemorySize"].AsInt()));
+        Assert.Equal(30, worker.Properties["Timeout"].AsInt());
+        Assert.Equal("WorkerMemorySize", worker.Properties["MemorySize"]?["Ref"].AsText());
     }
 
     [Fact]

@@ -94,3 +94,45 @@ public class TemplateFunctionTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
+
+public class TemplateDeployOptionTests
+{
+    private static IReadOnlyList<SamFunction> Functions => TemplateUnderTest.Functions;
+
+    [Fact]
+    public void Api_functions_take_ApiMemorySize_and_the_worker_WorkerMemorySize_both_fitting_the_measured_peaks()
+    {
+        Assert.All(Functions, function => Assert.Equal(
+            function.LogicalId == "DocumentWorkerFunction" ? "WorkerMemorySize" : "ApiMemorySize",
+            function.Properties["MemorySize"]?["Ref"].AsText()));
+        var parameters = TemplateUnderTest.Template.Parameters;
+        // docs/BENCHMARKS.md: API peaks fit 128 MB, the worker's 256 MB; the defaults add CPU share for the cold start.
+        Assert.Equal(256, parameters["ApiMemorySize"]?["Default"].AsInt());
+        Assert.Equal(512, parameters["WorkerMemorySize"]?["Default"].AsInt());
+        Assert.Contains(128, parameters["ApiMemorySize"]!["AllowedValues"].AsList().Select(v => v.AsInt()));
+    }
+
+    [Fact]
+    public void SnapStart_is_a_parameter_off_by_default_and_every_function_publishes_a_live_alias_for_it()
+    {
+        var snapStart = TemplateUnderTest.Template.Parameters["SnapStart"];
+        Assert.Equal("None", snapStart?["Default"].AsText());
+        Assert.Equal(["None", "PublishedVersions"], snapStart!["AllowedValues"].AsList().Select(v => v.AsText()));
+        Assert.All(Functions, function =>
+        {
+            Assert.Equal("live", function.Properties["AutoPublishAlias"].AsText());
+            Assert.Equal("SnapStart", function.Properties["SnapStart"]?["ApplyOn"]?["Ref"].AsText());
+        });
+    }
+
+    [Fact]
+    public void ReadyToRun_is_a_build_flag_of_the_makefile_off_by_default()
+    {
+        var makefile = TemplateUnderTest.PathOf("functions/SmallPay.Functions/Makefile");
+        string DryRun(params string[] extra) => TemplateUnderTest.Run("make",
+            ["--dry-run", "--makefile", makefile, "build-GetInvoiceFunction", "ARTIFACTS_DIR=/tmp/smallpay-artifacts", .. extra], Path.GetTempPath()).Output;
+
+        Assert.Contains("-p:PublishReadyToRun=false", DryRun());
+        Assert.Contains("-p:PublishReadyToRun=true", DryRun("READY_TO_RUN=true"));
+    }
+}
