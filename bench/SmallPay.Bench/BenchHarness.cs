@@ -92,6 +92,14 @@ public sealed class BenchHarness(BenchOptions options)
         Progress($"cold start: {_counts.ColdRounds} round(s) of fresh processes ({functionsDll})");
         var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts).RunAsync(ct)) ?? new ColdStartResults();
 
+        if (options.Only == "cold")
+        {
+            var names = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
+            ColdStartBenchmark.Report(cold, run, names);
+            MemoryReport.Report(run, cold, names, stack.MemorySizeMb);
+            return;
+        }
+
         Progress("warm, in process, with emulator I/O");
         var io = await Phase("warm-io", () => WarmWithIoAsync(stack, context, ct)) ?? [];
 

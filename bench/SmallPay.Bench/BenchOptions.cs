@@ -4,17 +4,18 @@ namespace SmallPay.Bench;
 public sealed record BenchOptions
 {
     public const string Usage =
-        "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <SmallPay.Functions.dll>] [--results <file.json>] [--no-docs] [--render-only] [--only pdf]\n" +
+        "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <SmallPay.Functions.dll>] [--results <file.json>] [--no-docs] [--render-only] [--only pdf|cold]\n" +
         "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
         "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
         "  --functions   the published SmallPay.Functions.dll to cold-start (bench/run.sh publishes one; default: its build output)\n" +
         "  --results     also write this run as JSON to that file\n" +
         "  --no-docs     leave docs/BENCHMARKS.md and bench/results/ alone (quick runs never touch them)\n" +
         "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/\n" +
-        "  --only pdf    run only the PDF section (no local stack) and print its table; implies --no-docs";
+        "  --only pdf    run only the PDF section (no local stack) and print its table; implies --no-docs\n" +
+        "  --only cold   run only the cold starts (with their floors and peer) and peak memory; implies --no-docs";
 
     /// <summary>The sections <c>--only</c> can pick.</summary>
-    public static readonly string[] Sections = ["pdf"];
+    public static readonly string[] Sections = ["pdf", "cold"];
 
     public bool Quick { get; init; }
     public string Label { get; init; } = "baseline";

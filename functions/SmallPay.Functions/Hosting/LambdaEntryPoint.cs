@@ -13,6 +13,7 @@ public static class LambdaEntryPoint
             return 2;
         }
 
+        StartupTrace.Mark("main");
         var functionEnvironment = new FunctionEnvironment(environment);
         using var client = new RuntimeApiClient(runtimeApi);
         var loop = new LambdaRuntimeLoop(client, () => CreateHandler(functionEnvironment), Console.Error);

@@ -31,6 +31,7 @@ public sealed class LambdaRuntimeLoop
         try
         {
             handler = _createHandler();
+            StartupTrace.Mark("handler created");
         }
         catch (Exception exception)
         {
@@ -44,7 +45,10 @@ public sealed class LambdaRuntimeLoop
             while (true)
             {
                 var next = await _runtimeApi.NextInvocationAsync(stopping);
+                StartupTrace.Mark("event received");
                 await InvokeAsync(handler, next, stopping);
+                StartupTrace.Mark("response posted");
+                StartupTrace.Print();
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -66,6 +70,7 @@ public sealed class LambdaRuntimeLoop
             try
             {
                 response = await handler.HandleAsync(next.Event, invocation, deadline.Token);
+                StartupTrace.Mark("handler returned");
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
