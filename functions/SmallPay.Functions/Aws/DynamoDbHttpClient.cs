@@ -79,7 +79,8 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(await SignedRequestAsync(operation, body, ct), ct);
+                using var request = SignedRequest(operation, body, await credentials.GetAsync(ct));
+                response = await http.SendAsync(request, ct);
             }
             catch (HttpRequestException) when (attempt < MaxRetries && !ct.IsCancellationRequested)
             {
@@ -103,7 +104,7 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
         }
     }
 
-    private async Task<HttpRequestMessage> SignedRequestAsync(string operation, byte[] body, CancellationToken ct)
+    private HttpRequestMessage SignedRequest(string operation, byte[] body, AwsCredentials signing)
     {
         var headers = new Dictionary<string, string>(4, StringComparer.Ordinal)
         {
@@ -111,7 +112,6 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
             ["content-type"] = ContentType,
             ["x-amz-target"] = "DynamoDB_20120810." + operation,
         };
-        var signing = await credentials.GetAsync(ct);
         AwsSigV4.Sign("POST", _uri, headers, AwsSigV4.PayloadHash(body), region, "dynamodb", signing, _clock.GetUtcNow());
 
         var message = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = new ByteArrayContent(body) };

@@ -27,7 +27,7 @@ public sealed class CreateCustomer(ICustomerStore customers) : IApiHandler
         var customer = new Customer { Id = Ids.New("cus", request.ReceivedAt), Tenant = request.Tenant, Details = details, CreatedAt = request.ReceivedAt, UpdatedAt = request.ReceivedAt };
         try { await customers.CreateAsync(customer, ct); }
         catch (DuplicateEmailException) { throw CustomerAccess.DuplicateEmail(); }
-        return ApiResponse.Created(CustomerView.From(customer), ApiJsonContext.Default.CustomerView, $"/customers/{customer.Id}", ETags.Format(customer.Version));
+        return ApiResponse.Created(CustomerView.From(customer), ApiViewJsonContext.Default.CustomerView, $"/customers/{customer.Id}", ETags.Format(customer.Version));
     }
 }
 
@@ -36,7 +36,7 @@ public sealed class GetCustomer(ICustomerStore customers) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var customer = await CustomerAccess.LoadAsync(customers, request, ct);
-        return ApiResponse.OkWithETag(CustomerView.From(customer), ApiJsonContext.Default.CustomerView, customer.Version);
+        return ApiResponse.OkWithETag(CustomerView.From(customer), ApiViewJsonContext.Default.CustomerView, customer.Version);
     }
 }
 
@@ -49,7 +49,7 @@ public sealed class ListCustomers(ICustomerStore customers) : IApiHandler
         Page<Customer> page;
         try { page = await customers.ListAsync(request.Tenant, search is { Length: > 0 } ? search : null, request.QueryInt("limit", 25, 1, 100), request.Query("cursor"), ct); }
         catch (InvalidCursorException) { throw Problems.BadRequest("cursor is not one this API returned.", "/query/cursor"); }
-        return ApiResponse.Ok(new CustomerListView(page.Items.Select(CustomerView.From).ToList(), page.NextCursor), ApiJsonContext.Default.CustomerListView);
+        return ApiResponse.Ok(new CustomerListView(page.Items.Select(CustomerView.From).ToList(), page.NextCursor), ApiViewJsonContext.Default.CustomerListView);
     }
 }
 
@@ -64,7 +64,7 @@ public sealed class UpdateCustomer(ICustomerStore customers) : IApiHandler
         try { await customers.UpdateAsync(updated, current.Details.Email, ct); }
         catch (StaleVersionException) { throw Problems.PreconditionFailed($"Customer {current.Details.Name}"); }
         catch (DuplicateEmailException) { throw CustomerAccess.DuplicateEmail(); }
-        return ApiResponse.OkWithETag(CustomerView.From(updated), ApiJsonContext.Default.CustomerView, updated.Version);
+        return ApiResponse.OkWithETag(CustomerView.From(updated), ApiViewJsonContext.Default.CustomerView, updated.Version);
     }
 }
 

@@ -23,6 +23,6 @@ public sealed class GetDashboard(IInvoiceStore invoices) : IApiHandler
         await foreach (var invoice in invoices.AllAsync(request.Tenant, ct)) all.Add(invoice);
         var summary = DashboardCalculator.Compute(all, request.Today);
         var recent = all.OrderByDescending(i => i.UpdatedAt).Take(RecentCount).Select(i => InvoiceSummaryView.From(i, request.Today)).ToList();
-        return ApiResponse.Ok(new DashboardView(summary.AsOf, summary.CountsByStatus, summary.Currencies, recent), ApiJsonContext.Default.DashboardView);
+        return ApiResponse.Ok(new DashboardView(summary.AsOf, summary.CountsByStatus, summary.Currencies, recent), ApiViewJsonContext.Default.DashboardView);
     }
 }

@@ -23,6 +23,6 @@ public sealed class GetInvoicePdf(IInvoiceStore invoices, IDocumentStorage docum
 
         var expiresAt = request.ReceivedAt + linkLifetime;
         var url = await documents.PresignGetAsync(document.Key, expiresAt, ct);
-        return ApiResponse.Ok(new DocumentLinkView(url.AbsoluteUri, expiresAt, document.Version), ApiJsonContext.Default.DocumentLinkView);
+        return ApiResponse.Ok(new DocumentLinkView(url.AbsoluteUri, expiresAt, document.Version), ApiViewJsonContext.Default.DocumentLinkView);
     }
 }

@@ -26,7 +26,7 @@ public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings,
         var sent = current.IsFinalized
             ? await InvoiceAccess.ChangeAsync(invoices, request, Deliver, ct)
             : await FinalizeAndDeliverAsync(request, Deliver, ct);
-        return ApiResponse.Accepted(InvoiceView.From(sent, request.Today, request.ReceivedAt), ApiJsonContext.Default.InvoiceView,
+        return ApiResponse.Accepted(InvoiceView.From(sent, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView,
             $"/invoices/{sent.Id}", sent.Version);
     }
 

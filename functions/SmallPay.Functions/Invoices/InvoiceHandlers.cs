@@ -19,7 +19,7 @@ internal static class InvoiceAccess
     }
 
     public static ApiResponse Ok(Invoice invoice, ApiRequest request) =>
-        ApiResponse.OkWithETag(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiJsonContext.Default.InvoiceView, invoice.Version);
+        ApiResponse.OkWithETag(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView, invoice.Version);
 
     /// <summary>
     /// Applies a change to the latest version. With If-Match a lost race is the client's 412; without it the change is
@@ -58,7 +58,7 @@ public sealed class CreateInvoice(IInvoiceStore invoices, ICustomerStore custome
         var invoice = InvoiceLifecycle.CreateDraft(Ids.New("inv", request.ReceivedAt), request.Tenant, content, customer, request.ReceivedAt);
         try { await invoices.CreateAsync(invoice, ct); }
         catch (CustomerMissingException) { throw CustomerStoreExtensions.MissingCustomer(); }
-        return ApiResponse.Created(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiJsonContext.Default.InvoiceView,
+        return ApiResponse.Created(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView,
             $"/invoices/{invoice.Id}", ETags.Format(invoice.Version));
     }
 }

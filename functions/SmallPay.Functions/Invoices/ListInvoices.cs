@@ -18,7 +18,7 @@ public sealed class ListInvoices(IInvoiceStore invoices) : IApiHandler
         if (from > to) throw Problems.BadRequest("from must not be after to.", "/query/from");
         var customerId = request.Query("customerId");
         if (customerId is not null && !Ids.IsWellFormed(customerId, "cus"))
-            return ApiResponse.Ok(new InvoiceListView([], null), ApiJsonContext.Default.InvoiceListView); // no such customer: nothing matches
+            return ApiResponse.Ok(new InvoiceListView([], null), ApiViewJsonContext.Default.InvoiceListView); // no such customer: nothing matches
         var search = request.Query("q")?.Trim();
         if (search is { Length: > MaxSearchLength }) throw Problems.BadRequest($"q must be at most {MaxSearchLength} characters.", "/query/q");
 
@@ -28,7 +28,7 @@ public sealed class ListInvoices(IInvoiceStore invoices) : IApiHandler
         try { page = await invoices.ListAsync(request.Tenant, query, ct); }
         catch (InvalidCursorException) { throw Problems.BadRequest("cursor is not one this API returned.", "/query/cursor"); }
         var items = page.Items.Select(i => InvoiceSummaryView.From(i, request.Today)).ToList();
-        return ApiResponse.Ok(new InvoiceListView(items, page.NextCursor), ApiJsonContext.Default.InvoiceListView);
+        return ApiResponse.Ok(new InvoiceListView(items, page.NextCursor), ApiViewJsonContext.Default.InvoiceListView);
     }
 
     private static (IReadOnlyCollection<InvoiceStatus>? Statuses, bool OverdueOnly) ParseStatuses(string? text)

@@ -8,7 +8,7 @@ public sealed class GetSettings(ISettingsStore settings) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var current = await settings.GetAsync(request.Tenant, ct);
-        return ApiResponse.OkWithETag(SettingsView.From(current), ApiJsonContext.Default.SettingsView, current.Version);
+        return ApiResponse.OkWithETag(SettingsView.From(current), ApiViewJsonContext.Default.SettingsView, current.Version);
     }
 }
 
@@ -24,6 +24,6 @@ public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
         var updated = input.ApplyTo(current);
         try { await settings.SaveAsync(request.Tenant, updated, ct); }
         catch (StaleVersionException) { throw Problems.PreconditionFailed("Your settings"); }
-        return ApiResponse.OkWithETag(SettingsView.From(updated), ApiJsonContext.Default.SettingsView, updated.Version);
+        return ApiResponse.OkWithETag(SettingsView.From(updated), ApiViewJsonContext.Default.SettingsView, updated.Version);
     }
 }

@@ -67,3 +67,11 @@ public sealed class HttpApiResponse
 [JsonSerializable(typeof(HttpApiRequest))]
 [JsonSerializable(typeof(HttpApiResponse))]
 public sealed partial class HttpApiJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The response as a function writes it: the generator's fast path (GenerationMode Serialization), so a cold start
+/// builds no property metadata for it. <see cref="HttpApiJsonContext"/> reads it (the local host, tests).
+/// </summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Serialization, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HttpApiResponse))]
+public sealed partial class HttpApiResponseJsonContext : JsonSerializerContext;

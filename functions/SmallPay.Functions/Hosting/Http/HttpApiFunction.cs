@@ -25,7 +25,7 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
         log.Info("request", raw.RequestContext.RequestId,
             ("method", raw.RequestContext.Http.Method), ("path", raw.RawPath), ("status", response.StatusCode),
             ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
-        return JsonSerializer.SerializeToUtf8Bytes(ToHttpApiResponse(response), HttpApiJsonContext.Default.HttpApiResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(ToHttpApiResponse(response), HttpApiResponseJsonContext.Default.HttpApiResponse);
     }
 
     private async Task<ApiResponse> RespondAsync(HttpApiRequest raw, DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -87,6 +87,7 @@ public static class Problems
     public static string ToPointer(string path) => path.Length == 0 ? "" : "/" + path.TrimStart('/');
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Written only: the generator's fast path, no property metadata to build at a cold start.
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Serialization, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Problem))]
 internal sealed partial class ProblemJsonContext : JsonSerializerContext;
