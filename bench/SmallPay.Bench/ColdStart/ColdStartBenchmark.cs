@@ -21,6 +21,21 @@ public sealed class ColdStartResults
     public Dictionary<string, List<string>> Failures { get; } = new(StringComparer.Ordinal);
     public int WarmPerProcess { get; set; }
 
+    /// <summary>
+    /// The runtime settings tried on one function in the same rounds (template.yaml sets DOTNET_TieredPGO=0 and
+    /// DOTNET_TC_QuickJitForLoops=1; each variant overrides one of them), to choose them by measurement.
+    /// </summary>
+    public static readonly (string Label, string Variable, string Value)[] RuntimeVariants =
+    [
+        ("TieredPGO on", "DOTNET_TieredPGO", "1"),
+        ("QuickJitForLoops off", "DOTNET_TC_QuickJitForLoops", "0"),
+        ("TieredCompilation off", "DOTNET_TieredCompilation", "0"),
+    ];
+
+    public const string VariantFunction = "GetInvoice";
+
+    public static string VariantSubject(string label) => $"{VariantFunction} · {label}";
+
     public Summary? Cold(string subject) => Summary.Of(ColdMs.GetValueOrDefault(subject) ?? []);
 
     public void Fail(string subject, string failure) =>
@@ -52,7 +67,11 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             (ColdStartResults.NodePeer, () => FloorAsync(results, ColdStartResults.NodePeer, "node", [Path.Combine(paths.NodeScripts, "put-item.mjs"), stack.InvoicesTable], ct)),
         };
         foreach (var scenario in scenarios)
-            subjects.Add((scenario.Name, () => FunctionAsync(results, scenario, ct)));
+            subjects.Add((scenario.Name, () => FunctionAsync(results, scenario.Name, scenario, null, ct)));
+        if (scenarios.FirstOrDefault(s => s.Name == ColdStartResults.VariantFunction) is { } variantScenario && counts.ColdFunctions is null)
+            foreach (var (label, variable, value) in ColdStartResults.RuntimeVariants)
+                subjects.Add((ColdStartResults.VariantSubject(label), () =>
+                    FunctionAsync(results, ColdStartResults.VariantSubject(label), variantScenario, (variable, value), ct)));
 
         for (var round = 0; round < counts.ColdRounds; round++)
         {
@@ -100,11 +119,21 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             section.Add(subject, $"{Summary.Ms(summary.Median)} ms (p90 {Summary.Ms(summary.P90)}, {Summary.Ms(summary.Min)}–{Summary.Ms(summary.Max)}, n={summary.Count}){ratio}",
                 summary.Median, goal);
         }
+        var templateSettings = results.Cold(ColdStartResults.VariantFunction)?.Median;
+        foreach (var (label, variable, value) in ColdStartResults.RuntimeVariants)
+        {
+            var subject = ColdStartResults.VariantSubject(label);
+            if (results.Cold(subject) is not { } variant) continue;
+            var versus = templateSettings is > 0 ? $" · {Summary.Ratio(variant.Median / templateSettings.Value)} the template's settings" : "";
+            section.Add($"{subject} ({variable}={value})",
+                $"{Summary.Ms(variant.Median)} ms (p90 {Summary.Ms(variant.P90)}, {Summary.Ms(variant.Min)}–{Summary.Ms(variant.Max)}, n={variant.Count}){versus}",
+                variant.Median, null);
+        }
         foreach (var (subject, failures) in results.Failures)
             section.Note($"{subject}: {failures.Count} failed run(s), e.g. {failures[0]}");
     }
 
-    private async Task FunctionAsync(ColdStartResults results, Scenario scenario, CancellationToken ct)
+    private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, (string Name, string Value)? setting, CancellationToken ct)
     {
         // The first event is made before the process starts; each warm one just before its call (UpdateSettings needs the
         // version the previous call left). Neither is timed: only the first response is.
@@ -118,7 +147,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
         {
             LambdaFunctionName = function.LogicalId,
             MemorySizeMb = stack.MemorySizeMb(scenario.Function),
-            Environment = stack.Variables(scenario.Function),
+            Environment = setting is { } extra ? new Dictionary<string, string>(stack.Variables(scenario.Function)) { [extra.Name] = extra.Value } : stack.Variables(scenario.Function),
             OnOutputLine = line => { lock (output) if (output.Count < 20) output.Add(line); },
         });
         for (var k = 0; k <= counts.WarmPerProcess; k++)
@@ -128,15 +157,15 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             var failure = !result.Succeeded
                 ? $"{result.Outcome}: {result.Error?.ErrorType} {result.Error?.ErrorMessage} {string.Join(" | ", output.Take(3))}"
                 : ApiScenarios.Failure(scenario, result.Payload);
-            if (failure is not null) results.Fail(scenario.Name, (k == 0 ? "first call: " : "warm call: ") + failure);
+            if (failure is not null) results.Fail(subject, (k == 0 ? "first call: " : "warm call: ") + failure);
             if (k == 0)
             {
                 if (process.StartToFirstResponse is not { } cold) return; // no cold start to time: the failure says why
-                results.Add(results.ColdMs, scenario.Name, cold.TotalMilliseconds);
+                results.Add(results.ColdMs, subject, cold.TotalMilliseconds);
             }
         }
         if (ProcessMemory.FindChild(Path.GetFileName(functionsDll)) is { } pid && ProcessMemory.PeakRssMiB(pid) is { } peak)
-            results.Add(results.PeakRssMiB, scenario.Name, peak);
+            if (setting is null) results.Add(results.PeakRssMiB, subject, peak);
     }
 
     private async Task FloorAsync(ColdStartResults results, string subject, string program, IReadOnlyList<string> arguments, CancellationToken ct)
