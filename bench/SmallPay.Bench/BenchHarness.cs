@@ -239,7 +239,8 @@ public sealed class BenchHarness(BenchOptions options)
             .Select(path => JsonSerializer.Deserialize(File.ReadAllText(path), BenchJsonContext.Default.BenchRun)!)
             .OrderBy(r => r.Label == "baseline" ? 0 : 1).ThenBy(r => r.Machine.StartedAt)
             .ToList();
-        await File.WriteAllTextAsync(_paths.Benchmarks, ReportWriter.Markdown(runs));
+        var findings = File.Exists(_paths.Findings) ? await File.ReadAllTextAsync(_paths.Findings) : null;
+        await File.WriteAllTextAsync(_paths.Benchmarks, ReportWriter.Markdown(runs, findings));
         Progress($"wrote {_paths.Benchmarks} from {string.Join(", ", runs.Select(r => $"bench/results/{r.Label}.json"))}");
     }
 

@@ -15,6 +15,9 @@ public sealed class RepositoryPaths(string root)
 
     public string Results => Path.Combine(Root, "bench", "results");
 
+    /// <summary>The hand-written findings (what was done, what would close the gaps) appended to docs/BENCHMARKS.md.</summary>
+    public string Findings => Path.Combine(Root, "bench", "FINDINGS.md");
+
     public string EventPath(string function) => Path.Combine(Events, Kebab(function) + ".json");
 
     /// <summary>The build output of a project of this repository, in the harness's own configuration if it has one.</summary>

@@ -37,8 +37,8 @@ public static class ReportWriter
         return text.ToString();
     }
 
-    /// <summary>docs/BENCHMARKS.md from the saved runs, in the order given (baseline first).</summary>
-    public static string Markdown(IReadOnlyList<BenchRun> runs)
+    /// <summary>docs/BENCHMARKS.md from the saved runs, in the order given (baseline first), then <paramref name="findings"/> (bench/FINDINGS.md).</summary>
+    public static string Markdown(IReadOnlyList<BenchRun> runs, string? findings = null)
     {
         var md = new StringBuilder();
         md.AppendLine("# SmallPay benchmarks");
@@ -96,6 +96,11 @@ public static class ReportWriter
                 foreach (var note in section.Notes)
                     md.AppendLine(runs.Count > 1 ? $"- {label}: {note}" : $"- {note}");
             }
+        }
+        if (!string.IsNullOrWhiteSpace(findings))
+        {
+            md.AppendLine();
+            md.Append(findings.TrimEnd()).AppendLine();
         }
         return md.ToString();
     }
