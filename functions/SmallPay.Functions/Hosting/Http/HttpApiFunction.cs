@@ -17,8 +17,7 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> eventJson, LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var raw = JsonSerializer.Deserialize(eventJson.Span, HttpApiJsonContext.Default.HttpApiRequest)
-                  ?? throw new InvalidOperationException("The event is not an HTTP API request.");
+        var raw = HttpApiRequestReader.Read(eventJson.Span);
         if (string.IsNullOrEmpty(raw.RequestContext.RequestId)) raw.RequestContext.RequestId = invocation.RequestId;
 
         var response = await RespondAsync(raw, invocation.Deadline, cancellationToken);
