@@ -52,6 +52,12 @@ public sealed class BenchHarness(BenchOptions options)
     private async Task RunAllAsync(BenchRun run, string work, CancellationToken ct)
     {
         await EnsureNodePeersAsync(ct);
+        if (options.Only == "pdf")
+        {
+            Progress("PDF only: SmallPay's renderer and PDFKit");
+            PdfBenchmark.Report(run, await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, ct)) ?? []);
+            return;
+        }
         var events = new EventTemplates(_paths);
         var functionsDll = options.FunctionsDll ?? _paths.BuildOutput(Path.Combine("functions", "SmallPay.Functions"), "SmallPay.Functions");
 

@@ -4,13 +4,17 @@ namespace SmallPay.Bench;
 public sealed record BenchOptions
 {
     public const string Usage =
-        "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <SmallPay.Functions.dll>] [--results <file.json>] [--no-docs] [--render-only]\n" +
+        "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <SmallPay.Functions.dll>] [--results <file.json>] [--no-docs] [--render-only] [--only pdf]\n" +
         "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
         "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
         "  --functions   the published SmallPay.Functions.dll to cold-start (bench/run.sh publishes one; default: its build output)\n" +
         "  --results     also write this run as JSON to that file\n" +
         "  --no-docs     leave docs/BENCHMARKS.md and bench/results/ alone (quick runs never touch them)\n" +
-        "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/";
+        "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/\n" +
+        "  --only pdf    run only the PDF section (no local stack) and print its table; implies --no-docs";
+
+    /// <summary>The sections <c>--only</c> can pick.</summary>
+    public static readonly string[] Sections = ["pdf"];
 
     public bool Quick { get; init; }
     public string Label { get; init; } = "baseline";
@@ -18,6 +22,8 @@ public sealed record BenchOptions
     public string? ResultsFile { get; init; }
     public bool WriteDocs { get; init; } = true;
     public bool RenderOnly { get; init; }
+    /// <summary>The one section to run (<c>--only</c>); null: all of them.</summary>
+    public string? Only { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -33,11 +39,15 @@ public sealed record BenchOptions
                 "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
                 "--no-docs" => options with { WriteDocs = false },
                 "--render-only" => options with { RenderOnly = true },
+                "--only" => options with { Only = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
         if (options.Label.Length == 0 || options.Label.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
             throw new ArgumentException("--label takes letters, digits, - and _");
-        return options with { WriteDocs = options.WriteDocs && !options.Quick };
+        if (options.Only is { } only && !Sections.Contains(only))
+            throw new ArgumentException($"--only takes one of: {string.Join(", ", Sections)}");
+        // A partial run is no column of docs/BENCHMARKS.md.
+        return options with { WriteDocs = options.WriteDocs && !options.Quick && options.Only is null };
     }
 }
