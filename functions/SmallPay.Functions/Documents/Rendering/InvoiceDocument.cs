@@ -59,7 +59,12 @@ internal sealed class InvoiceDocument
             NotesAndTerms();
             _flow.Finish(Footer);
         }
-        document.Save(output, closeStream: false);
+        // Uncompressed here: PdfStreamCompactor deflates each stream once, after slimming the font subsets.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        using var uncompressed = new MemoryStream(128 * 1024);
+        document.Save(uncompressed, closeStream: false);
+        PdfStreamCompactor.Write(uncompressed.GetBuffer().AsSpan(0, (int)uncompressed.Length), output);
     }
 
     // ---- page 1: who sends it, what it is ----
