@@ -360,10 +360,10 @@ internal sealed class InvoiceDocument
         var ruleY = f.PageHeight - 42;
         g.DrawLine(PdfStyle.Rule, f.Left, ruleY, f.Right, ruleY);
         var pageText = $"Page {page} of {pageCount}";
-        var pageWidth = g.MeasureString(pageText, PdfStyle.Small).Width;
+        var pageWidth = f.Measure(pageText, PdfStyle.Small);
         var label = string.IsNullOrWhiteSpace(_business.BusinessName) ? $"Invoice {_number}" : $"{_business.BusinessName} · Invoice {_number}";
         g.DrawString(f.Truncate(label, PdfStyle.Small, f.Width - pageWidth - 20), PdfStyle.Small, PdfStyle.Muted, f.Left, ruleY + 7, XStringFormats.TopLeft);
-        g.DrawString(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right, ruleY + 7, XStringFormats.TopRight);
+        g.DrawString(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right - pageWidth, ruleY + 7, XStringFormats.TopLeft);
     }
 
     // ---- helpers ----

@@ -81,14 +81,64 @@ internal sealed class PdfPageFlow : IDisposable
 
     // ---- text primitives ----
 
-    public double Measure(string text, XFont font) => text.Length == 0 ? 0 : G.MeasureString(text, font).Width;
+    /// <summary>
+    /// The width of <paramref name="text"/> in <paramref name="font"/>, as PDFsharp measures it: the sum of each
+    /// character's advance (PDFsharp neither kerns nor shapes). Per-character widths are cached per font, so wrapping a
+    /// description, which measures ever longer candidates, costs additions instead of a PDFsharp measurement each.
+    /// </summary>
+    public double Measure(string text, XFont font)
+    {
+        if (text.Length == 0)
+            return 0;
+        var widths = CharacterWidths.GetValue(font, _ => new FontWidths());
+        var width = 0.0;
+        foreach (var c in text)
+        {
+            if (char.IsSurrogate(c))
+                return G.MeasureString(text, font).Width; // a code point beyond the BMP: PDFsharp pairs the halves
+            width += widths.Of(c, font, G);
+        }
+        return width;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<XFont, FontWidths> CharacterWidths = new();
+
+    /// <summary>One font's character advances, measured by PDFsharp once each. Safe to share between threads.</summary>
+    private sealed class FontWidths
+    {
+        private readonly double[] _common = CreateUnknown(); // U+0000..U+05FF: Latin, Greek, Cyrillic…
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<char, double> _other = new();
+
+        private static double[] CreateUnknown()
+        {
+            var widths = new double[0x600];
+            Array.Fill(widths, double.NaN);
+            return widths;
+        }
+
+        public double Of(char c, XFont font, XGraphics g)
+        {
+            if (c < _common.Length)
+            {
+                var known = Volatile.Read(ref _common[c]);
+                if (!double.IsNaN(known))
+                    return known;
+                var measured = g.MeasureString(c.ToString(), font).Width;
+                Volatile.Write(ref _common[c], measured);
+                return measured;
+            }
+            return _other.GetOrAdd(c, static (ch, state) => state.g.MeasureString(ch.ToString(), state.font).Width, (g, font));
+        }
+    }
 
     /// <summary>Draws one line with its top at <paramref name="top"/>.</summary>
     public void Text(string text, XFont font, XBrush brush, double x, double top) =>
         G.DrawString(text, font, brush, x, top, XStringFormats.TopLeft);
 
+    /// <summary>Draws one line ending at <paramref name="right"/> (placed by <see cref="Measure"/>: PDFsharp's own
+    /// right alignment would measure the text once more).</summary>
     public void TextRight(string text, XFont font, XBrush brush, double right, double top) =>
-        G.DrawString(text, font, brush, right, top, XStringFormats.TopRight);
+        G.DrawString(text, font, brush, right - Measure(text, font), top, XStringFormats.TopLeft);
 
     /// <summary>Right-aligned, in a smaller size when it would be wider than <paramref name="maxWidth"/> (huge amounts).</summary>
     public void TextRightFitted(string text, XFont font, XBrush brush, double right, double top, double maxWidth)
