@@ -62,10 +62,22 @@ internal sealed class InvoiceDocument
         // Uncompressed here: PdfStreamCompactor deflates each stream once, after slimming the font subsets.
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
-        using var uncompressed = new MemoryStream(128 * 1024);
-        document.Save(uncompressed, closeStream: false);
-        PdfStreamCompactor.Write(uncompressed.GetBuffer().AsSpan(0, (int)uncompressed.Length), output);
+        // One buffer per thread, reused: a fresh one per invoice would be a large-object allocation each time.
+        var uncompressed = t_uncompressed ??= new MemoryStream(256 * 1024);
+        uncompressed.SetLength(0);
+        try
+        {
+            document.Save(uncompressed, closeStream: false);
+            PdfStreamCompactor.Write(uncompressed.GetBuffer().AsSpan(0, (int)uncompressed.Length), output);
+        }
+        finally
+        {
+            if (uncompressed.Capacity > 8 * 1024 * 1024)
+                t_uncompressed = null; // a huge invoice's buffer is not kept
+        }
     }
+
+    [ThreadStatic] private static MemoryStream? t_uncompressed;
 
     // ---- page 1: who sends it, what it is ----
 

@@ -178,20 +178,19 @@ internal sealed class PdfPageFlow : IDisposable
 
         foreach (var paragraph in Printable(text.ReplaceLineEndings("\n")).Split('\n'))
         {
-            var line = new StringBuilder();
+            // A plain string, not a StringBuilder: clearing a builder that has grown past one chunk reallocates it,
+            // which made wrapping the most allocating step of a long invoice.
+            var line = "";
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var candidate = line.Length == 0 ? word : $"{line} {word}";
+                var candidate = line.Length == 0 ? word : string.Concat(line, " ", word);
                 if (Measure(candidate, font) <= width)
                 {
-                    line.Clear().Append(candidate);
+                    line = candidate;
                     continue;
                 }
                 if (line.Length > 0)
-                {
-                    lines.Add(line.ToString());
-                    line.Clear();
-                }
+                    lines.Add(line);
                 var rest = word;
                 while (Measure(rest, font) > width)
                 {
@@ -199,9 +198,9 @@ internal sealed class PdfPageFlow : IDisposable
                     lines.Add(rest[..take]);
                     rest = rest[take..];
                 }
-                line.Append(rest);
+                line = rest;
             }
-            lines.Add(line.ToString());
+            lines.Add(line);
         }
 
         // Blank lines at the end say nothing on paper.

@@ -113,9 +113,13 @@ internal static class PdfStreamCompactor
             return;
         }
 
-        var data = obj.Slice(streamAt + StreamKeyword.Length, length).ToArray();
+        ReadOnlySpan<byte> data = obj.Slice(streamAt + StreamKeyword.Length, length);
         if (dict.Contains("/Length1", StringComparison.Ordinal))
-            TrueTypeSubsetSlimmer.ZeroUnusedMetrics(data);
+        {
+            var font = data.ToArray();
+            TrueTypeSubsetSlimmer.ZeroUnusedMetrics(font);
+            data = font;
+        }
         var compressed = Deflate(data);
 
         output.Write(obj[..dictAt]);
@@ -146,12 +150,16 @@ internal static class PdfStreamCompactor
         return false;
     }
 
-    private static byte[] Deflate(byte[] data)
+    [ThreadStatic] private static MemoryStream? t_deflated;
+
+    /// <summary>The zlib (Flate) form of <paramref name="data"/>, valid until the next call on this thread.</summary>
+    private static ReadOnlySpan<byte> Deflate(ReadOnlySpan<byte> data)
     {
-        using var buffer = new MemoryStream(data.Length / 2 + 64);
+        var buffer = t_deflated ??= new MemoryStream(64 * 1024);
+        buffer.SetLength(0);
         using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
             zlib.Write(data);
-        return buffer.ToArray();
+        return buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
     }
 }
 
