@@ -9,12 +9,40 @@ public sealed class TrueTypeHintingStripperTests
 {
     public static TheoryData<string> Faces => new() { "DejaVuSans", "DejaVuSans-Bold" };
 
-    private static byte[] Original(string face)
+    private static string FontsDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "SmallPay.sln")))
+                return Path.Combine(directory.FullName, "functions", "SmallPay.Functions", "Documents", "Fonts");
+        throw new DirectoryNotFoundException($"No SmallPay.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>Debian's TTF, hinted, as committed in Documents/Fonts.</summary>
+    private static byte[] Original(string face) => File.ReadAllBytes(Path.Combine(FontsDirectory(), face + ".ttf"));
+
+    private static byte[] Embedded(string face)
     {
         using var stream = typeof(InvoicePdfRenderer).Assembly.GetManifestResourceStream($"SmallPay.Fonts.{face}.ttf")!;
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return bytes;
+    }
+
+    /// <summary>
+    /// The renderer embeds Documents/Fonts/Unhinted, made once from the originals so that no cold start pays for it.
+    /// After changing the stripper or the originals, rewrite them with
+    /// <c>SMALLPAY_WRITE_UNHINTED_FONTS=1 dotnet test --filter FullyQualifiedName~TrueTypeHintingStripperTests</c>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Faces))]
+    public void The_embedded_font_is_the_stripped_original(string face)
+    {
+        var stripped = TrueTypeHintingStripper.Strip(Original(face));
+        if (Environment.GetEnvironmentVariable("SMALLPAY_WRITE_UNHINTED_FONTS") == "1")
+            File.WriteAllBytes(Path.Combine(FontsDirectory(), "Unhinted", face + ".ttf"), stripped);
+
+        Assert.True(stripped.AsSpan().SequenceEqual(Embedded(face)),
+            $"Documents/Fonts/Unhinted/{face}.ttf is not TrueTypeHintingStripper's output for Documents/Fonts/{face}.ttf: rewrite it (see this test's summary).");
     }
 
     [Theory]
