@@ -103,31 +103,30 @@ internal sealed class PdfPageFlow : IDisposable
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<XFont, FontWidths> CharacterWidths = new();
 
-    /// <summary>One font's character advances, measured by PDFsharp once each. Safe to share between threads.</summary>
+    /// <summary>
+    /// One font's character advances, measured by PDFsharp once each, in pages of 256 characters made on first use
+    /// (plain arrays: no generic collection to compile on a cold start). Safe to share between threads: a race at worst
+    /// measures a character twice.
+    /// </summary>
     private sealed class FontWidths
     {
-        private readonly double[] _common = CreateUnknown(); // U+0000..U+05FF: Latin, Greek, Cyrillic…
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<char, double> _other = new();
-
-        private static double[] CreateUnknown()
-        {
-            var widths = new double[0x600];
-            Array.Fill(widths, double.NaN);
-            return widths;
-        }
+        private readonly double[]?[] _pages = new double[]?[256];
 
         public double Of(char c, XFont font, XGraphics g)
         {
-            if (c < _common.Length)
+            var page = Volatile.Read(ref _pages[c >> 8]);
+            if (page is null)
             {
-                var known = Volatile.Read(ref _common[c]);
-                if (!double.IsNaN(known))
-                    return known;
-                var measured = g.MeasureString(c.ToString(), font).Width;
-                Volatile.Write(ref _common[c], measured);
-                return measured;
+                var fresh = new double[256];
+                Array.Fill(fresh, double.NaN);
+                page = Interlocked.CompareExchange(ref _pages[c >> 8], fresh, null) ?? fresh;
             }
-            return _other.GetOrAdd(c, static (ch, state) => state.g.MeasureString(ch.ToString(), state.font).Width, (g, font));
+            var known = Volatile.Read(ref page[c & 0xFF]);
+            if (!double.IsNaN(known))
+                return known;
+            var measured = g.MeasureString(c.ToString(), font).Width;
+            Volatile.Write(ref page[c & 0xFF], measured);
+            return measured;
         }
     }
 

@@ -35,7 +35,11 @@ internal static class PdfStreamCompactor
         }
 
         // Objects in file order; each runs up to the next one (the last up to the xref table).
-        var order = Enumerable.Range(0, offsets.Length).Where(i => offsets[i] > 0).OrderBy(i => offsets[i]).ToArray();
+        var order = new int[offsets.Length - 1];
+        var keys = new long[offsets.Length - 1];
+        for (var i = 1; i < offsets.Length; i++)
+            (order[i - 1], keys[i - 1]) = (i, offsets[i]);
+        Array.Sort(keys, order);
         var newOffsets = new long[offsets.Length];
         var start = output.Position;
         output.Write(pdf[..(order.Length > 0 ? (int)offsets[order[0]] : xrefAt)]); // header
@@ -78,7 +82,7 @@ internal static class PdfStreamCompactor
         var line = pdf[(xrefAt + 5)..];
         var eol = line.IndexOf((byte)'\n');
         var header = Encoding.ASCII.GetString(line[..eol]).Split(' ');
-        if (header.Length != 2 || !int.TryParse(header[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        if (header.Length != 2 || !int.TryParse(header[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
             return false;
         var entries = line[(eol + 1)..];
         if (entries.Length < 20 * count || entries[(20 * count)..].StartsWith("trailer"u8) is false)
