@@ -40,30 +40,37 @@ internal static class PdfStreamCompactor
         for (var i = 1; i < offsets.Length; i++)
             (order[i - 1], keys[i - 1]) = (i, offsets[i]);
         Array.Sort(keys, order);
+        // Offsets count from the start of this PDF; the output stream need not be seekable.
         var newOffsets = new long[offsets.Length];
-        var start = output.Position;
-        output.Write(pdf[..(order.Length > 0 ? (int)offsets[order[0]] : xrefAt)]); // header
+        var written = 0L;
+        void Put(ReadOnlySpan<byte> bytes)
+        {
+            output.Write(bytes);
+            written += bytes.Length;
+        }
+
+        Put(pdf[..(order.Length > 0 ? (int)offsets[order[0]] : xrefAt)]); // header
         for (var k = 0; k < order.Length; k++)
         {
             var from = (int)offsets[order[k]];
             var to = k + 1 < order.Length ? (int)offsets[order[k + 1]] : xrefAt;
-            newOffsets[order[k]] = output.Position - start;
-            WriteObject(pdf[from..to], output);
+            newOffsets[order[k]] = written;
+            written += WriteObject(pdf[from..to], output);
         }
 
         // xref: the same entries with the new offsets (20 bytes each: 10-digit offset, generation, n/f, EOL).
-        var newXrefAt = output.Position - start;
+        var newXrefAt = written;
         var table = new StringBuilder($"xref\n0 {offsets.Length}\n");
         table.Append("0000000000 65535 f \n");
         for (var i = 1; i < offsets.Length; i++)
             table.Append(CultureInfo.InvariantCulture, $"{newOffsets[i]:D10} 00000 n \n");
-        output.Write(Encoding.ASCII.GetBytes(table.ToString()));
+        Put(Encoding.ASCII.GetBytes(table.ToString()));
 
         // The trailer dictionary as it was, then startxref pointing at the new table.
         var trailerAt = pdf.LastIndexOf("trailer"u8);
         var startxrefAt = pdf.LastIndexOf("startxref"u8);
-        output.Write(pdf[trailerAt..startxrefAt]);
-        output.Write(Encoding.ASCII.GetBytes($"startxref\n{newXrefAt.ToString(CultureInfo.InvariantCulture)}\n%%EOF\n"));
+        Put(pdf[trailerAt..startxrefAt]);
+        Put(Encoding.ASCII.GetBytes($"startxref\n{newXrefAt.ToString(CultureInfo.InvariantCulture)}\n%%EOF\n"));
     }
 
     /// <summary>The offset of every object (index = object number; 0 for free entries) from the xref table.</summary>
@@ -99,7 +106,8 @@ internal static class PdfStreamCompactor
         return true;
     }
 
-    private static void WriteObject(ReadOnlySpan<byte> obj, Stream output)
+    /// <summary>Writes one object, its stream deflated when it has one; returns the bytes written.</summary>
+    private static long WriteObject(ReadOnlySpan<byte> obj, Stream output)
     {
         var dictAt = obj.IndexOf("<<"u8);
         var streamAt = obj.IndexOf(StreamKeyword);
@@ -107,14 +115,14 @@ internal static class PdfStreamCompactor
         if (dictAt < 0 || streamAt < 0 || endAt < streamAt || !obj[..streamAt].TrimEnd((byte)'\n').EndsWith(">>"u8))
         {
             output.Write(obj);
-            return;
+            return obj.Length;
         }
         var dictEnd = obj[..streamAt].LastIndexOf(">>"u8); // the stream dictionary holds no nested dictionary in PDFsharp's output
         var dict = Encoding.ASCII.GetString(obj[(dictAt + 2)..dictEnd]);
         if (dict.Contains("/Filter", StringComparison.Ordinal) || !TryRemoveLength(ref dict, out var length) || streamAt + StreamKeyword.Length + length != endAt)
         {
             output.Write(obj);
-            return;
+            return obj.Length;
         }
 
         ReadOnlySpan<byte> data = obj.Slice(streamAt + StreamKeyword.Length, length);
@@ -126,10 +134,12 @@ internal static class PdfStreamCompactor
         }
         var compressed = Deflate(data);
 
+        var header = Encoding.ASCII.GetBytes($"<<{dict}/Filter/FlateDecode/Length {compressed.Length.ToString(CultureInfo.InvariantCulture)}>>\nstream\n");
         output.Write(obj[..dictAt]);
-        output.Write(Encoding.ASCII.GetBytes($"<<{dict}/Filter/FlateDecode/Length {compressed.Length.ToString(CultureInfo.InvariantCulture)}>>\nstream\n"));
+        output.Write(header);
         output.Write(compressed);
         output.Write(obj[endAt..]);
+        return dictAt + header.Length + compressed.Length + (obj.Length - endAt);
     }
 
     /// <summary>Takes "/Length n" (not /Length1) out of <paramref name="dict"/>.</summary>

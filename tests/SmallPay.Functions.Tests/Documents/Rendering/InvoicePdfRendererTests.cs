@@ -351,6 +351,33 @@ public sealed class InvoicePdfRendererTests
     }
 
     [Fact]
+    public void Writes_to_a_stream_that_cannot_seek()
+    {
+        using var buffer = new MemoryStream();
+        using var forwardOnly = new ForwardOnlyStream(buffer);
+        Renderer.Render(new InvoiceDocumentBuilder().WithNumberedLines(30).Open(), Business, InvoiceDocumentBuilder.BeforeDue, forwardOnly);
+
+        var pdf = buffer.ToArray();
+        Assert.Equal(Poppler.Info(pdf).Pages, Poppler.Pages(pdf).Count);
+        Assert.Contains("Line item 30 ", Poppler.Text(pdf));
+    }
+
+    /// <summary>Write-only and forward-only, like a network upload.</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+
+    [Fact]
     public void A_business_without_address_or_tax_id_still_renders()
     {
         var business = new BusinessSettings { BusinessName = "" };
