@@ -16,8 +16,9 @@ namespace SmallPay.Bench.Pdf;
 public sealed record PdfResult(int Lines, string Renderer, Summary? Time, long Bytes, double? FirstMs, string? Failure);
 
 /// <summary>
-/// PDF rendering: SmallPay's renderer (PDFsharp, DejaVu Sans embedded as subsets) against PDFKit (Node) with the same
-/// DejaVu TTFs and with its built-in Helvetica, on the same invoices (10, 60 and 300 lines), single-threaded.
+/// PDF rendering: SmallPay's renderer (PDFsharp, DejaVu Sans embedded as subsets) against PDFKit (Node) with Debian's
+/// DejaVu TTFs (SmallPay's copies are the same fonts unhinted) and with its built-in Helvetica, on the same invoices (10, 60
+/// and 300 lines), single-threaded.
 /// </summary>
 public static class PdfBenchmark
 {
@@ -77,8 +78,9 @@ public static class PdfBenchmark
         var section = run.Add("pdf", "PDF rendering",
             "The same invoices (10, 60, 300 lines, some descriptions wrapping; open, partly paid, 5 % discount, two tax rates, notes) " +
             "rendered by SmallPay's InvoicePdfRenderer in this process and by PDFKit in Node 20 (bench/node/pdfkit-invoice.mjs: the same content " +
-            "and layout in outline, a header row repeated on every page, Page X of Y), with the same DejaVu Sans TTFs embedded (subset) " +
-            "and with the built-in Helvetica (nothing embedded). Single-threaded, after warm-up renders; median and p90 per invoice; " +
+            "and layout in outline, a header row repeated on every page, Page X of Y), with Debian's DejaVu Sans TTFs embedded (subset; " +
+            "SmallPay embeds the same fonts with their hinting stripped, Documents/Fonts/Unhinted) and with the built-in Helvetica " +
+            "(nothing embedded). Single-threaded, after warm-up renders; median and p90 per invoice; " +
             "PDFs/s on one core = 1000 ÷ median ms. Ratios are SmallPay ÷ PDFKit.");
         section.KeyHeader = "invoice, renderer";
         foreach (var size in Sizes)

@@ -66,6 +66,24 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.True(elapsed < TimeSpan.FromMinutes(5), $"the quick run took {elapsed}: keep --quick quick");
     }
 
+    [Fact]
+    public async Task Only_pdf_runs_the_PDF_section_alone_without_the_local_stack()
+    {
+        var harness = Path.Combine(RepositoryRoot(), "bench", "SmallPay.Bench", "bin", OwnConfiguration(), "net10.0", "SmallPay.Bench.dll");
+        Assert.True(File.Exists(harness), $"{harness} is not built: the solution build builds it (dotnet build SmallPay.sln)");
+        var results = Path.Combine(Directory.CreateTempSubdirectory("smallpay-bench-smoke-").FullName, "pdf.json");
+
+        var (exitCode, stdout, stderr, _) = await RunAsync(DotnetHost(), [harness, "--quick", "--only", "pdf", "--results", results], TimeSpan.FromMinutes(3));
+
+        Assert.True(exitCode == 0, $"the PDF-only run failed ({exitCode}):\n{stderr}");
+        Assert.DoesNotContain("local stack", stderr);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results));
+        var section = Assert.Single(json.RootElement.GetProperty("sections").EnumerateArray());
+        Assert.Equal("pdf", section.GetProperty("id").GetString());
+        Assert.Contains("== PDF rendering", stdout);
+        Assert.InRange(Number(Rows(section), "10 lines, SmallPay (PDFsharp, DejaVu)"), 0.01, 60_000);
+    }
+
     private static Dictionary<string, double?> Rows(JsonElement section) =>
         section.GetProperty("rows").EnumerateArray().ToDictionary(
             row => row.GetProperty("key").GetString()!,

@@ -59,8 +59,25 @@ internal sealed class InvoiceDocument
             NotesAndTerms();
             _flow.Finish(Footer);
         }
-        document.Save(output, closeStream: false);
+        // Uncompressed here: PdfStreamCompactor deflates each stream once, after slimming the font subsets.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        // One buffer per thread, reused: a fresh one per invoice would be a large-object allocation each time.
+        var uncompressed = t_uncompressed ??= new MemoryStream(256 * 1024);
+        uncompressed.SetLength(0);
+        try
+        {
+            document.Save(uncompressed, closeStream: false);
+            PdfStreamCompactor.Write(uncompressed.GetBuffer().AsSpan(0, (int)uncompressed.Length), output);
+        }
+        finally
+        {
+            if (uncompressed.Capacity > 8 * 1024 * 1024)
+                t_uncompressed = null; // a huge invoice's buffer is not kept
+        }
     }
+
+    [ThreadStatic] private static MemoryStream? t_uncompressed;
 
     // ---- page 1: who sends it, what it is ----
 
@@ -355,10 +372,10 @@ internal sealed class InvoiceDocument
         var ruleY = f.PageHeight - 42;
         g.DrawLine(PdfStyle.Rule, f.Left, ruleY, f.Right, ruleY);
         var pageText = $"Page {page} of {pageCount}";
-        var pageWidth = g.MeasureString(pageText, PdfStyle.Small).Width;
+        var pageWidth = f.Measure(pageText, PdfStyle.Small);
         var label = string.IsNullOrWhiteSpace(_business.BusinessName) ? $"Invoice {_number}" : $"{_business.BusinessName} · Invoice {_number}";
         g.DrawString(f.Truncate(label, PdfStyle.Small, f.Width - pageWidth - 20), PdfStyle.Small, PdfStyle.Muted, f.Left, ruleY + 7, XStringFormats.TopLeft);
-        g.DrawString(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right, ruleY + 7, XStringFormats.TopRight);
+        g.DrawString(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right - pageWidth, ruleY + 7, XStringFormats.TopLeft);
     }
 
     // ---- helpers ----

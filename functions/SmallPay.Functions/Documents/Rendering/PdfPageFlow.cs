@@ -81,14 +81,63 @@ internal sealed class PdfPageFlow : IDisposable
 
     // ---- text primitives ----
 
-    public double Measure(string text, XFont font) => text.Length == 0 ? 0 : G.MeasureString(text, font).Width;
+    /// <summary>
+    /// The width of <paramref name="text"/> in <paramref name="font"/>, as PDFsharp measures it: the sum of each
+    /// character's advance (PDFsharp neither kerns nor shapes). Per-character widths are cached per font, so wrapping a
+    /// description, which measures ever longer candidates, costs additions instead of a PDFsharp measurement each.
+    /// </summary>
+    public double Measure(string text, XFont font)
+    {
+        if (text.Length == 0)
+            return 0;
+        var widths = CharacterWidths.GetValue(font, _ => new FontWidths());
+        var width = 0.0;
+        foreach (var c in text)
+        {
+            if (char.IsSurrogate(c))
+                return G.MeasureString(text, font).Width; // a code point beyond the BMP: PDFsharp pairs the halves
+            width += widths.Of(c, font, G);
+        }
+        return width;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<XFont, FontWidths> CharacterWidths = new();
+
+    /// <summary>
+    /// One font's character advances, measured by PDFsharp once each, in pages of 256 characters made on first use
+    /// (plain arrays: no generic collection to compile on a cold start). Safe to share between threads: a race at worst
+    /// measures a character twice.
+    /// </summary>
+    private sealed class FontWidths
+    {
+        private readonly double[]?[] _pages = new double[]?[256];
+
+        public double Of(char c, XFont font, XGraphics g)
+        {
+            var page = Volatile.Read(ref _pages[c >> 8]);
+            if (page is null)
+            {
+                var fresh = new double[256];
+                Array.Fill(fresh, double.NaN);
+                page = Interlocked.CompareExchange(ref _pages[c >> 8], fresh, null) ?? fresh;
+            }
+            var known = Volatile.Read(ref page[c & 0xFF]);
+            if (!double.IsNaN(known))
+                return known;
+            var measured = g.MeasureString(c.ToString(), font).Width;
+            Volatile.Write(ref page[c & 0xFF], measured);
+            return measured;
+        }
+    }
 
     /// <summary>Draws one line with its top at <paramref name="top"/>.</summary>
     public void Text(string text, XFont font, XBrush brush, double x, double top) =>
         G.DrawString(text, font, brush, x, top, XStringFormats.TopLeft);
 
+    /// <summary>Draws one line ending at <paramref name="right"/> (placed by <see cref="Measure"/>: PDFsharp's own
+    /// right alignment would measure the text once more).</summary>
     public void TextRight(string text, XFont font, XBrush brush, double right, double top) =>
-        G.DrawString(text, font, brush, right, top, XStringFormats.TopRight);
+        G.DrawString(text, font, brush, right - Measure(text, font), top, XStringFormats.TopLeft);
 
     /// <summary>Right-aligned, in a smaller size when it would be wider than <paramref name="maxWidth"/> (huge amounts).</summary>
     public void TextRightFitted(string text, XFont font, XBrush brush, double right, double top, double maxWidth)
@@ -128,20 +177,19 @@ internal sealed class PdfPageFlow : IDisposable
 
         foreach (var paragraph in Printable(text.ReplaceLineEndings("\n")).Split('\n'))
         {
-            var line = new StringBuilder();
+            // A plain string, not a StringBuilder: clearing a builder that has grown past one chunk reallocates it,
+            // which made wrapping the most allocating step of a long invoice.
+            var line = "";
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var candidate = line.Length == 0 ? word : $"{line} {word}";
+                var candidate = line.Length == 0 ? word : string.Concat(line, " ", word);
                 if (Measure(candidate, font) <= width)
                 {
-                    line.Clear().Append(candidate);
+                    line = candidate;
                     continue;
                 }
                 if (line.Length > 0)
-                {
-                    lines.Add(line.ToString());
-                    line.Clear();
-                }
+                    lines.Add(line);
                 var rest = word;
                 while (Measure(rest, font) > width)
                 {
@@ -149,9 +197,9 @@ internal sealed class PdfPageFlow : IDisposable
                     lines.Add(rest[..take]);
                     rest = rest[take..];
                 }
-                line.Append(rest);
+                line = rest;
             }
-            lines.Add(line.ToString());
+            lines.Add(line);
         }
 
         // Blank lines at the end say nothing on paper.
