@@ -48,4 +48,10 @@ if ! $quick; then
   functions=(--functions "$root/bench/.artifacts/functions/SmallPay.Functions.dll")
 fi
 
+# The harness renders PDFs and runs handlers in its own process: give it the runtime settings template.yaml gives
+# every function (Globals: DOTNET_TieredPGO, DOTNET_TC_QuickJitForLoops), so warm figures are what Lambda would run.
+while read -r name value; do
+  export "$name=$value"
+done < <(sed -n 's/^ *\(DOTNET_[A-Za-z_]*\): *"\([^"]*\)".*/\1 \2/p' template.yaml)
+
 exec dotnet bench/SmallPay.Bench/bin/Release/net10.0/SmallPay.Bench.dll ${functions[@]+"${functions[@]}"} "$@"
