@@ -126,13 +126,13 @@ public class TemplateDeployOptionTests
     }
 
     [Fact]
-    public void ReadyToRun_is_a_build_flag_of_the_makefile_off_by_default()
+    public void ReadyToRun_is_a_build_flag_of_the_makefile_on_by_default()
     {
         var makefile = TemplateUnderTest.PathOf("functions/SmallPay.Functions/Makefile");
         string DryRun(params string[] extra) => TemplateUnderTest.Run("make",
             ["--dry-run", "--makefile", makefile, "build-GetInvoiceFunction", "ARTIFACTS_DIR=/tmp/smallpay-artifacts", .. extra], Path.GetTempPath()).Output;
 
-        Assert.Contains("-p:PublishReadyToRun=false", DryRun());
-        Assert.Contains("-p:PublishReadyToRun=true", DryRun("READY_TO_RUN=true"));
+        Assert.Contains("-p:PublishReadyToRun=true", DryRun());
+        Assert.Contains("-p:PublishReadyToRun=false", DryRun("READY_TO_RUN=false"));
     }
 }
