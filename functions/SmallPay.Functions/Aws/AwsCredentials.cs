@@ -22,23 +22,27 @@ public sealed class AwsCredentialsSource(Func<string, string?> environment, Http
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private AwsCredentials? _fromEndpoint;
 
-    public async ValueTask<AwsCredentials> GetAsync(CancellationToken ct)
+    /// <summary>Completes at once with the environment's credentials (no async state machine on a cold start's path).</summary>
+    public ValueTask<AwsCredentials> GetAsync(CancellationToken ct)
     {
         var key = environment("AWS_ACCESS_KEY_ID");
         var secret = environment("AWS_SECRET_ACCESS_KEY");
         if (!string.IsNullOrEmpty(key) && !string.IsNullOrEmpty(secret))
-            return new AwsCredentials(key, secret, environment("AWS_SESSION_TOKEN") is { Length: > 0 } token ? token : null);
+            return new(new AwsCredentials(key, secret, environment("AWS_SESSION_TOKEN") is { Length: > 0 } token ? token : null));
 
         if (environment("AWS_CONTAINER_CREDENTIALS_FULL_URI") is not { Length: > 0 } endpoint)
             throw new InvalidOperationException(
                 "No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (Lambda sets them for the function's role).");
-        if (_fromEndpoint is { } cached && !NeedsRefresh(cached)) return cached;
+        return _fromEndpoint is { } cached && !NeedsRefresh(cached) ? new(cached) : new(FromEndpointAsync(new Uri(endpoint), ct));
+    }
 
+    private async Task<AwsCredentials> FromEndpointAsync(Uri endpoint, CancellationToken ct)
+    {
         await _refresh.WaitAsync(ct);
         try
         {
             if (_fromEndpoint is { } fresh && !NeedsRefresh(fresh)) return fresh;
-            return _fromEndpoint = await FetchAsync(new Uri(endpoint), environment("AWS_CONTAINER_AUTHORIZATION_TOKEN"), ct);
+            return _fromEndpoint = await FetchAsync(endpoint, environment("AWS_CONTAINER_AUTHORIZATION_TOKEN"), ct);
         }
         finally
         {
