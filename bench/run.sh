@@ -42,10 +42,21 @@ if ! $quick; then
     aarch64 | arm64) rid=linux-arm64 ;;
     *) rid=linux-x64 ;;
   esac
-  echo "bench: publishing SmallPay.Functions ($rid)" >&2
-  dotnet publish functions/SmallPay.Functions/SmallPay.Functions.csproj -c Release --runtime "$rid" --self-contained false \
-    -p:UseAppHost=false --artifacts-path "$root/bench/.artifacts/build" --output "$root/bench/.artifacts/functions" -nologo -v q
-  functions=(--functions "$root/bench/.artifacts/functions/SmallPay.Functions.dll")
+  publish() { # <output folder> <PublishReadyToRun>
+    dotnet publish functions/SmallPay.Functions/SmallPay.Functions.csproj -c Release --runtime "$rid" --self-contained false \
+      -p:UseAppHost=false -p:PublishReadyToRun="$2" --artifacts-path "$root/bench/.artifacts/build-$1" \
+      --output "$root/bench/.artifacts/$1" -nologo -v q
+  }
+  # As the Makefile's default (READY_TO_RUN=true), and without ReadyToRun for comparison (a cold-start variant).
+  echo "bench: publishing SmallPay.Functions ($rid) with ReadyToRun, and without" >&2
+  publish functions-jit false
+  functions=(--functions-jit "$root/bench/.artifacts/functions-jit/SmallPay.Functions.dll")
+  if publish functions true; then
+    functions+=(--functions "$root/bench/.artifacts/functions/SmallPay.Functions.dll")
+  else
+    echo "bench: the ReadyToRun publish failed (no ReadyToRun pack for $rid in the NuGet feed?): cold starts are JIT-only" >&2
+    functions+=(--functions "$root/bench/.artifacts/functions-jit/SmallPay.Functions.dll")
+  fi
 fi
 
 # The harness renders PDFs and runs handlers in its own process: give it the runtime settings template.yaml gives

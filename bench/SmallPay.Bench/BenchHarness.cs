@@ -61,11 +61,16 @@ public sealed class BenchHarness(BenchOptions options)
         var events = new EventTemplates(_paths);
         var functionsDll = options.FunctionsDll ?? _paths.BuildOutput(Path.Combine("functions", "SmallPay.Functions"), "SmallPay.Functions");
 
-        Progress("PDF: SmallPay's renderer and PDFKit");
-        var pdf = await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, ct)) ?? [];
-
-        Progress("warm, in process, in-memory stores");
-        var fakes = await Phase("warm-fakes", () => InProcessBenchmark.RunFakesAsync(_counts, events, ct)) ?? [];
+        // --only cold skips what needs no local stack; the rest of the run follows the cold starts.
+        List<PdfResult> pdf = [];
+        List<WarmResult> fakes = [];
+        if (options.Only is null)
+        {
+            Progress("PDF: SmallPay's renderer and PDFKit");
+            pdf = await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, ct)) ?? [];
+            Progress("warm, in process, in-memory stores");
+            fakes = await Phase("warm-fakes", () => InProcessBenchmark.RunFakesAsync(_counts, events, ct)) ?? [];
+        }
 
         Progress("starting the local stack (DynamoDB Local, moto, maildev)");
         await using var host = await LocalStackHost.StartAsync(new LocalStackOptions
@@ -90,7 +95,7 @@ public sealed class BenchHarness(BenchOptions options)
         var context = new ScenarioContext(stores, reader, writer, events);
 
         Progress($"cold start: {_counts.ColdRounds} round(s) of fresh processes ({functionsDll})");
-        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts).RunAsync(ct)) ?? new ColdStartResults();
+        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitOnlyFunctionsDll).RunAsync(ct)) ?? new ColdStartResults();
 
         if (options.Only == "cold")
         {

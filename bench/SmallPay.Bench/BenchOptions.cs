@@ -8,6 +8,7 @@ public sealed record BenchOptions
         "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
         "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
         "  --functions   the published SmallPay.Functions.dll to cold-start (bench/run.sh publishes one; default: its build output)\n" +
+        "  --functions-jit  the same published without ReadyToRun: GetInvoice and DocumentWorker also cold-start from it\n" +
         "  --results     also write this run as JSON to that file\n" +
         "  --no-docs     leave docs/BENCHMARKS.md and bench/results/ alone (quick runs never touch them)\n" +
         "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/\n" +
@@ -20,6 +21,9 @@ public sealed record BenchOptions
     public bool Quick { get; init; }
     public string Label { get; init; } = "baseline";
     public string? FunctionsDll { get; init; }
+
+    /// <summary>The same build published without ReadyToRun (bench/run.sh): a cold-start variant, to show what ReadyToRun gives.</summary>
+    public string? JitOnlyFunctionsDll { get; init; }
     public string? ResultsFile { get; init; }
     public bool WriteDocs { get; init; } = true;
     public bool RenderOnly { get; init; }
@@ -37,6 +41,7 @@ public sealed record BenchOptions
                 "--quick" => options with { Quick = true },
                 "--label" => options with { Label = Value() },
                 "--functions" => options with { FunctionsDll = Path.GetFullPath(Value()) },
+                "--functions-jit" => options with { JitOnlyFunctionsDll = Path.GetFullPath(Value()) },
                 "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
                 "--no-docs" => options with { WriteDocs = false },
                 "--render-only" => options with { RenderOnly = true },

@@ -34,6 +34,11 @@ public sealed class ColdStartResults
 
     public const string VariantFunction = "GetInvoice";
 
+    /// <summary>Functions also cold-started from the build without ReadyToRun.</summary>
+    public static readonly string[] JitOnlyFunctions = ["GetInvoice", "DocumentWorker"];
+
+    public static string JitOnlySubject(string function) => $"{function} · without ReadyToRun";
+
     public static string VariantSubject(string label) => $"{VariantFunction} · {label}";
 
     public Summary? Cold(string subject) => Summary.Of(ColdMs.GetValueOrDefault(subject) ?? []);
@@ -51,7 +56,8 @@ public sealed class ColdStartResults
 /// process start to its first response. The floors and the Node peer run in the same rounds, interleaved with the
 /// functions, so a load change on the machine hits every subject alike.
 /// </summary>
-public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context, RepositoryPaths paths, string functionsDll, BenchCounts counts)
+public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context, RepositoryPaths paths, string functionsDll, BenchCounts counts,
+    string? jitOnlyFunctionsDll = null)
 {
     public async Task<ColdStartResults> RunAsync(CancellationToken ct)
     {
@@ -67,11 +73,15 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             (ColdStartResults.NodePeer, () => FloorAsync(results, ColdStartResults.NodePeer, "node", [Path.Combine(paths.NodeScripts, "put-item.mjs"), stack.InvoicesTable], ct)),
         };
         foreach (var scenario in scenarios)
-            subjects.Add((scenario.Name, () => FunctionAsync(results, scenario.Name, scenario, null, ct)));
+            subjects.Add((scenario.Name, () => FunctionAsync(results, scenario.Name, scenario, null, functionsDll, ct)));
+        if (jitOnlyFunctionsDll is not null && jitOnlyFunctionsDll != functionsDll)
+            foreach (var scenario in scenarios.Where(s => ColdStartResults.JitOnlyFunctions.Contains(s.Name)))
+                subjects.Add((ColdStartResults.JitOnlySubject(scenario.Name), () =>
+                    FunctionAsync(results, ColdStartResults.JitOnlySubject(scenario.Name), scenario, null, jitOnlyFunctionsDll, ct)));
         if (scenarios.FirstOrDefault(s => s.Name == ColdStartResults.VariantFunction) is { } variantScenario && counts.ColdFunctions is null)
             foreach (var (label, variable, value) in ColdStartResults.RuntimeVariants)
                 subjects.Add((ColdStartResults.VariantSubject(label), () =>
-                    FunctionAsync(results, ColdStartResults.VariantSubject(label), variantScenario, (variable, value), ct)));
+                    FunctionAsync(results, ColdStartResults.VariantSubject(label), variantScenario, (variable, value), functionsDll, ct)));
 
         for (var round = 0; round < counts.ColdRounds; round++)
         {
@@ -96,7 +106,8 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
     public static void Report(ColdStartResults results, BenchRun run, IReadOnlyCollection<string> functions)
     {
         var section = run.Add("cold-start", "Cold start (process start → first response)",
-            "Each function: SmallPay.Functions published (Release, framework-dependent, as `sam build` publishes it) and started as " +
+            "Each function: SmallPay.Functions published (Release, framework-dependent, ReadyToRun, as `sam build` publishes it with " +
+            "the Makefile's default; rows \"without ReadyToRun\" start the same build published without it) and started as " +
             "`dotnet SmallPay.Functions.dll` with the environment template.yaml gives that function (plus the local endpoints) " +
             "against a local Lambda Runtime API (SmallPay.Local's RuntimeApiEmulator/FunctionProcess); its sample event from " +
             "events/, aimed at seeded data (reads) or a fresh target (writes); timed from process start to its first response. " +
@@ -119,6 +130,15 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             section.Add(subject, $"{Summary.Ms(summary.Median)} ms (p90 {Summary.Ms(summary.P90)}, {Summary.Ms(summary.Min)}–{Summary.Ms(summary.Max)}, n={summary.Count}){ratio}",
                 summary.Median, goal);
         }
+        foreach (var function in ColdStartResults.JitOnlyFunctions)
+        {
+            if (results.Cold(ColdStartResults.JitOnlySubject(function)) is not { } jit) continue;
+            var withR2R = results.Cold(function)?.Median;
+            var ratios = (node is > 0 ? $" · {Summary.Ratio(jit.Median / node.Value)} Node" : "") +
+                         (withR2R is > 0 ? $" · ReadyToRun saves {Summary.Ms(jit.Median - withR2R.Value)} ms" : "");
+            section.Add(ColdStartResults.JitOnlySubject(function),
+                $"{Summary.Ms(jit.Median)} ms (p90 {Summary.Ms(jit.P90)}, {Summary.Ms(jit.Min)}–{Summary.Ms(jit.Max)}, n={jit.Count}){ratios}", jit.Median, null);
+        }
         var templateSettings = results.Cold(ColdStartResults.VariantFunction)?.Median;
         foreach (var (label, variable, value) in ColdStartResults.RuntimeVariants)
         {
@@ -133,7 +153,8 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             section.Note($"{subject}: {failures.Count} failed run(s), e.g. {failures[0]}");
     }
 
-    private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, (string Name, string Value)? setting, CancellationToken ct)
+    private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, (string Name, string Value)? setting, string dll,
+        CancellationToken ct)
     {
         // The first event is made before the process starts; each warm one just before its call (UpdateSettings needs the
         // version the previous call left). Neither is timed: only the first response is.
@@ -143,7 +164,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
         await using var emulator = await RuntimeApiEmulator.StartAsync(
             functionArn: $"arn:aws:lambda:{LocalResourceNames.Region}:000000000000:function:{function.LogicalId}", cancellationToken: ct);
         var output = new List<string>();
-        await using var process = FunctionProcess.Start(new FunctionProcessOptions(functionsDll, emulator.Address, scenario.Function)
+        await using var process = FunctionProcess.Start(new FunctionProcessOptions(dll, emulator.Address, scenario.Function)
         {
             LambdaFunctionName = function.LogicalId,
             MemorySizeMb = stack.MemorySizeMb(scenario.Function),
@@ -164,8 +185,8 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 results.Add(results.ColdMs, subject, cold.TotalMilliseconds);
             }
         }
-        if (ProcessMemory.FindChild(Path.GetFileName(functionsDll)) is { } pid && ProcessMemory.PeakRssMiB(pid) is { } peak)
-            if (setting is null) results.Add(results.PeakRssMiB, subject, peak);
+        if (setting is null && dll == functionsDll && ProcessMemory.FindChild(Path.GetFileName(dll)) is { } pid && ProcessMemory.PeakRssMiB(pid) is { } peak)
+            results.Add(results.PeakRssMiB, subject, peak);
     }
 
     private async Task FloorAsync(ColdStartResults results, string subject, string program, IReadOnlyList<string> arguments, CancellationToken ct)
