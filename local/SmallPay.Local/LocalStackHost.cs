@@ -397,13 +397,17 @@ public sealed class LocalStackHost : IAsyncDisposable
             new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = LocalResourceNames.Region });
 
     /// <summary>The functions' own DynamoDB client (what stores are built on), pointed at <paramref name="endpoint"/>.</summary>
-    public static DynamoDbHttpClient CreateStoreDynamoDb(Uri endpoint) =>
-        new(new HttpClient(), endpoint, LocalResourceNames.Region, new AwsCredentialsSource(name => name switch
+    public static DynamoDbHttpClient CreateStoreDynamoDb(Uri endpoint)
+    {
+        var http = new HttpClient();
+        var credentials = new AwsCredentialsSource(name => name switch
         {
             "AWS_ACCESS_KEY_ID" => LocalResourceNames.AccessKeyId,
             "AWS_SECRET_ACCESS_KEY" => LocalResourceNames.SecretAccessKey,
             _ => null,
-        }, new HttpClient()));
+        }, http);
+        return new DynamoDbHttpClient(http, endpoint, LocalResourceNames.Region, credentials);
+    }
 
     public static IAmazonDynamoDB CreateDynamoDbClient(Uri endpoint) =>
         new AmazonDynamoDBClient(

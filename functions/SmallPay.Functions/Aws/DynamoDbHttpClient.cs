@@ -18,7 +18,7 @@ namespace SmallPay.Functions.Aws;
 /// </summary>
 public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string region, AwsCredentialsSource credentials, TimeProvider? clock = null)
 {
-    public const int MaxRetries = 3;
+    public const int MaxRetries = AwsRetry.MaxRetries;
     private const string ContentType = "application/x-amz-json-1.0";
     private static readonly MediaTypeHeaderValue ContentTypeHeader = new(ContentType);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -72,7 +72,7 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
             }
             catch (HttpRequestException) when (attempt < MaxRetries && !ct.IsCancellationRequested)
             {
-                await BackoffAsync(attempt, ct); // the connection broke before an answer: nothing was applied twice by retrying it
+                await AwsRetry.BackoffAsync(attempt, ct); // the connection broke before an answer: nothing was applied twice by retrying it
                 continue;
             }
 
@@ -87,7 +87,7 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
                 var error = DynamoDbErrors.From(operation, response, bytes);
                 if (attempt < MaxRetries && DynamoDbErrors.IsRetryable(error))
                 {
-                    await BackoffAsync(attempt, ct);
+                    await AwsRetry.BackoffAsync(attempt, ct);
                     continue;
                 }
                 throw error;
@@ -119,9 +119,6 @@ public sealed class DynamoDbHttpClient(HttpClient http, Uri endpoint, string reg
         return buffer.WrittenSpan.ToArray();
     }
 
-    // Full jitter over 50 ms · 2^attempt (50, 100, 200 ms at most), as the SDK's standard retry mode spreads retries.
-    private static Task BackoffAsync(int attempt, CancellationToken ct) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 50 * (1 << attempt)), ct);
 }
 
 /// <summary>DynamoDB's error answers (<c>{"__type": "…#Code", "message": "…"}</c>) as the SDK's exception types.</summary>

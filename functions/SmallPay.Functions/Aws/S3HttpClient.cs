@@ -44,9 +44,9 @@ public sealed class S3HttpClient(HttpClient http, S3Addressing addressing, strin
             {
                 response = await http.SendAsync(message, ct);
             }
-            catch (HttpRequestException) when (attempt < DynamoDbHttpClient.MaxRetries && !ct.IsCancellationRequested)
+            catch (HttpRequestException) when (attempt < AwsRetry.MaxRetries && !ct.IsCancellationRequested)
             {
-                await BackoffAsync(attempt, ct);
+                await AwsRetry.BackoffAsync(attempt, ct);
                 continue;
             }
             using (response)
@@ -54,9 +54,9 @@ public sealed class S3HttpClient(HttpClient http, S3Addressing addressing, strin
                 if (response.IsSuccessStatusCode) return;
                 var text = await response.Content.ReadAsStringAsync(ct);
                 var error = new S3RequestException(response.StatusCode, Element(text, "Code") ?? response.StatusCode.ToString(), Element(text, "Message") ?? text);
-                if (attempt < DynamoDbHttpClient.MaxRetries && ((int)response.StatusCode >= 500 || error.ErrorCode is "SlowDown" or "RequestTimeout"))
+                if (attempt < AwsRetry.MaxRetries && ((int)response.StatusCode >= 500 || error.ErrorCode is "SlowDown" or "RequestTimeout"))
                 {
-                    await BackoffAsync(attempt, ct);
+                    await AwsRetry.BackoffAsync(attempt, ct);
                     continue;
                 }
                 throw error;
@@ -82,8 +82,6 @@ public sealed class S3HttpClient(HttpClient http, S3Addressing addressing, strin
         return end < 0 ? null : System.Net.WebUtility.HtmlDecode(xml[start..end]);
     }
 
-    private static Task BackoffAsync(int attempt, CancellationToken ct) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 50 * (1 << attempt)), ct);
 }
 
 /// <summary>How object addresses are formed: virtual-hosted in AWS, path-style on an emulator's endpoint.</summary>
