@@ -13,7 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SmallPay.Functions.Aws;
 using SmallPay.Local.Aws;
 using SmallPay.Local.Demo;
 using SmallPay.Local.Functions;
@@ -83,9 +82,6 @@ public sealed class LocalStackHost : IAsyncDisposable
 
     /// <summary>A DynamoDB client on the emulator (owned by the host).</summary>
     public IAmazonDynamoDB DynamoDb { get; }
-
-    /// <summary>The DynamoDB client the functions' stores use (SmallPay's own, not the SDK's), on DynamoDB Local.</summary>
-    public DynamoDbHttpClient StoreDynamoDb => field ??= CreateStoreDynamoDb(Endpoints.DynamoDb);
 
     /// <summary>An S3 client on moto (owned by the host).</summary>
     public IAmazonS3 S3 => _s3;
@@ -395,19 +391,6 @@ public sealed class LocalStackHost : IAsyncDisposable
         new AmazonS3Client(
             new BasicAWSCredentials(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey),
             new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = LocalResourceNames.Region });
-
-    /// <summary>The functions' own DynamoDB client (what stores are built on), pointed at <paramref name="endpoint"/>.</summary>
-    public static DynamoDbHttpClient CreateStoreDynamoDb(Uri endpoint)
-    {
-        var http = new HttpClient();
-        var credentials = new AwsCredentialsSource(name => name switch
-        {
-            "AWS_ACCESS_KEY_ID" => LocalResourceNames.AccessKeyId,
-            "AWS_SECRET_ACCESS_KEY" => LocalResourceNames.SecretAccessKey,
-            _ => null,
-        }, http);
-        return new DynamoDbHttpClient(http, endpoint, LocalResourceNames.Region, credentials);
-    }
 
     public static IAmazonDynamoDB CreateDynamoDbClient(Uri endpoint) =>
         new AmazonDynamoDBClient(

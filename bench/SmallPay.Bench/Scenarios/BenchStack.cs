@@ -48,11 +48,11 @@ public sealed class BenchStack(LocalStackHost host)
     /// <summary>The DynamoDB stores on DynamoDB Local (the functions' own classes) for seeding and targets.</summary>
     public BenchStores Stores()
     {
-        var worker = new DynamoDbWorkerInvoiceStore(Host.StoreDynamoDb, InvoicesTable);
+        var worker = new DynamoDbWorkerInvoiceStore(Host.DynamoDb, InvoicesTable);
         return new BenchStores(
-            new DynamoDbInvoiceStore(Host.StoreDynamoDb, InvoicesTable, CustomersTable),
-            new DynamoDbCustomerStore(Host.StoreDynamoDb, CustomersTable),
-            new DynamoDbSettingsStore(Host.StoreDynamoDb, InvoicesTable),
+            new DynamoDbInvoiceStore(Host.DynamoDb, InvoicesTable, CustomersTable),
+            new DynamoDbCustomerStore(Host.DynamoDb, CustomersTable),
+            new DynamoDbSettingsStore(Host.DynamoDb, InvoicesTable),
             async (id, document, ct) => await worker.RecordDocumentAsync(id, document, ct));
     }
 

@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using SmallPay.Functions.Aws;
+using Amazon.S3;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Dashboard;
 using SmallPay.Functions.Documents;
@@ -21,8 +21,8 @@ namespace SmallPay.Bench.Warm;
 public static class FakeWiring
 {
     // Presigning is CPU work (SigV4), not I/O: GetInvoicePdf keeps the real S3 signer, pointed nowhere it would call.
-    private static readonly S3HttpClient Signer = new(new HttpClient(), new S3Addressing(new Uri("http://127.0.0.1:9"), "us-east-1"), "us-east-1",
-        new AwsCredentialsSource(name => name switch { "AWS_ACCESS_KEY_ID" or "AWS_SECRET_ACCESS_KEY" => "bench", _ => null }, new HttpClient()));
+    private static readonly IAmazonS3 Signer = new AmazonS3Client(new BasicAWSCredentials("bench", "bench"),
+        new AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
     /// <summary>The handler, or null for a function without an in-memory wiring (the worker: its work is PDF, S3 and SMTP).</summary>
     public static ILambdaHandler? Create(string function, InMemoryStores stores, TextWriter log)
@@ -51,7 +51,7 @@ public static class FakeWiring
             "GetSettings" => new GetSettings(settings),
             "UpdateSettings" => new UpdateSettings(settings),
             "SendInvoice" => Idempotent(new SendInvoice(invoices, settings, Allocator())),
-            "GetInvoicePdf" => new GetInvoicePdf(invoices, new S3DocumentStorage(Signer, "bench-documents"), GetInvoicePdf.DefaultLinkLifetime),
+            "GetInvoicePdf" => new GetInvoicePdf(invoices, new S3DocumentStorage(Signer, "bench-documents", plainHttp: true), GetInvoicePdf.DefaultLinkLifetime),
             _ => null,
         };
         // INFO, as in Lambda (the template sets no AWS_LAMBDA_LOG_LEVEL): each request line is formatted, then discarded.

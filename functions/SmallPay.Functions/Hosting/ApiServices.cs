@@ -5,9 +5,9 @@ using SmallPay.Functions.Storage;
 namespace SmallPay.Functions.Hosting;
 
 /// <summary>The stores one execution environment uses, created on first use and then reused for every invocation.</summary>
-public sealed class ApiServices(FunctionEnvironment environment)
+public sealed class ApiServices(FunctionEnvironment environment, AwsClients? clients = null)
 {
-    private readonly AwsClients _clients = new(environment);
+    private readonly AwsClients _clients = clients ?? new(environment);
     private string InvoicesTable => environment.Require("INVOICES_TABLE");
     private string CustomersTable => environment.Require("CUSTOMERS_TABLE");
 
@@ -16,7 +16,7 @@ public sealed class ApiServices(FunctionEnvironment environment)
     public ISettingsStore Settings => field ??= new DynamoDbSettingsStore(_clients.DynamoDb, InvoicesTable);
     public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
     public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
-    public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"));
+    public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 
     /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
     public TimeSpan DocumentLinkLifetime =>

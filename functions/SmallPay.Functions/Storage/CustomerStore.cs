@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
-using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -22,7 +21,7 @@ public interface ICustomerStore
 /// Customers keyed by id, listed by name through the creator GSI. E-mail uniqueness per tenant is kept by a claim item
 /// written in the same transaction as the customer.
 /// </summary>
-public sealed class DynamoDbCustomerStore(DynamoDbHttpClient dynamo, string customersTable) : ICustomerStore
+public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string customersTable) : ICustomerStore
 {
     public async Task<Customer?> GetAsync(string tenant, string id, CancellationToken ct)
     {
@@ -149,21 +148,11 @@ public sealed class DynamoDbCustomerStore(DynamoDbHttpClient dynamo, string cust
 
     private async Task TransactAsync(List<TransactWriteItem> writes, CancellationToken ct)
     {
-        try
-        {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = writes }, ct);
-        }
-        catch (TransactionCanceledException e)
-        {
-            var reasons = e.CancellationReasons ?? [];
-            var claimFailed = reasons.Skip(1).Any(r => r.Code == "ConditionalCheckFailed")
-                              && writes.Skip(1).Any(w => w.Put is not null);
-            if (reasons.FirstOrDefault()?.Code != "ConditionalCheckFailed" && claimFailed) throw new DuplicateEmailException();
-            throw new StaleVersionException();
-        }
-        catch (TransactionConflictException)
-        {
-            throw new StaleVersionException();
-        }
+        if (await RetrySafeWrites.TransactAsync(dynamo, writes, ct) is not { } reasons) return;
+        var customerFailed = reasons.FirstOrDefault()?.Code == "ConditionalCheckFailed";
+        if (customerFailed && writes[0].Put is not null) throw new AlreadyExistsException();
+        var claimFailed = reasons.Skip(1).Any(r => r.Code == "ConditionalCheckFailed") && writes.Skip(1).Any(w => w.Put is not null);
+        if (!customerFailed && claimFailed) throw new DuplicateEmailException();
+        throw new StaleVersionException();
     }
 }

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
-using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -40,7 +39,7 @@ public interface IInvoiceStore
     IAsyncEnumerable<Invoice> AllAsync(string tenant, CancellationToken ct);
 }
 
-public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoicesTable, string customersTable) : IInvoiceStore
+public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable) : IInvoiceStore
 {
     public async Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct)
     {
@@ -59,7 +58,8 @@ public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoi
             CountOnCustomer(invoice.Tenant, invoice.Content.CustomerId, +1),
         };
         await TransactAsync(items, ct, reasons =>
-            reasons.ElementAtOrDefault(1)?.Code == "ConditionalCheckFailed" ? new CustomerMissingException() : null);
+            Failed(reasons, 0) ? new AlreadyExistsException()
+            : Failed(reasons, 1) ? new CustomerMissingException() : null);
     }
 
     public async Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
@@ -67,16 +67,13 @@ public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoi
         var update = VersionedUpdate(updated);
         if (previousCustomerId == updated.Content.CustomerId)
         {
-            try
+            var applied = await RetrySafeWrites.UpdateAsync(dynamo, new UpdateItemRequest
             {
-                await dynamo.UpdateItemAsync(new UpdateItemRequest
-                {
-                    TableName = update.TableName, Key = update.Key, UpdateExpression = update.UpdateExpression,
-                    ConditionExpression = update.ConditionExpression,
-                    ExpressionAttributeNames = update.ExpressionAttributeNames, ExpressionAttributeValues = update.ExpressionAttributeValues,
-                }, ct);
-            }
-            catch (ConditionalCheckFailedException) { throw new StaleVersionException(); }
+                TableName = update.TableName, Key = update.Key, UpdateExpression = update.UpdateExpression,
+                ConditionExpression = update.ConditionExpression,
+                ExpressionAttributeNames = update.ExpressionAttributeNames, ExpressionAttributeValues = update.ExpressionAttributeValues,
+            }, ct);
+            if (!applied) throw new StaleVersionException();
             return;
         }
         var items = new List<TransactWriteItem>
@@ -85,8 +82,7 @@ public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoi
             CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1),
             CountOnCustomer(updated.Tenant, previousCustomerId, -1),
         };
-        await TransactAsync(items, ct, reasons =>
-            reasons.ElementAtOrDefault(1)?.Code == "ConditionalCheckFailed" ? new CustomerMissingException() : null);
+        await TransactAsync(items, ct, reasons => Failed(reasons, 1) ? new CustomerMissingException() : null);
     }
 
     public async Task DeleteAsync(Invoice draft, CancellationToken ct)
@@ -124,27 +120,16 @@ public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoi
                 },
             },
         };
-        try
+        var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct);
+        if (reasons is null) return new FinalizeResult(FinalizeOutcome.Finalized);
+        if (Failed(reasons, 0)) return new FinalizeResult(FinalizeOutcome.InvoiceChanged);
+        if (Failed(reasons, 1))
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
-            return new FinalizeResult(FinalizeOutcome.Finalized);
+            var current = reasons[1].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null;
+            return new FinalizeResult(FinalizeOutcome.CounterMoved, current);
         }
-        catch (TransactionCanceledException e)
-        {
-            var reasons = e.CancellationReasons ?? [];
-            if (Failed(reasons, 0)) return new FinalizeResult(FinalizeOutcome.InvoiceChanged);
-            if (Failed(reasons, 1))
-            {
-                var current = reasons[1].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null;
-                return new FinalizeResult(FinalizeOutcome.CounterMoved, current);
-            }
-            if (Failed(reasons, 2)) return new FinalizeResult(FinalizeOutcome.NumberTaken);
-            return new FinalizeResult(FinalizeOutcome.CounterMoved); // TransactionConflict: a concurrent finalize touched the counter
-        }
-        catch (TransactionConflictException)
-        {
-            return new FinalizeResult(FinalizeOutcome.CounterMoved);
-        }
+        if (Failed(reasons, 2)) return new FinalizeResult(FinalizeOutcome.NumberTaken);
+        return new FinalizeResult(FinalizeOutcome.CounterMoved); // TransactionConflict: a concurrent finalize touched the counter
     }
 
     public async Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct)
@@ -285,19 +270,8 @@ public sealed class DynamoDbInvoiceStore(DynamoDbHttpClient dynamo, string invoi
 
     private async Task TransactAsync(List<TransactWriteItem> items, CancellationToken ct, Func<List<CancellationReason>, Exception?> explain)
     {
-        try
-        {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
-        }
-        catch (TransactionCanceledException e)
-        {
-            var reasons = e.CancellationReasons ?? [];
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is { } reasons)
             throw explain(reasons) ?? new StaleVersionException();
-        }
-        catch (TransactionConflictException)
-        {
-            throw new StaleVersionException();
-        }
     }
 
     private static bool Failed(List<CancellationReason> reasons, int index) =>

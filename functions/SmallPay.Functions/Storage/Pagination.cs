@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using SmallPay.Functions.Aws;
 
 namespace SmallPay.Functions.Storage;
 
@@ -46,7 +45,7 @@ internal static class Paging
     /// Fills one page: DynamoDB applies Limit before the filter, so keep asking for the rest until the page is full,
     /// the index is exhausted, or a bounded number of round trips is spent (the cursor then resumes where we stopped).
     /// </summary>
-    public static async Task<Page<T>> QueryPageAsync<T>(DynamoDbHttpClient dynamo, QueryRequest request, string tenant, int limit, string? cursor,
+    public static async Task<Page<T>> QueryPageAsync<T>(IAmazonDynamoDB dynamo, QueryRequest request, string tenant, int limit, string? cursor,
         Func<Dictionary<string, AttributeValue>, T> map, CancellationToken ct)
     {
         if (cursor is not null)

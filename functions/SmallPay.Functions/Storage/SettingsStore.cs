@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Settings;
-using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -15,7 +14,7 @@ public interface ISettingsStore
 }
 
 /// <summary>Settings live in the invoices table so finalizing can advance the counter in the same transaction as the invoice.</summary>
-public sealed class DynamoDbSettingsStore(DynamoDbHttpClient dynamo, string invoicesTable) : ISettingsStore
+public sealed class DynamoDbSettingsStore(IAmazonDynamoDB dynamo, string invoicesTable) : ISettingsStore
 {
     public async Task<BusinessSettings> GetAsync(string tenant, CancellationToken ct)
     {
@@ -33,7 +32,6 @@ public sealed class DynamoDbSettingsStore(DynamoDbHttpClient dynamo, string invo
             ConditionExpression = expected == 0 ? "attribute_not_exists(id)" : "version = :expected",
             ExpressionAttributeValues = expected == 0 ? null : new() { [":expected"] = N(expected) },
         };
-        try { await dynamo.PutItemAsync(request, ct); }
-        catch (ConditionalCheckFailedException) { throw new StaleVersionException(); }
+        if (!await RetrySafeWrites.PutAsync(dynamo, request, ct)) throw new StaleVersionException();
     }
 }

@@ -14,3 +14,6 @@ public sealed class CustomerInUseException(int invoiceCount) : Exception($"The c
 
 /// <summary>Another customer of the tenant already uses the e-mail address.</summary>
 public sealed class DuplicateEmailException() : Exception("Another customer already uses this e-mail address.");
+
+/// <summary>An item with this id exists already (a create repeated under the same idempotency key).</summary>
+public sealed class AlreadyExistsException() : Exception("An item with this id exists already.");

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
-using SmallPay.Functions.Aws;
 using static SmallPay.Functions.Storage.Attributes;
 
 namespace SmallPay.Functions.Storage;
@@ -35,7 +34,7 @@ public interface IWorkerInvoiceStore
     Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct);
 }
 
-public sealed class DynamoDbWorkerInvoiceStore(DynamoDbHttpClient dynamo, string invoicesTable) : IWorkerInvoiceStore
+public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable) : IWorkerInvoiceStore
 {
     public async Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct)
     {

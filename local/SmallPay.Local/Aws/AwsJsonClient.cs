@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using SmallPay.Functions.Aws;
+using System.Globalization;
+using System.Security.Cryptography;
+using Amazon.Runtime.Internal.Auth;
 
 namespace SmallPay.Local.Aws;
 
@@ -35,14 +37,14 @@ public sealed class AwsJsonClient
     {
         var body = System.Text.Encoding.UTF8.GetBytes(request.ToJsonString());
         var uri = new Uri(_endpoint, "/");
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["host"] = uri.Authority,
             ["content-type"] = _contentType,
+            ["host"] = uri.Authority,
+            ["x-amz-date"] = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture),
             ["x-amz-target"] = $"{_targetPrefix}.{operation}",
         };
-        AwsSigV4.Sign("POST", uri, headers, body, _region, _service,
-            new AwsCredentials(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey), DateTimeOffset.UtcNow);
+        Sign(headers, body);
 
         using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(_contentType);
@@ -61,6 +63,20 @@ public sealed class AwsJsonClient
             throw new AwsServiceException(code, $"{_targetPrefix}.{operation}: {code}: {detail}");
         }
         return json;
+    }
+
+    /// <summary>SigV4 with AWSSDK.Core's signer: a canonical request of POST / with the headers above and the body's hash.</summary>
+    private void Sign(SortedDictionary<string, string> headers, byte[] body)
+    {
+        var signedHeaders = string.Join(';', headers.Keys);
+        var canonicalRequest = string.Join('\n',
+            "POST", "/", "", string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n")), signedHeaders,
+            Convert.ToHexStringLower(SHA256.HashData(body)));
+        var signedAt = DateTime.ParseExact(headers["x-amz-date"], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        var result = AWS4Signer.ComputeSignature(LocalResourceNames.AccessKeyId, LocalResourceNames.SecretAccessKey, _region, signedAt,
+            _service, signedHeaders, canonicalRequest);
+        headers["authorization"] = result.ForAuthorizationHeader;
     }
 }
 

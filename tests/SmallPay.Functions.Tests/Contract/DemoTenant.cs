@@ -4,7 +4,6 @@ using SmallPay.Domain.Customers;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
-using SmallPay.Functions.Aws;
 using SmallPay.Functions.Hosting;
 using SmallPay.Functions.Storage;
 
@@ -76,20 +75,20 @@ internal static class DemoTenant
     };
 
     /// <summary>Removes everything of the demo account (items it created and its claims), then seeds it afresh.</summary>
-    public static async Task ResetAsync(IAmazonDynamoDB dynamo, DynamoDbHttpClient stores, FunctionEnvironment environment, CancellationToken ct)
+    public static async Task ResetAsync(IAmazonDynamoDB dynamo, FunctionEnvironment environment, CancellationToken ct)
     {
         var invoicesTable = environment.Require("INVOICES_TABLE");
         var customersTable = environment.Require("CUSTOMERS_TABLE");
         await DeleteTenantItemsAsync(dynamo, invoicesTable, ct);
         await DeleteTenantItemsAsync(dynamo, customersTable, ct);
 
-        await new DynamoDbSettingsStore(stores, invoicesTable).SaveAsync(Sub, Settings, ct);
+        await new DynamoDbSettingsStore(dynamo, invoicesTable).SaveAsync(Sub, Settings, ct);
 
-        var customers = new DynamoDbCustomerStore(stores, customersTable);
+        var customers = new DynamoDbCustomerStore(dynamo, customersTable);
         await customers.CreateAsync(NewCustomer(CustomerWithInvoices, Mueller), ct);
         await customers.CreateAsync(NewCustomer(CustomerWithoutInvoices, CafeRosa), ct);
 
-        var invoices = new DynamoDbInvoiceStore(stores, invoicesTable, customersTable);
+        var invoices = new DynamoDbInvoiceStore(dynamo, invoicesTable, customersTable);
         var snapshot = new Customer { Id = CustomerWithInvoices, Tenant = Sub, Details = Mueller, CreatedAt = Seeded, UpdatedAt = Seeded }.Snapshot();
         var designWork = new InvoiceLine("Design work (hours)", 10m, 95.50m, 0m, 19m);
         var proofs = new InvoiceLine("Printed proofs", 1m, 120.00m, 0m, 7m);
@@ -105,7 +104,7 @@ internal static class DemoTenant
         var sent = await CreateOpenAsync(invoices, NewDraft(SentInvoice, new DateOnly(2026, 11, 3), [designWork], snapshot), "INV-000004", snapshot, ct);
 
         // What the document worker would have stored for OpenInvoice, and a send of SentInvoice it has yet to do.
-        await new DynamoDbWorkerInvoiceStore(stores, invoicesTable).RecordDocumentAsync(OpenInvoice,
+        await new DynamoDbWorkerInvoiceStore(dynamo, invoicesTable).RecordDocumentAsync(OpenInvoice,
             new StoredDocument($"invoices/{Sub}/{OpenInvoice}/v2.pdf", 2, Seeded.AddMinutes(5).AddSeconds(3), 41613), ct);
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
             with { Version = sent.Version + 1 };

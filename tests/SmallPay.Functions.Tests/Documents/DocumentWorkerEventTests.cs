@@ -22,7 +22,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
     public async Task The_sample_event_renders_the_pdf_to_s3_and_mails_the_pending_delivery_once()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.StoreDynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         await using var smtp = new ScriptedSmtpServer();
         var sample = await File.ReadAllBytesAsync(EventPath);
 
@@ -41,7 +41,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
         Assert.Contains("Invoice INV-000004 from Atelier Sommer", DecodedSubject(mail), StringComparison.Ordinal);
         Assert.Contains("application/pdf", mail, StringComparison.Ordinal);
 
-        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.StoreDynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
+        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
         Assert.Equal(DeliveryStatus.Sent, invoice.DeliveryResults[DemoTenant.PendingDelivery].Status);
         Assert.Equal((key, 3L, (long)pdf.Length), (invoice.Document!.Key, invoice.Document.Version, invoice.Document.SizeBytes));
         Assert.Equal(3, invoice.Version);
@@ -51,7 +51,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
     public async Task A_stale_copy_of_the_sample_record_does_nothing()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.StoreDynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         await using var smtp = new ScriptedSmtpServer();
         var sample = JsonNode.Parse(await File.ReadAllBytesAsync(EventPath))!;
         var record = JsonNode.Parse(sample["Records"]![0]!["body"]!.GetValue<string>())!;
@@ -69,7 +69,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
     public async Task With_the_mail_server_down_the_record_is_handed_back_and_the_delivery_stays_pending()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.StoreDynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         var closedPort = FreePort();
         var handler = FunctionCatalog.Create("DocumentWorker", WorkerEnvironment(isolated, closedPort));
 
@@ -77,7 +77,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
 
         var failure = Assert.Single(JsonSerializer.Deserialize(output, SqsJsonContext.Default.SqsBatchResponse)!.BatchItemFailures);
         Assert.Equal("059f36b4-87a3-44ab-83d2-661975830a7d", failure.ItemIdentifier);
-        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.StoreDynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
+        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
         Assert.Equal(DeliveryStatus.Pending, InvoiceDeliveries.Deliveries(invoice, DateTimeOffset.UtcNow).Single().Status);
         Assert.Equal(3, invoice.Document!.Version); // the PDF is stored; only the e-mail waits for the retry
     }

@@ -88,7 +88,7 @@ public sealed class GetInvoicePdfTests(LocalStackFixture stack) : IAsyncLifetime
     }
 
     private Task RecordAsync(string invoiceId, StoredDocument document) =>
-        new DynamoDbWorkerInvoiceStore(stack.StoreDynamoDb, _isolated.InvoicesTable).RecordDocumentAsync(invoiceId, document, CancellationToken.None);
+        new DynamoDbWorkerInvoiceStore(stack.DynamoDb, _isolated.InvoicesTable).RecordDocumentAsync(invoiceId, document, CancellationToken.None);
 
     /// <summary>A draft (version 1), or finalized as INV-000001 (version 2), of the owner.</summary>
     private async Task<Invoice> SeedAsync(bool finalize)
@@ -98,8 +98,8 @@ public sealed class GetInvoicePdfTests(LocalStackFixture stack) : IAsyncLifetime
             Id = Ids.New("cus"), Tenant = _owner, CreatedAt = Created, UpdatedAt = Created,
             Details = new CustomerDetails("Łódź Craft Brewery", $"faktury-{Guid.NewGuid():N}@lodzcraft.example", null, null, null),
         };
-        await new DynamoDbCustomerStore(stack.StoreDynamoDb, _isolated.CustomersTable).CreateAsync(customer, CancellationToken.None);
-        var invoices = new DynamoDbInvoiceStore(stack.StoreDynamoDb, _isolated.InvoicesTable, _isolated.CustomersTable);
+        await new DynamoDbCustomerStore(stack.DynamoDb, _isolated.CustomersTable).CreateAsync(customer, CancellationToken.None);
+        var invoices = new DynamoDbInvoiceStore(stack.DynamoDb, _isolated.InvoicesTable, _isolated.CustomersTable);
         var draft = InvoiceLifecycle.CreateDraft(Ids.New("inv"), _owner,
             new InvoiceContent(customer.Id, "PLN", new DateOnly(2026, 11, 20), null, 14, [new InvoiceLine("Label design", 4m, 350m, 10m, 23m)], InvoiceDiscount.None, null),
             customer.Snapshot(), Created);

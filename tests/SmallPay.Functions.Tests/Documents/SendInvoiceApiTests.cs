@@ -201,7 +201,7 @@ public sealed class SendInvoiceApiTests(LocalStackFixture stack)
     private async Task EnsureDocumentAsync(string invoiceId, long version)
     {
         var invoicesTable = stack.FunctionEnvironment.Require("INVOICES_TABLE");
-        var worker = new DynamoDbWorkerInvoiceStore(stack.StoreDynamoDb, invoicesTable);
+        var worker = new DynamoDbWorkerInvoiceStore(stack.DynamoDb, invoicesTable);
         var invoice = (await worker.LoadAsync(invoiceId, CancellationToken.None))!;
         if (invoice.HasCurrentDocument) return;
         var bucket = stack.EnvironmentFor("GetInvoicePdf").Require("DOCUMENTS_BUCKET");

@@ -16,8 +16,8 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
 
     private string InvoicesTable => stack.FunctionEnvironment.Require("INVOICES_TABLE");
     private string CustomersTable => stack.FunctionEnvironment.Require("CUSTOMERS_TABLE");
-    private DynamoDbInvoiceStore ApiStore => new(stack.StoreDynamoDb, InvoicesTable, CustomersTable);
-    private DynamoDbWorkerInvoiceStore WorkerStore => new(stack.StoreDynamoDb, InvoicesTable);
+    private DynamoDbInvoiceStore ApiStore => new(stack.DynamoDb, InvoicesTable, CustomersTable);
+    private DynamoDbWorkerInvoiceStore WorkerStore => new(stack.DynamoDb, InvoicesTable);
 
     [Fact]
     public async Task CreateInvoice_starts_with_an_empty_deliveryResults_map_written_by_the_api()
@@ -178,7 +178,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         var tenant = Guid.NewGuid().ToString();
         var details = new CustomerDetails("Müller GmbH", $"billing-{Guid.NewGuid():N}@mueller.example", null, null, null);
         var customer = new Customer { Id = Ids.New("cus"), Tenant = tenant, Details = details, CreatedAt = Now, UpdatedAt = Now };
-        await new DynamoDbCustomerStore(stack.StoreDynamoDb, CustomersTable).CreateAsync(customer, CancellationToken.None);
+        await new DynamoDbCustomerStore(stack.DynamoDb, CustomersTable).CreateAsync(customer, CancellationToken.None);
         var content = new InvoiceContent(customer.Id, "EUR", new DateOnly(2026, 11, 20), null, 14,
             [new InvoiceLine("Design", 2m, 100m, 0m, 19m)], InvoiceDiscount.None, notes);
         var draft = InvoiceLifecycle.CreateDraft(Ids.New("inv"), tenant, content, customer.Snapshot(), Now);

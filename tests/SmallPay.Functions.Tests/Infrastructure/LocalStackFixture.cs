@@ -50,11 +50,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>moto's endpoint, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string AwsEndpoint => Host.AwsEndpoint.ToString().TrimEnd('/');
 
-    /// <summary>A DynamoDB client on moto, for assertions on what the functions stored.</summary>
+    /// <summary>A DynamoDB client (the SDK's, as the functions use) on DynamoDB Local.</summary>
     public IAmazonDynamoDB DynamoDb => Host.DynamoDb;
-
-    /// <summary>The DynamoDB client the functions' stores are built on (SmallPay's own).</summary>
-    public SmallPay.Functions.Aws.DynamoDbHttpClient StoreDynamoDb => Host.StoreDynamoDb;
 
     public string UserPoolId => Host.UserPoolId;
 

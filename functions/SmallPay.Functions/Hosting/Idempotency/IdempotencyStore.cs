@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using SmallPay.Functions.Aws;
 using SmallPay.Functions.Storage;
 using static SmallPay.Functions.Storage.Attributes;
 
@@ -29,7 +28,7 @@ public interface IIdempotencyStore
 /// Idempotency records in the invoices table (entity Idempotency, TTL on expiresAt), Powertools-style: an in-progress
 /// record taken with a conditional put, completed with the response, released when the request failed.
 /// </summary>
-public sealed class DynamoDbIdempotencyStore(DynamoDbHttpClient dynamo, string table) : IIdempotencyStore
+public sealed class DynamoDbIdempotencyStore(IAmazonDynamoDB dynamo, string table) : IIdempotencyStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     /// <summary>An in-progress record older than this belongs to a request that died: it may be taken over.</summary>
@@ -38,32 +37,27 @@ public sealed class DynamoDbIdempotencyStore(DynamoDbHttpClient dynamo, string t
     public async Task<IdempotencyClaim> ClaimAsync(string recordId, string requestHash, DateTimeOffset now, CancellationToken ct)
     {
         var nowSeconds = now.ToUnixTimeSeconds();
-        try
+        var acquired = await RetrySafeWrites.PutAsync(dynamo, new PutItemRequest
         {
-            await dynamo.PutItemAsync(new PutItemRequest
+            TableName = table,
+            Item = new()
             {
-                TableName = table,
-                Item = new()
-                {
-                    ["id"] = S(recordId), ["entity"] = S("Idempotency"), ["state"] = S("InProgress"), ["requestHash"] = S(requestHash),
-                    ["leaseUntil"] = N(nowSeconds + (long)InProgressLease.TotalSeconds),
-                    ["expiresAt"] = N(nowSeconds + (long)Retention.TotalSeconds),
-                },
-                ConditionExpression = "attribute_not_exists(id) OR expiresAt < :now OR (#state = :inProgress AND leaseUntil < :now)",
-                ExpressionAttributeNames = new() { ["#state"] = "state" },
-                ExpressionAttributeValues = new() { [":now"] = N(nowSeconds), [":inProgress"] = S("InProgress") },
-            }, ct);
-            return new IdempotencyClaim.Acquired();
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            var existing = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(recordId), ConsistentRead = true }, ct)).Item;
-            if (existing is not { Count: > 0 }) return await ClaimAsync(recordId, requestHash, now, ct); // released meanwhile
-            if (existing.GetString("requestHash") != requestHash) return new IdempotencyClaim.DifferentRequest();
-            if (existing.GetString("state") != "Completed") return new IdempotencyClaim.InProgress();
-            var headers = existing.GetMap("headers")?.ToDictionary(h => h.Key, h => h.Value.S ?? "") ?? [];
-            return new IdempotencyClaim.Replay(new StoredResponse((int)existing.GetLong("statusCode"), existing.GetString("body"), existing.GetString("contentType"), headers));
-        }
+                ["id"] = S(recordId), ["entity"] = S("Idempotency"), ["state"] = S("InProgress"), ["requestHash"] = S(requestHash),
+                ["leaseUntil"] = N(nowSeconds + (long)InProgressLease.TotalSeconds),
+                ["expiresAt"] = N(nowSeconds + (long)Retention.TotalSeconds),
+            },
+            ConditionExpression = "attribute_not_exists(id) OR expiresAt < :now OR (#state = :inProgress AND leaseUntil < :now)",
+            ExpressionAttributeNames = new() { ["#state"] = "state" },
+            ExpressionAttributeValues = new() { [":now"] = N(nowSeconds), [":inProgress"] = S("InProgress") },
+        }, ct);
+        if (acquired) return new IdempotencyClaim.Acquired();
+
+        var existing = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(recordId), ConsistentRead = true }, ct)).Item;
+        if (existing is not { Count: > 0 }) return await ClaimAsync(recordId, requestHash, now, ct); // released meanwhile
+        if (existing.GetString("requestHash") != requestHash) return new IdempotencyClaim.DifferentRequest();
+        if (existing.GetString("state") != "Completed") return new IdempotencyClaim.InProgress();
+        var headers = existing.GetMap("headers")?.ToDictionary(h => h.Key, h => h.Value.S ?? "") ?? [];
+        return new IdempotencyClaim.Replay(new StoredResponse((int)existing.GetLong("statusCode"), existing.GetString("body"), existing.GetString("contentType"), headers));
     }
 
     public Task CompleteAsync(string recordId, StoredResponse response, CancellationToken ct)

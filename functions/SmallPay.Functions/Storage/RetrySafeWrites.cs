@@ -1,0 +1,116 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using static SmallPay.Functions.Storage.Attributes;
+
+namespace SmallPay.Functions.Storage;
+
+/// <summary>
+/// Conditional writes that stay correct when the SDK retries them. A write whose response was lost (a broken
+/// connection, a timeout, a 500 after DynamoDB applied it) is sent again by the SDK; its condition then fails against
+/// its own first attempt. Each write therefore carries a fresh token in <c>writeToken</c> and asks for the item as it
+/// is when the condition fails: if that item holds our token, the first attempt applied and the write succeeded.
+/// Transactions also carry the token as their <c>ClientRequestToken</c>, DynamoDB's own idempotency for ten minutes.
+/// </summary>
+internal static class RetrySafeWrites
+{
+    public const string TokenAttribute = "writeToken";
+
+    public static string NewToken() => Guid.NewGuid().ToString("N");
+
+    /// <summary>True when the write applied, false when its condition failed against someone else's change.</summary>
+    public static async Task<bool> UpdateAsync(IAmazonDynamoDB dynamo, UpdateItemRequest request, CancellationToken ct)
+    {
+        var token = NewToken();
+        request.UpdateExpression = WithTokenSet(request.UpdateExpression, request.ExpressionAttributeNames ??= [], request.ExpressionAttributeValues ??= [], token);
+        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        try
+        {
+            await dynamo.UpdateItemAsync(request, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException e)
+        {
+            return HoldsToken(e.Item, token);
+        }
+    }
+
+    /// <summary>True when the put applied, false when its condition failed against someone else's change.</summary>
+    public static async Task<bool> PutAsync(IAmazonDynamoDB dynamo, PutItemRequest request, CancellationToken ct)
+    {
+        var token = NewToken();
+        request.Item[TokenAttribute] = S(token);
+        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        try
+        {
+            await dynamo.PutItemAsync(request, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException e)
+        {
+            return HoldsToken(e.Item, token);
+        }
+    }
+
+    /// <summary>
+    /// Writes the items in one transaction; the first item is stamped with the token and is the one whose condition
+    /// tells "already applied" apart from "refused". Null when it applied, else the cancellation reasons (or an empty
+    /// list for a conflict with a concurrent transaction).
+    /// </summary>
+    public static async Task<List<CancellationReason>?> TransactAsync(IAmazonDynamoDB dynamo, List<TransactWriteItem> items, CancellationToken ct)
+    {
+        var token = NewToken();
+        Stamp(items[0], token);
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items, ClientRequestToken = token }, ct);
+            return null;
+        }
+        catch (TransactionCanceledException e)
+        {
+            var reasons = e.CancellationReasons ?? [];
+            if (reasons.Count > 0 && reasons[0].Code == "ConditionalCheckFailed" && HoldsToken(reasons[0].Item, token)) return null;
+            // A delete retried after it applied: the item is gone, which is what the delete wanted.
+            if (items[0].Delete is not null && reasons.Count > 0 && reasons[0].Code == "ConditionalCheckFailed" && reasons[0].Item is not { Count: > 0 }
+                && reasons.Skip(1).All(r => r.Code is null or "None")) return null;
+            return reasons;
+        }
+        catch (TransactionConflictException)
+        {
+            return [];
+        }
+        catch (IdempotentParameterMismatchException)
+        {
+            return []; // cannot happen with a fresh token per call; treated as a conflict if it ever does
+        }
+    }
+
+    private static void Stamp(TransactWriteItem item, string token)
+    {
+        if (item.Put is { } put)
+        {
+            put.Item[TokenAttribute] = S(token);
+            put.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        }
+        else if (item.Update is { } update)
+        {
+            update.UpdateExpression = WithTokenSet(update.UpdateExpression, update.ExpressionAttributeNames ??= [], update.ExpressionAttributeValues ??= [], token);
+            update.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        }
+        else if (item.Delete is { } delete)
+        {
+            delete.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        }
+    }
+
+    private static string WithTokenSet(string expression, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, string token)
+    {
+        names["#writeToken"] = TokenAttribute;
+        values[":writeToken"] = S(token);
+        return expression.StartsWith("SET ", StringComparison.OrdinalIgnoreCase)
+            ? "SET #writeToken = :writeToken, " + expression[4..]
+            : "SET #writeToken = :writeToken " + expression;
+    }
+
+    private static bool HoldsToken(Dictionary<string, AttributeValue>? item, string token) =>
+        item is { Count: > 0 } && item.GetString(TokenAttribute) == token;
+}
