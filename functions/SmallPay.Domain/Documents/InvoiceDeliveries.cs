@@ -41,6 +41,8 @@ public static class InvoiceDeliveries
     /// </summary>
     public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now)
     {
+        // The same request again (repeated under one Idempotency-Key): it is recorded already, once.
+        if (invoice.DeliveryRequests.Any(r => r.RequestId == requestId)) return invoice;
         switch (invoice.Status)
         {
             case InvoiceStatus.Draft: throw new InvoiceStateException("Finalize the invoice before sending it.");

@@ -55,6 +55,8 @@ public static class InvoiceLifecycle
 
     public static Invoice RecordPayment(Invoice invoice, Payment payment, DateOnly today)
     {
+        // The same payment again (a repeated request under one Idempotency-Key): it is recorded already, once.
+        if (invoice.Payments.Any(p => p.Id == payment.Id)) return invoice;
         switch (invoice.Status)
         {
             case InvoiceStatus.Draft: throw new InvoiceStateException("Finalize the invoice before recording a payment.");

@@ -15,8 +15,6 @@ internal static class CustomerAccess
         if (request.IfMatchVersion() is { } expected && expected != customer.Version) throw Problems.PreconditionFailed($"Customer {customer.Details.Name}");
         return customer;
     }
-
-    public static ProblemException DuplicateEmail() => Problems.Conflict("Another customer already uses this e-mail address.", "/email");
 }
 
 public sealed class CreateCustomer(ICustomerStore customers) : IApiHandler
@@ -24,9 +22,13 @@ public sealed class CreateCustomer(ICustomerStore customers) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var details = request.ReadJson(ApiJsonContext.Default.CustomerInput).ToDetails();
-        var customer = new Customer { Id = Ids.New("cus", request.ReceivedAt), Tenant = request.Tenant, Details = details, CreatedAt = request.ReceivedAt, UpdatedAt = request.ReceivedAt };
+        var customer = new Customer { Id = request.NewId("cus"), Tenant = request.Tenant, Details = details, CreatedAt = request.ReceivedAt, UpdatedAt = request.ReceivedAt };
         try { await customers.CreateAsync(customer, ct); }
-        catch (DuplicateEmailException) { throw CustomerAccess.DuplicateEmail(); }
+        catch (AlreadyExistsException)
+        {
+            // This request, repeated after its first attempt created the customer without an answer.
+            customer = await customers.GetAsync(request.Tenant, customer.Id, ct) ?? throw new NotFoundException($"Customer {customer.Id}");
+        }
         return ApiResponse.Created(CustomerView.From(customer), ApiViewJsonContext.Default.CustomerView, $"/customers/{customer.Id}", ETags.Format(customer.Version));
     }
 }
@@ -46,9 +48,7 @@ public sealed class ListCustomers(ICustomerStore customers) : IApiHandler
     {
         var search = request.Query("q")?.Trim();
         if (search is { Length: > 100 }) throw Problems.BadRequest("q must be at most 100 characters.", "/query/q");
-        Page<Customer> page;
-        try { page = await customers.ListAsync(request.Tenant, search is { Length: > 0 } ? search : null, request.QueryInt("limit", 25, 1, 100), request.Query("cursor"), ct); }
-        catch (InvalidCursorException) { throw Problems.BadRequest("cursor is not one this API returned.", "/query/cursor"); }
+        var page = await customers.ListAsync(request.Tenant, search is { Length: > 0 } ? search : null, request.QueryInt("limit", 25, 1, 100), request.Query("cursor"), ct);
         return ApiResponse.Ok(new CustomerListView(page.Items.Select(CustomerView.From).ToList(), page.NextCursor), ApiViewJsonContext.Default.CustomerListView);
     }
 }
@@ -61,9 +61,7 @@ public sealed class UpdateCustomer(ICustomerStore customers) : IApiHandler
         var details = request.ReadJson(ApiJsonContext.Default.CustomerInput).ToDetails();
         var current = await CustomerAccess.LoadAsync(customers, request, ct);
         var updated = current with { Details = details, Version = expected + 1, UpdatedAt = request.ReceivedAt };
-        try { await customers.UpdateAsync(updated, current.Details.Email, ct); }
-        catch (StaleVersionException) { throw Problems.PreconditionFailed($"Customer {current.Details.Name}"); }
-        catch (DuplicateEmailException) { throw CustomerAccess.DuplicateEmail(); }
+        await customers.UpdateAsync(updated, current.Details.Email, ct);
         return ApiResponse.OkWithETag(CustomerView.From(updated), ApiViewJsonContext.Default.CustomerView, updated.Version);
     }
 }
@@ -73,13 +71,8 @@ public sealed class DeleteCustomer(ICustomerStore customers) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var customer = await CustomerAccess.LoadAsync(customers, request, ct);
-        if (customer.InvoiceCount > 0) throw InUse(customer.InvoiceCount);
-        try { await customers.DeleteAsync(customer, ct); }
-        catch (CustomerInUseException e) { throw InUse(e.InvoiceCount); }
-        catch (StaleVersionException) { throw Problems.PreconditionFailed($"Customer {customer.Details.Name}"); }
+        if (customer.InvoiceCount > 0) throw new CustomerInUseException(customer.InvoiceCount);
+        await customers.DeleteAsync(customer, ct);
         return ApiResponse.NoContent();
     }
-
-    private static ProblemException InUse(int count) =>
-        Problems.Conflict($"This customer has {count} invoice(s) and is kept so those invoices stay complete. Drafts can be deleted; finalized invoices are kept for good.");
 }

@@ -1,6 +1,5 @@
 using SmallPay.Domain;
 using SmallPay.Domain.Invoices;
-using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Storage;
 
 namespace SmallPay.Functions.Customers;
@@ -15,5 +14,5 @@ public static class CustomerStoreExtensions
         return customer.Snapshot();
     }
 
-    public static ProblemException MissingCustomer() => Problems.Validation("/customerId", "no such customer: create the customer first");
+    private static CustomerMissingException MissingCustomer() => new();
 }

@@ -11,7 +11,7 @@ public static class DocumentWorkerSetup
     // One client for the secrets extension per process: it is only ever called on localhost.
     private static readonly HttpClient SecretsHttp = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public static DocumentWorker Create(FunctionEnvironment environment, ApiServices services)
+    public static DocumentWorker Create(FunctionEnvironment environment, IFunctionServices services)
     {
         var smtp = SmtpSettings.From(environment);
         ISmtpCredentialsSource credentials = smtp.SecretName is { } secret

@@ -20,7 +20,7 @@ public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings,
         InvoiceDeliveries.Validate(input); // bad input is refused before a draft gets its number
         var current = await InvoiceAccess.LoadAsync(invoices, request, ct);
         var business = await settings.GetAsync(request.Tenant, ct);
-        var requestId = Ids.New("dlv", request.ReceivedAt);
+        var requestId = request.NewId("dlv");
         Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt);
 
         var sent = current.IsFinalized
@@ -34,7 +34,7 @@ public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings,
     {
         try
         {
-            return await allocator.FinalizeAsync(request, ct, deliver);
+            return await allocator.FinalizeAsync(InvoiceAccess.FinalizeCommand(request), ct, deliver);
         }
         catch (InvoiceStateException) when (request.IfMatchVersion() is null)
         {

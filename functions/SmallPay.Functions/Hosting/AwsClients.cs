@@ -83,6 +83,9 @@ public sealed class AwsClients(FunctionEnvironment environment, AwsTransport? tr
 /// </summary>
 public sealed class AwsTransport(Func<HttpMessageHandler> createHandler) : HttpClientFactory
 {
+    // The SDK caches HttpClients process-wide by this string: one per transport, never shared with another one's.
+    private readonly string _cacheKey = $"smallpay-transport-{Guid.NewGuid():N}";
+
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
         new(createHandler(), disposeHandler: true) { Timeout = clientConfig.Timeout ?? AwsClients.AttemptTimeout };
 
@@ -90,5 +93,5 @@ public sealed class AwsTransport(Func<HttpMessageHandler> createHandler) : HttpC
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
-    public override string GetConfigUniqueString(IClientConfig clientConfig) => "smallpay-transport";
+    public override string GetConfigUniqueString(IClientConfig clientConfig) => _cacheKey;
 }

@@ -16,14 +16,14 @@ public static class FunctionCatalog
 {
     public const string SelectorVariable = "SMALLPAY_FUNCTION";
 
-    private static readonly Dictionary<string, Func<FunctionEnvironment, ILambdaHandler>> Factories = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<IFunctionServices, ILambdaHandler>> Factories = new(StringComparer.Ordinal)
     {
         ["CreateInvoice"] = Api("CreateInvoice", s => Idempotent(s, new CreateInvoice(s.Invoices, s.Customers, s.Settings))),
         ["ListInvoices"] = Api("ListInvoices", s => new ListInvoices(s.Invoices)),
         ["GetInvoice"] = Api("GetInvoice", s => new GetInvoice(s.Invoices)),
         ["UpdateInvoice"] = Api("UpdateInvoice", s => new UpdateInvoice(s.Invoices, s.Customers, s.Settings)),
         ["DeleteInvoice"] = Api("DeleteInvoice", s => new DeleteInvoice(s.Invoices)),
-        ["FinalizeInvoice"] = Api("FinalizeInvoice", s => new FinalizeInvoice(new InvoiceNumberAllocator(s.Invoices, s.Customers, s.Settings))),
+        ["FinalizeInvoice"] = Api("FinalizeInvoice", s => new FinalizeInvoice(Allocator(s))),
         ["VoidInvoice"] = Api("VoidInvoice", s => new VoidInvoice(s.Invoices)),
         ["RecordPayment"] = Api("RecordPayment", s => Idempotent(s, new RecordPayment(s.Invoices))),
         ["CreateCustomer"] = Api("CreateCustomer", s => Idempotent(s, new CreateCustomer(s.Customers))),
@@ -34,9 +34,9 @@ public static class FunctionCatalog
         ["GetDashboard"] = Api("GetDashboard", s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", s => new GetSettings(s.Settings)),
         ["UpdateSettings"] = Api("UpdateSettings", s => new UpdateSettings(s.Settings)),
-        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, new InvoiceNumberAllocator(s.Invoices, s.Customers, s.Settings)))),
+        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s)))),
         ["GetInvoicePdf"] = Api("GetInvoicePdf", s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
-        ["DocumentWorker"] = Queue("DocumentWorker", (environment, s) => DocumentWorkerSetup.Create(environment, s)),
+        ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
@@ -44,18 +44,27 @@ public static class FunctionCatalog
     public static bool Contains(string name) => Factories.ContainsKey(name);
 
     /// <summary>Builds the handler once per execution environment (SDK clients, config).</summary>
-    public static ILambdaHandler Create(string name, FunctionEnvironment environment) =>
+    public static ILambdaHandler Create(string name, FunctionEnvironment environment) => Create(name, new FunctionServices(environment));
+
+    /// <summary>Builds the handler over the given stores (in-memory ones in unit tests and the warm benchmark).</summary>
+    public static ILambdaHandler Create(string name, IFunctionServices services) =>
         Factories.TryGetValue(name, out var factory)
-            ? factory(environment)
+            ? factory(services)
             : throw new ArgumentException($"Unknown function '{name}'. Known: {string.Join(", ", Factories.Keys)}", nameof(name));
 
     /// <summary>An HTTP API function: the shared adapter around one route handler.</summary>
-    private static Func<FunctionEnvironment, ILambdaHandler> Api(string name, Func<ApiServices, IApiHandler> build) =>
-        environment => new HttpApiFunction(build(new ApiServices(environment)), new JsonLog(name, minimumLevel: environment.Get(JsonLog.LevelVariable)), environment.Clock);
+    private static Func<IFunctionServices, ILambdaHandler> Api(string name, Func<IFunctionServices, IApiHandler> build) =>
+        services => new HttpApiFunction(build(services), Log(name, services), services.Clock);
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
-    private static Func<FunctionEnvironment, ILambdaHandler> Queue(string name, Func<FunctionEnvironment, ApiServices, ISqsRecordHandler> build) =>
-        environment => new SqsBatchFunction(build(environment, new ApiServices(environment)), new JsonLog(name, minimumLevel: environment.Get(JsonLog.LevelVariable)), environment.Clock);
+    private static Func<IFunctionServices, ILambdaHandler> Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>
+        services => new SqsBatchFunction(build(services), Log(name, services), services.Clock);
 
-    private static IdempotentHandler Idempotent(ApiServices services, IApiHandler inner) => new(inner, services.Idempotency);
+    private static JsonLog Log(string name, IFunctionServices services) =>
+        new(name, services.LogOutput, services.Environment.Get(JsonLog.LevelVariable));
+
+    private static IdempotentHandler Idempotent(IFunctionServices services, IApiHandler inner) => new(inner, services.Idempotency);
+
+    private static InvoiceNumberAllocator Allocator(IFunctionServices services) =>
+        new(services.Invoices, services.Customers, services.Settings, services.Clock);
 }

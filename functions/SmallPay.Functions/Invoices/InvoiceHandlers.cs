@@ -18,6 +18,10 @@ internal static class InvoiceAccess
         return invoice;
     }
 
+    /// <summary>The route's invoice, finalized as the request asks (If-Match, the function's deadline).</summary>
+    public static FinalizeCommand FinalizeCommand(ApiRequest request) =>
+        new(request.Tenant, request.PathParameter("invoiceId"), request.IfMatchVersion(), request.ReceivedAt, request.Deadline - InvoiceNumberAllocator.DeadlineMargin);
+
     public static ApiResponse Ok(Invoice invoice, ApiRequest request) =>
         ApiResponse.OkWithETag(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView, invoice.Version);
 
@@ -30,7 +34,9 @@ internal static class InvoiceAccess
         for (var attempt = 1; ; attempt++)
         {
             var current = await LoadAsync(invoices, request, ct);
-            var changed = change(current) with { Version = current.Version + 1 };
+            var next = change(current);
+            if (ReferenceEquals(next, current)) return current; // nothing to change (the same payment again)
+            var changed = next with { Version = current.Version + 1 };
             try
             {
                 await invoices.UpdateAsync(changed, current.Content.CustomerId, ct);
@@ -55,9 +61,13 @@ public sealed class CreateInvoice(IInvoiceStore invoices, ICustomerStore custome
         var input = request.ReadJson(ApiJsonContext.Default.InvoiceInput);
         var content = input.ToContent(await settings.GetAsync(request.Tenant, ct), request.Today);
         var customer = await customers.SnapshotForInvoiceAsync(request.Tenant, content.CustomerId, ct);
-        var invoice = InvoiceLifecycle.CreateDraft(Ids.New("inv", request.ReceivedAt), request.Tenant, content, customer, request.ReceivedAt);
+        var invoice = InvoiceLifecycle.CreateDraft(request.NewId("inv"), request.Tenant, content, customer, request.ReceivedAt);
         try { await invoices.CreateAsync(invoice, ct); }
-        catch (CustomerMissingException) { throw CustomerStoreExtensions.MissingCustomer(); }
+        catch (AlreadyExistsException)
+        {
+            // This request, repeated after its first attempt created the draft without an answer.
+            invoice = await invoices.GetAsync(request.Tenant, invoice.Id, ct) ?? throw new NotFoundException($"Invoice {invoice.Id}");
+        }
         return ApiResponse.Created(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView,
             $"/invoices/{invoice.Id}", ETags.Format(invoice.Version));
     }
@@ -81,9 +91,7 @@ public sealed class UpdateInvoice(IInvoiceStore invoices, ICustomerStore custome
         var customer = current.IsFinalized ? current.Customer : await customers.SnapshotForInvoiceAsync(request.Tenant, content.CustomerId, ct);
 
         var updated = InvoiceLifecycle.Edit(current, content, customer, request.ReceivedAt) with { Version = expected + 1 };
-        try { await invoices.UpdateAsync(updated, current.Content.CustomerId, ct); }
-        catch (StaleVersionException) { throw Problems.PreconditionFailed($"Invoice {current.Number ?? current.Id}"); }
-        catch (CustomerMissingException) { throw CustomerStoreExtensions.MissingCustomer(); }
+        await invoices.UpdateAsync(updated, current.Content.CustomerId, ct);
         return InvoiceAccess.Ok(updated, request);
     }
 }
@@ -94,8 +102,7 @@ public sealed class DeleteInvoice(IInvoiceStore invoices) : IApiHandler
     {
         var invoice = await InvoiceAccess.LoadAsync(invoices, request, ct);
         InvoiceLifecycle.EnsureDeletable(invoice);
-        try { await invoices.DeleteAsync(invoice, ct); }
-        catch (StaleVersionException) { throw Problems.PreconditionFailed($"Invoice {invoice.Id}"); }
+        await invoices.DeleteAsync(invoice, ct);
         return ApiResponse.NoContent();
     }
 }

@@ -24,9 +24,7 @@ public sealed class ListInvoices(IInvoiceStore invoices) : IApiHandler
 
         var query = new InvoiceQuery(statuses, overdue, customerId, from, to, search is { Length: > 0 } ? search : null,
             request.QueryInt("limit", 25, 1, 100), request.Query("cursor"), request.Today);
-        Page<Invoice> page;
-        try { page = await invoices.ListAsync(request.Tenant, query, ct); }
-        catch (InvalidCursorException) { throw Problems.BadRequest("cursor is not one this API returned.", "/query/cursor"); }
+        var page = await invoices.ListAsync(request.Tenant, query, ct);
         var items = page.Items.Select(i => InvoiceSummaryView.From(i, request.Today)).ToList();
         return ApiResponse.Ok(new InvoiceListView(items, page.NextCursor), ApiViewJsonContext.Default.InvoiceListView);
     }

@@ -12,7 +12,7 @@ public sealed class RecordPayment(IInvoiceStore invoices) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var payment = request.ReadJson(ApiJsonContext.Default.PaymentInput)
-            .ToPayment(Ids.New("pay", request.ReceivedAt), request.Today, request.ReceivedAt);
+            .ToPayment(request.NewId("pay"), request.Today, request.ReceivedAt);
         var paid = await InvoiceAccess.ChangeAsync(invoices, request, i => InvoiceLifecycle.RecordPayment(i, payment, request.Today), ct);
         return ApiResponse.Created(InvoiceView.From(paid, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView,
             $"/invoices/{paid.Id}", ETags.Format(paid.Version));

@@ -22,8 +22,7 @@ public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
         var current = await settings.GetAsync(request.Tenant, ct);
         if (current.Version != expected) throw Problems.PreconditionFailed("Your settings");
         var updated = input.ApplyTo(current);
-        try { await settings.SaveAsync(request.Tenant, updated, ct); }
-        catch (StaleVersionException) { throw Problems.PreconditionFailed("Your settings"); }
+        await settings.SaveAsync(request.Tenant, updated, ct);
         return ApiResponse.OkWithETag(SettingsView.From(updated), ApiViewJsonContext.Default.SettingsView, updated.Version);
     }
 }

@@ -46,7 +46,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
 
         var writes = new List<TransactWriteItem> { new() { Put = new Put { TableName = customersTable, Item = item, ConditionExpression = "attribute_not_exists(id)" } } };
         if (Customer.NormalizeEmail(customer.Details.Email) is { } email) writes.Add(ClaimEmail(customer.Tenant, email, customer.Id));
-        await TransactAsync(writes, ct);
+        await TransactAsync(writes, $"Customer {customer.Details.Name}", ct);
     }
 
     public async Task UpdateAsync(Customer updated, string? previousEmail, CancellationToken ct)
@@ -88,7 +88,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
             if (oldEmail is not null) writes.Add(new() { Delete = new Delete { TableName = customersTable, Key = Key(EmailClaimId(updated.Tenant, oldEmail)) } });
             if (newEmail is not null) writes.Add(ClaimEmail(updated.Tenant, newEmail, updated.Id));
         }
-        await TransactAsync(writes, ct);
+        await TransactAsync(writes, $"Customer {updated.Details.Name}", ct);
     }
 
     public async Task DeleteAsync(Customer customer, CancellationToken ct)
@@ -109,7 +109,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
             writes.Add(new() { Delete = new Delete { TableName = customersTable, Key = Key(EmailClaimId(customer.Tenant, email)) } });
         try
         {
-            await TransactAsync(writes, ct);
+            await TransactAsync(writes, $"Customer {customer.Details.Name}", ct);
         }
         catch (StaleVersionException)
         {
@@ -146,13 +146,13 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
 
     private static string EmailClaimId(string tenant, string email) => $"email#{tenant}#{email}";
 
-    private async Task TransactAsync(List<TransactWriteItem> writes, CancellationToken ct)
+    private async Task TransactAsync(List<TransactWriteItem> writes, string what, CancellationToken ct)
     {
         if (await RetrySafeWrites.TransactAsync(dynamo, writes, ct) is not { } reasons) return;
         var customerFailed = reasons.FirstOrDefault()?.Code == "ConditionalCheckFailed";
         if (customerFailed && writes[0].Put is not null) throw new AlreadyExistsException();
         var claimFailed = reasons.Skip(1).Any(r => r.Code == "ConditionalCheckFailed") && writes.Skip(1).Any(w => w.Put is not null);
         if (!customerFailed && claimFailed) throw new DuplicateEmailException();
-        throw new StaleVersionException();
+        throw new StaleVersionException(what);
     }
 }

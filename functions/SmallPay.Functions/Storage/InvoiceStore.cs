@@ -57,7 +57,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(invoice), ConditionExpression = "attribute_not_exists(id)" } },
             CountOnCustomer(invoice.Tenant, invoice.Content.CustomerId, +1),
         };
-        await TransactAsync(items, ct, reasons =>
+        await TransactAsync(items, Describe(invoice), ct, reasons =>
             Failed(reasons, 0) ? new AlreadyExistsException()
             : Failed(reasons, 1) ? new CustomerMissingException() : null);
     }
@@ -73,7 +73,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 ConditionExpression = update.ConditionExpression,
                 ExpressionAttributeNames = update.ExpressionAttributeNames, ExpressionAttributeValues = update.ExpressionAttributeValues,
             }, ct);
-            if (!applied) throw new StaleVersionException();
+            if (!applied) throw new StaleVersionException(Describe(updated));
             return;
         }
         var items = new List<TransactWriteItem>
@@ -82,7 +82,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1),
             CountOnCustomer(updated.Tenant, previousCustomerId, -1),
         };
-        await TransactAsync(items, ct, reasons => Failed(reasons, 1) ? new CustomerMissingException() : null);
+        await TransactAsync(items, Describe(updated), ct, reasons => Failed(reasons, 1) ? new CustomerMissingException() : null);
     }
 
     public async Task DeleteAsync(Invoice draft, CancellationToken ct)
@@ -101,7 +101,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             },
             CountOnCustomer(draft.Tenant, draft.Content.CustomerId, -1),
         };
-        await TransactAsync(items, ct, _ => null);
+        await TransactAsync(items, Describe(draft), ct, _ => null);
     }
 
     public async Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
@@ -268,11 +268,13 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         };
     }
 
-    private async Task TransactAsync(List<TransactWriteItem> items, CancellationToken ct, Func<List<CancellationReason>, Exception?> explain)
+    private async Task TransactAsync(List<TransactWriteItem> items, string what, CancellationToken ct, Func<List<CancellationReason>, Exception?> explain)
     {
         if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is { } reasons)
-            throw explain(reasons) ?? new StaleVersionException();
+            throw explain(reasons) ?? new StaleVersionException(what);
     }
+
+    private static string Describe(Invoice invoice) => $"Invoice {invoice.Number ?? invoice.Id}";
 
     private static bool Failed(List<CancellationReason> reasons, int index) =>
         reasons.ElementAtOrDefault(index)?.Code == "ConditionalCheckFailed";

@@ -10,6 +10,8 @@ namespace SmallPay.Functions.Storage;
 /// its own first attempt. Each write therefore carries a fresh token in <c>writeToken</c> and asks for the item as it
 /// is when the condition fails: if that item holds our token, the first attempt applied and the write succeeded.
 /// Transactions also carry the token as their <c>ClientRequestToken</c>, DynamoDB's own idempotency for ten minutes.
+/// When every attempt ends without an answer (the SDK gives up), one consistent read of the item settles it: holding our
+/// token, the write applied and the caller gets its success instead of a 500 for work that was done.
 /// </summary>
 internal static class RetrySafeWrites
 {
@@ -32,6 +34,11 @@ internal static class RetrySafeWrites
         {
             return HoldsToken(e.Item, token);
         }
+        catch (Exception e) when (IsAmbiguous(e, ct))
+        {
+            if (await AppliedAsync(dynamo, request.TableName, request.Key, token, ct)) return true;
+            throw;
+        }
     }
 
     /// <summary>True when the put applied, false when its condition failed against someone else's change.</summary>
@@ -48,6 +55,11 @@ internal static class RetrySafeWrites
         catch (ConditionalCheckFailedException e)
         {
             return HoldsToken(e.Item, token);
+        }
+        catch (Exception e) when (IsAmbiguous(e, ct))
+        {
+            if (await AppliedAsync(dynamo, request.TableName, new() { ["id"] = request.Item["id"] }, token, ct)) return true;
+            throw;
         }
     }
 
@@ -82,7 +94,45 @@ internal static class RetrySafeWrites
         {
             return []; // cannot happen with a fresh token per call; treated as a conflict if it ever does
         }
+        catch (Exception e) when (IsAmbiguous(e, ct) && FirstItemKey(items[0]) is not null)
+        {
+            var (table, key) = FirstItemKey(items[0])!.Value;
+            if (await AppliedAsync(dynamo, table, key, token, ct)) return null;
+            throw;
+        }
     }
+
+    /// <summary>
+    /// A failure after which the write may or may not have applied: no answer at all (connection lost, timeout) or a
+    /// server error, once the SDK's own retries are spent. A refusal (4xx) is never ambiguous.
+    /// </summary>
+    private static bool IsAmbiguous(Exception e, CancellationToken ct) => e switch
+    {
+        OperationCanceledException => !ct.IsCancellationRequested, // the SDK's own timeout, not the caller giving up
+        Amazon.Runtime.AmazonServiceException service => (int)service.StatusCode >= 500 || service.StatusCode == 0,
+        HttpRequestException or IOException => true,
+        Amazon.Runtime.AmazonClientException => e.InnerException is HttpRequestException or IOException or OperationCanceledException,
+        _ => false,
+    };
+
+    /// <summary>One consistent read, made with a fresh deadline: does the item now hold our token?</summary>
+    private static async Task<bool> AppliedAsync(IAmazonDynamoDB dynamo, string table, Dictionary<string, AttributeValue> key, string token, CancellationToken ct)
+    {
+        try
+        {
+            var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, ct);
+            return HoldsToken(response.Item, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return false; // still no answer: the original failure stands
+        }
+    }
+
+    private static (string Table, Dictionary<string, AttributeValue> Key)? FirstItemKey(TransactWriteItem item) =>
+        item.Put is { } put ? (put.TableName, new() { ["id"] = put.Item["id"] })
+        : item.Update is { } update ? (update.TableName, update.Key)
+        : null;
 
     private static void Stamp(TransactWriteItem item, string token)
     {

@@ -32,6 +32,6 @@ public sealed class DynamoDbSettingsStore(IAmazonDynamoDB dynamo, string invoice
             ConditionExpression = expected == 0 ? "attribute_not_exists(id)" : "version = :expected",
             ExpressionAttributeValues = expected == 0 ? null : new() { [":expected"] = N(expected) },
         };
-        if (!await RetrySafeWrites.PutAsync(dynamo, request, ct)) throw new StaleVersionException();
+        if (!await RetrySafeWrites.PutAsync(dynamo, request, ct)) throw new StaleVersionException("Your settings");
     }
 }

@@ -1,7 +1,20 @@
 namespace SmallPay.Functions.Storage;
 
 /// <summary>The item's version is not the one the write was based on: someone else wrote first.</summary>
-public sealed class StaleVersionException(string message = "The item changed since it was read.") : Exception(message);
+/// <param name="what">The item as the owner knows it ("Invoice INV-000007", "Customer Café Rosa").</param>
+public sealed class StaleVersionException(string what = "The item") : Exception($"{what} changed since it was read.")
+{
+    public string What { get; } = what;
+}
+
+/// <summary>No such item for this tenant (another tenant's reads the same).</summary>
+public sealed class NotFoundException(string what) : Exception($"{what} does not exist.")
+{
+    public string What { get; } = what;
+}
+
+/// <summary>Too much contention to finish before the function's deadline; nothing was changed.</summary>
+public sealed class BusyException(string detail) : Exception(detail);
 
 /// <summary>The customer an invoice points at does not exist (for this tenant).</summary>
 public sealed class CustomerMissingException() : Exception("The referenced customer does not exist.");

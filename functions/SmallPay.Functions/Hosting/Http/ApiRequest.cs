@@ -21,6 +21,16 @@ public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset
     /// <summary>When Lambda stops this invocation: work that retries (finalizing under contention) must end before it.</summary>
     public DateTimeOffset Deadline { get; } = deadline ?? receivedAt.AddSeconds(10);
     public string RequestId => Raw.RequestContext.RequestId;
+
+    /// <summary>Set by <see cref="Idempotency.IdempotentHandler"/> when the request carries an Idempotency-Key (with its body's hash).</summary>
+    public string? IdempotencySeed { get; internal set; }
+
+    /// <summary>
+    /// A new id for something this request creates. Under an Idempotency-Key it is the same id every time the request is
+    /// repeated, so a create whose first attempt was applied but never answered finds its own item instead of a second.
+    /// </summary>
+    public string NewId(string prefix) =>
+        IdempotencySeed is { } seed ? SmallPay.Domain.Ids.FromSeed(prefix, $"{seed}#{prefix}") : SmallPay.Domain.Ids.New(prefix, ReceivedAt);
     public string Path => Raw.RawPath;
 
     public string? Header(string name) => Raw.Headers?.GetValueOrDefault(name.ToLowerInvariant());

@@ -35,9 +35,10 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
             CheckBody(request);
             return await handler.HandleAsync(request, cancellationToken);
         }
-        catch (ProblemException e) { return ApiResponse.From(e.ToProblem(raw.RawPath)); }
+        catch (ProblemException e) { return e.ToResponse(raw.RawPath); }
         catch (DomainValidationException e) { return ApiResponse.From(Problems.Validation(e.Message, e.Errors).ToProblem(raw.RawPath)); }
         catch (InvoiceStateException e) { return ApiResponse.From(Problems.Conflict(e.Message).ToProblem(raw.RawPath)); }
+        catch (Exception e) when (StoreProblems.From(e) is { } problem) { return problem.ToResponse(raw.RawPath); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.Error("unhandled", e, raw.RequestContext.RequestId);

@@ -26,6 +26,18 @@ public sealed class ProblemException(int status, string type, string title, stri
     };
 
     public int Status { get; } = status;
+
+    /// <summary>Seconds after which a retry may succeed (sent as Retry-After with 429 and 503).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>The problem as a response, with its Retry-After header.</summary>
+    public ApiResponse ToResponse(string? instance)
+    {
+        var response = ApiResponse.From(ToProblem(instance));
+        return RetryAfterSeconds is { } seconds
+            ? response with { Headers = new Dictionary<string, string> { ["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } }
+            : response;
+    }
 }
 
 /// <summary>The problems SmallPay answers with; the type URIs are documented in openapi.yaml.</summary>

@@ -21,7 +21,8 @@ public sealed class IdempotentHandler(IApiHandler inner, IIdempotencyStore store
 
         // Scope by method and path: the same key on two different invoices' payments are two different requests.
         var recordId = DynamoDbIdempotencyStore.RecordId(request.Tenant, $"{request.Raw.RequestContext.Http.Method} {request.Path}", key);
-        var claim = await store.ClaimAsync(recordId, Hash(request.BodyBytes()), request.ReceivedAt, cancellationToken);
+        var bodyHash = Hash(request.BodyBytes());
+        var claim = await store.ClaimAsync(recordId, bodyHash, request.ReceivedAt, cancellationToken);
         switch (claim)
         {
             case IdempotencyClaim.Replay replay:
@@ -33,6 +34,7 @@ public sealed class IdempotentHandler(IApiHandler inner, IIdempotencyStore store
                 throw Problems.IdempotentRequestInProgress();
         }
 
+        request.IdempotencySeed = $"{recordId}#{bodyHash}";
         ApiResponse response;
         try
         {

@@ -1,0 +1,47 @@
+using System.Globalization;
+using SmallPay.Functions.Documents;
+using SmallPay.Functions.Hosting.Idempotency;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.Hosting;
+
+/// <summary>
+/// What a function's handler is built from: its stores, its clock and its configuration. In Lambda and on the local
+/// stack, <see cref="FunctionServices"/> (DynamoDB, S3); in unit tests and the warm benchmark, the in-memory stores of
+/// tests/SmallPay.Testing. <see cref="FunctionCatalog"/> wires the same handlers over either.
+/// </summary>
+public interface IFunctionServices
+{
+    FunctionEnvironment Environment { get; }
+    TimeProvider Clock => Environment.Clock;
+    /// <summary>Where the JSON log lines go: stdout in Lambda (CloudWatch Logs).</summary>
+    TextWriter LogOutput => Console.Out;
+    IInvoiceStore Invoices { get; }
+    ICustomerStore Customers { get; }
+    ISettingsStore Settings { get; }
+    IIdempotencyStore Idempotency { get; }
+    IWorkerInvoiceStore WorkerInvoices { get; }
+    IDocumentStorage Documents { get; }
+
+    /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
+    TimeSpan DocumentLinkLifetime =>
+        int.TryParse(Environment.Get("DOCUMENT_URL_TTL_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 604_800
+            ? TimeSpan.FromSeconds(seconds)
+            : GetInvoicePdf.DefaultLinkLifetime;
+}
+
+/// <summary>The DynamoDB and S3 stores of one execution environment, created on first use and then reused for every invocation.</summary>
+public sealed class FunctionServices(FunctionEnvironment environment, AwsClients? clients = null) : IFunctionServices
+{
+    private readonly AwsClients _clients = clients ?? new(environment);
+    private string InvoicesTable => environment.Require("INVOICES_TABLE");
+    private string CustomersTable => environment.Require("CUSTOMERS_TABLE");
+
+    public FunctionEnvironment Environment => environment;
+    public IInvoiceStore Invoices => field ??= new DynamoDbInvoiceStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public ICustomerStore Customers => field ??= new DynamoDbCustomerStore(_clients.DynamoDb, CustomersTable);
+    public ISettingsStore Settings => field ??= new DynamoDbSettingsStore(_clients.DynamoDb, InvoicesTable);
+    public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
+    public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
+    public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
+}

@@ -1,0 +1,49 @@
+using SmallPay.Functions.Documents;
+using SmallPay.Functions.Hosting;
+using SmallPay.Functions.Hosting.Idempotency;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Testing;
+
+/// <summary>
+/// <see cref="FunctionCatalog"/>'s handlers over the in-memory stores: the same handler classes behind the same
+/// adapters as in Lambda, minus DynamoDB and S3. Unit tests and the warm benchmark build functions through this.
+/// </summary>
+public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, TimeProvider? clock = null, TextWriter? log = null,
+    IReadOnlyDictionary<string, string>? variables = null) : IFunctionServices
+{
+    public InMemoryStores Stores { get; } = stores ?? new InMemoryStores();
+    public InMemoryDocumentStorage DocumentObjects { get; } = new();
+
+    public FunctionEnvironment Environment { get; } = FunctionEnvironment.From(variables ?? new Dictionary<string, string>(), clock);
+    public TextWriter LogOutput { get; } = log ?? TextWriter.Null;
+    public IInvoiceStore Invoices => Stores.Invoices;
+    public ICustomerStore Customers => Stores.Customers;
+    public ISettingsStore Settings => Stores.Settings;
+    public IIdempotencyStore Idempotency => Stores.Idempotency;
+    public IWorkerInvoiceStore WorkerInvoices => Stores.WorkerInvoices;
+    public IDocumentStorage Documents => DocumentObjects;
+
+    /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
+    public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);
+}
+
+/// <summary>The documents bucket in memory; presigned links are shaped like S3's but point nowhere.</summary>
+public sealed class InMemoryDocumentStorage : IDocumentStorage
+{
+    private readonly Dictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, byte[]> Objects
+    {
+        get { lock (_objects) return new Dictionary<string, byte[]>(_objects); }
+    }
+
+    public Task PutPdfAsync(string key, byte[] pdf, string fileName, CancellationToken ct)
+    {
+        lock (_objects) _objects[key] = pdf;
+        return Task.CompletedTask;
+    }
+
+    public Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
+        Task.FromResult(new Uri($"https://documents.invalid/{key}?X-Amz-Expires={expiresAt.ToUnixTimeSeconds()}"));
+}

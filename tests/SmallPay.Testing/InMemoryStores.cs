@@ -1,0 +1,337 @@
+using System.Runtime.CompilerServices;
+using SmallPay.Domain.Customers;
+using SmallPay.Domain.Documents;
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Settings;
+using SmallPay.Functions.Hosting.Idempotency;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Testing;
+
+/// <summary>
+/// The stores in memory, with the DynamoDB stores' rules (tenant checks, versions, the finalize counter, e-mail claims,
+/// invoice counts, ids that exist already), so a handler does the same work minus the I/O. One lock makes every call
+/// atomic, as a conditional write or a transaction is in DynamoDB, so handlers can be raced over them too.
+/// </summary>
+public sealed class InMemoryStores
+{
+    private readonly Lock _gate = new();
+
+    public InMemoryStores()
+    {
+        Settings = new SettingsStore(_gate);
+        Customers = new CustomerStore(_gate);
+        Invoices = new InvoiceStore(_gate, Customers, Settings);
+        Idempotency = new IdempotencyStore(_gate);
+        WorkerInvoices = new WorkerInvoiceStore(_gate, Invoices);
+    }
+
+    public InvoiceStore Invoices { get; }
+    public CustomerStore Customers { get; }
+    public SettingsStore Settings { get; }
+    public IdempotencyStore Idempotency { get; }
+    public WorkerInvoiceStore WorkerInvoices { get; }
+
+    public sealed class SettingsStore(Lock gate) : ISettingsStore
+    {
+        private readonly Dictionary<string, BusinessSettings> _settings = new(StringComparer.Ordinal);
+
+        public Task<BusinessSettings> GetAsync(string tenant, CancellationToken ct)
+        {
+            lock (gate) return Task.FromResult(Get(tenant));
+        }
+
+        public Task SaveAsync(string tenant, BusinessSettings updated, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var stored = _settings.GetValueOrDefault(tenant)?.Version ?? 0;
+                if (stored != updated.Version - 1) throw new StaleVersionException("Your settings");
+                _settings[tenant] = updated;
+            }
+            return Task.CompletedTask;
+        }
+
+        internal BusinessSettings Get(string tenant) => _settings.GetValueOrDefault(tenant) ?? BusinessSettings.Defaults;
+
+        internal void Put(string tenant, BusinessSettings settings) => _settings[tenant] = settings;
+    }
+
+    public sealed class CustomerStore(Lock gate) : ICustomerStore
+    {
+        private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _emails = new(StringComparer.Ordinal);
+
+        public Task<Customer?> GetAsync(string tenant, string id, CancellationToken ct)
+        {
+            lock (gate) return Task.FromResult(_customers.TryGetValue(id, out var c) && c.Tenant == tenant ? c : null);
+        }
+
+        public Task CreateAsync(Customer customer, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (_customers.ContainsKey(customer.Id)) throw new AlreadyExistsException();
+                if (EmailKey(customer.Tenant, customer.Details.Email) is { } email && !_emails.Add(email)) throw new DuplicateEmailException();
+                _customers[customer.Id] = customer with { InvoiceCount = 0 };
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task UpdateAsync(Customer updated, string? previousEmail, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_customers.TryGetValue(updated.Id, out var stored) || stored.Tenant != updated.Tenant || stored.Version != updated.Version - 1)
+                    throw new StaleVersionException($"Customer {updated.Details.Name}");
+                var oldEmail = EmailKey(updated.Tenant, previousEmail);
+                var newEmail = EmailKey(updated.Tenant, updated.Details.Email);
+                if (oldEmail != newEmail)
+                {
+                    if (newEmail is not null && !_emails.Add(newEmail)) throw new DuplicateEmailException();
+                    if (oldEmail is not null) _emails.Remove(oldEmail);
+                }
+                _customers[updated.Id] = updated with { InvoiceCount = stored.InvoiceCount };
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task DeleteAsync(Customer customer, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_customers.TryGetValue(customer.Id, out var stored) || stored.Tenant != customer.Tenant)
+                    throw new StaleVersionException($"Customer {customer.Details.Name}");
+                if (stored.InvoiceCount > 0) throw new CustomerInUseException(stored.InvoiceCount);
+                if (stored.Version != customer.Version) throw new StaleVersionException($"Customer {customer.Details.Name}");
+                _customers.Remove(customer.Id);
+                if (EmailKey(customer.Tenant, stored.Details.Email) is { } email) _emails.Remove(email);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<Page<Customer>> ListAsync(string tenant, string? search, int limit, string? cursor, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var matching = _customers.Values.Where(c => c.Tenant == tenant)
+                    .Where(c => search is null || $"{c.Details.Name} {c.Details.Email} {c.Details.Phone} {c.Details.TaxId}".ToLowerInvariant().Contains(search.ToLowerInvariant(), StringComparison.Ordinal))
+                    .OrderBy(c => $"{c.Details.Name.ToLowerInvariant()}#{c.Id}", StringComparer.Ordinal);
+                return Task.FromResult(InMemoryPaging.Page(matching, c => c.Id, limit, cursor));
+            }
+        }
+
+        internal void AddInvoices(string tenant, string customerId, int delta)
+        {
+            if (!_customers.TryGetValue(customerId, out var customer) || customer.Tenant != tenant) throw new CustomerMissingException();
+            _customers[customerId] = customer with { InvoiceCount = customer.InvoiceCount + delta };
+        }
+
+        private static string? EmailKey(string tenant, string? email) => Customer.NormalizeEmail(email) is { } e ? $"{tenant}#{e}" : null;
+    }
+
+    public sealed class InvoiceStore(Lock gate, CustomerStore customers, SettingsStore settings) : IInvoiceStore
+    {
+        private readonly Dictionary<string, Invoice> _invoices = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _numbers = new(StringComparer.Ordinal);
+
+        /// <summary>Every stored invoice of every tenant (for assertions).</summary>
+        public IReadOnlyList<Invoice> All
+        {
+            get { lock (gate) return [.. _invoices.Values]; }
+        }
+
+        public Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct)
+        {
+            lock (gate) return Task.FromResult(_invoices.TryGetValue(id, out var invoice) && invoice.Tenant == tenant ? invoice : null);
+        }
+
+        public Task CreateAsync(Invoice invoice, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (_invoices.ContainsKey(invoice.Id)) throw new AlreadyExistsException();
+                customers.AddInvoices(invoice.Tenant, invoice.Content.CustomerId, +1);
+                _invoices[invoice.Id] = invoice;
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var stored = Stored(updated);
+                if (previousCustomerId != updated.Content.CustomerId)
+                {
+                    customers.AddInvoices(updated.Tenant, updated.Content.CustomerId, +1);
+                    customers.AddInvoices(updated.Tenant, previousCustomerId, -1);
+                }
+                // The worker's attributes survive every API write, as with the DynamoDB store's UpdateItem SETs.
+                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task DeleteAsync(Invoice draft, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_invoices.TryGetValue(draft.Id, out var stored) || stored.Tenant != draft.Tenant || stored.Version != draft.Version || stored.Status != InvoiceStatus.Draft)
+                    throw new StaleVersionException($"Invoice {draft.Id}");
+                _invoices.Remove(draft.Id);
+                customers.AddInvoices(draft.Tenant, draft.Content.CustomerId, -1);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_invoices.TryGetValue(finalized.Id, out var stored) || stored.Version != finalized.Version - 1 || stored.Tenant != finalized.Tenant)
+                    return Task.FromResult(new FinalizeResult(FinalizeOutcome.InvoiceChanged));
+                var counter = settings.Get(finalized.Tenant);
+                if (counter.NextNumber != sequence) return Task.FromResult(new FinalizeResult(FinalizeOutcome.CounterMoved, counter));
+                if (!_numbers.Add($"{finalized.Tenant}#{finalized.Number}")) return Task.FromResult(new FinalizeResult(FinalizeOutcome.NumberTaken));
+                settings.Put(finalized.Tenant, counter with { NextNumber = sequence + 1, Version = counter.Version + 1 });
+                _invoices[finalized.Id] = finalized with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
+                return Task.FromResult(new FinalizeResult(FinalizeOutcome.Finalized));
+            }
+        }
+
+        public Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var counter = settings.Get(tenant);
+                if (counter.NextNumber == sequence) settings.Put(tenant, counter with { NextNumber = sequence + 1, Version = counter.Version + 1 });
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct)
+        {
+            var from = query.IssuedFrom ?? DateOnly.MinValue;
+            var to = query.IssuedTo ?? DateOnly.MaxValue;
+            var search = query.Search?.ToLowerInvariant();
+            lock (gate)
+            {
+                var matching = _invoices.Values
+                    .Where(i => i.Tenant == tenant && i.Content.IssueDate >= from && i.Content.IssueDate <= to)
+                    .Where(i => !query.OverdueOnly || i.IsOverdue(query.Today))
+                    .Where(i => query.OverdueOnly || query.Statuses is not { Count: > 0 } || query.Statuses.Contains(i.Status))
+                    .Where(i => query.CustomerId is null || i.Content.CustomerId == query.CustomerId)
+                    .Where(i => search is null || $"{i.Number} {i.Customer.Name} {i.Customer.Email}".ToLowerInvariant().Contains(search, StringComparison.Ordinal))
+                    .OrderByDescending(i => $"{i.Content.IssueDate:yyyy-MM-dd}#{i.Id}", StringComparer.Ordinal);
+                return Task.FromResult(InMemoryPaging.Page(matching, i => i.Id, query.Limit, query.Cursor));
+            }
+        }
+
+        public async IAsyncEnumerable<Invoice> AllAsync(string tenant, [EnumeratorCancellation] CancellationToken ct)
+        {
+            List<Invoice> invoices;
+            lock (gate) invoices = _invoices.Values.Where(i => i.Tenant == tenant).ToList();
+            foreach (var invoice in invoices) yield return invoice;
+            await Task.CompletedTask;
+        }
+
+        internal Invoice? Load(string id) => _invoices.GetValueOrDefault(id);
+
+        internal void Replace(Invoice invoice) => _invoices[invoice.Id] = invoice;
+
+        private Invoice Stored(Invoice updated) =>
+            _invoices.TryGetValue(updated.Id, out var stored) && stored.Tenant == updated.Tenant && stored.Version == updated.Version - 1
+                ? stored
+                : throw new StaleVersionException($"Invoice {updated.Number ?? updated.Id}");
+    }
+
+    /// <summary>The document worker's conditional writes on the same invoices (never touching their version).</summary>
+    public sealed class WorkerInvoiceStore(Lock gate, InvoiceStore invoices) : IWorkerInvoiceStore
+    {
+        public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct)
+        {
+            lock (gate) return Task.FromResult(invoices.Load(invoiceId));
+        }
+
+        public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct) =>
+            Change(invoiceId, i => i.Document?.Version >= document.Version ? null : i with { Document = document });
+
+        public Task<bool> ClaimDeliveryAsync(string invoiceId, string requestId, DeliveryResult claim, DateTimeOffset now, CancellationToken ct) =>
+            Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result) && !(result.Status == DeliveryStatus.Sending && result.LeaseUntil < now)
+                ? null
+                : WithResult(i, requestId, claim));
+
+        public Task<bool> CompleteDeliveryAsync(string invoiceId, string requestId, DeliveryResult outcome, CancellationToken ct) =>
+            Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result) && result.Status == DeliveryStatus.Sending
+                ? WithResult(i, requestId, outcome)
+                : null);
+
+        public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct) =>
+            Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result) && result.Status == DeliveryStatus.Sending && result.LeaseUntil == lease
+                ? WithResult(i, requestId, result with { LeaseUntil = DateTimeOffset.MinValue, FailureReason = reason })
+                : null);
+
+        private Task<bool> Change(string invoiceId, Func<Invoice, Invoice?> change)
+        {
+            lock (gate)
+            {
+                if (invoices.Load(invoiceId) is not { } invoice || change(invoice) is not { } changed) return Task.FromResult(false);
+                invoices.Replace(changed);
+                return Task.FromResult(true);
+            }
+        }
+
+        private static Invoice WithResult(Invoice invoice, string requestId, DeliveryResult result) =>
+            invoice with { DeliveryResults = new Dictionary<string, DeliveryResult>(invoice.DeliveryResults) { [requestId] = result } };
+    }
+
+    public sealed class IdempotencyStore(Lock gate) : IIdempotencyStore
+    {
+        private readonly Dictionary<string, (string Hash, StoredResponse? Response)> _records = new(StringComparer.Ordinal);
+
+        public Task<IdempotencyClaim> ClaimAsync(string recordId, string requestHash, DateTimeOffset now, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_records.TryGetValue(recordId, out var record))
+                {
+                    _records[recordId] = (requestHash, null);
+                    return Task.FromResult<IdempotencyClaim>(new IdempotencyClaim.Acquired());
+                }
+                if (record.Hash != requestHash) return Task.FromResult<IdempotencyClaim>(new IdempotencyClaim.DifferentRequest());
+                return Task.FromResult<IdempotencyClaim>(record.Response is { } response ? new IdempotencyClaim.Replay(response) : new IdempotencyClaim.InProgress());
+            }
+        }
+
+        public Task CompleteAsync(string recordId, StoredResponse response, CancellationToken ct)
+        {
+            lock (gate) _records[recordId] = (_records[recordId].Hash, response);
+            return Task.CompletedTask;
+        }
+
+        public Task ReleaseAsync(string recordId, CancellationToken ct)
+        {
+            lock (gate) _records.Remove(recordId);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+internal static class InMemoryPaging
+{
+    /// <summary>A page after the item whose id is the cursor (the fakes' own cursor format).</summary>
+    public static Page<T> Page<T>(IEnumerable<T> ordered, Func<T, string> id, int limit, string? cursor)
+    {
+        var items = ordered.ToList();
+        var start = 0;
+        if (cursor is not null)
+        {
+            var index = items.FindIndex(item => id(item) == cursor);
+            if (index < 0) throw new InvalidCursorException();
+            start = index + 1;
+        }
+        var page = items.Skip(start).Take(limit).ToList();
+        return new Page<T>(page, start + page.Count < items.Count ? id(page[^1]) : null);
+    }
+}
