@@ -37,7 +37,11 @@ public sealed record SmtpEndpoint(string Host, int Port)
         // The sink speaks neither TLS nor AUTH, and there is no Secrets Manager to read credentials from.
         variables["SMTP_STARTTLS"] = "false";
         variables["SMTP_SECRET_NAME"] = "";
+        // The template's default sender is empty (e-mail not set up); locally mail always works.
+        if (!variables.TryGetValue("SMTP_SENDER", out var sender) || sender.Length == 0) variables["SMTP_SENDER"] = LocalSender;
     }
+
+    public const string LocalSender = "invoices@smallpay.local";
 
     public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 }

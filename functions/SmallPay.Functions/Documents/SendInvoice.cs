@@ -12,10 +12,13 @@ namespace SmallPay.Functions.Documents;
 /// POST /invoices/{id}/send: records a delivery request (a draft is finalized first, in the same write) and answers 202.
 /// Nothing is rendered or mailed here: the write reaches the document worker through the table's stream.
 /// </summary>
-public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings, InvoiceNumberAllocator allocator) : IApiHandler
+public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings, InvoiceNumberAllocator allocator, bool emailConfigured = true) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
+        if (!emailConfigured)
+            throw new ProblemException(409, "/problems/email-not-configured", "E-mail is not set up.",
+                "This SmallPay has no sender address for e-mails yet (the SmtpSender parameter of its stack). Nothing was changed; download the PDF instead, or ask the operator to set it.");
         var input = (request.Raw.Body is { Length: > 0 } ? request.ReadJson(ApiJsonContext.Default.SendInvoiceInput) : new SendInvoiceInput()).ToDeliveryInput();
         InvoiceDeliveries.Validate(input); // bad input is refused before a draft gets its number
         var current = await InvoiceAccess.LoadAsync(invoices, request, ct);

@@ -34,7 +34,7 @@ public static class FunctionCatalog
         ["GetDashboard"] = Api("GetDashboard", s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", s => new GetSettings(s.Settings)),
         ["UpdateSettings"] = Api("UpdateSettings", s => new UpdateSettings(s.Settings)),
-        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s)))),
+        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s), emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["GetInvoicePdf"] = Api("GetInvoicePdf", s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
     };
