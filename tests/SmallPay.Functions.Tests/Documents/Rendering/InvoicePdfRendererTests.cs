@@ -313,7 +313,37 @@ public sealed class InvoicePdfRendererTests
         // About 16.5 KB: two unhinted DejaVu subsets whose unused glyph metrics are zeroed, every stream deflated.
         // Hinting back in the subsets adds some 11 KB, the full metrics some 19 KB: either breaks this bound.
         Assert.InRange(pdf.Length, 8_000, 20_000);
-        Assert.Contains("AGPL", Poppler.Info(pdf).Producer);
+    }
+
+    [Fact]
+    public void Names_no_AGPL_license_and_reads_back_from_embedded_unicode_font_subsets()
+    {
+        var pdf = Render(new InvoiceDocumentBuilder().WithNumberedLines(10).Open());
+
+        // PDFsharp 6.2 is MIT-licensed and writes no license note: not in the producer of the Info dictionary, not in
+        // the XMP metadata, nowhere in the file's unfiltered bytes.
+        var producer = Poppler.Info(pdf).Producer;
+        Assert.StartsWith("PDFsharp", producer);
+        Assert.DoesNotContain("AGPL", producer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("license", producer, StringComparison.OrdinalIgnoreCase);
+        var metadata = Poppler.Metadata(pdf);
+        Assert.Contains("<pdf:Producer>PDFsharp", metadata);
+        Assert.DoesNotContain("AGPL", metadata, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("AGPL", System.Text.Encoding.Latin1.GetString(pdf), StringComparison.OrdinalIgnoreCase);
+
+        // The text comes back out (ToUnicode maps), from the two DejaVu faces embedded as subsets.
+        var text = Poppler.Text(pdf);
+        Assert.Contains("Nordlicht Design Studio GmbH", text);
+        Assert.Contains("90-006 Łódź", text);
+        AssertLine(text, "Line item 10 ", "100.50");
+        var fonts = Poppler.Fonts(pdf);
+        Assert.Equal(2, fonts.Count);
+        Assert.All(fonts, font =>
+        {
+            Assert.Matches(@"^[A-Z]{6}\+DejaVu Sans(,Bold)?$", font.Name);
+            Assert.True(font.Embedded && font.Subset && font.Unicode, $"{font}: not an embedded subset with a ToUnicode map");
+        });
+        Assert.Contains(fonts, font => font.Name.EndsWith(",Bold", StringComparison.Ordinal));
     }
 
     [Fact]
