@@ -347,7 +347,7 @@ public sealed class InvoicePdfRendererTests
     }
 
     [Fact]
-    public void Every_stream_is_deflated_and_the_cross_reference_table_points_at_every_object()
+    public void Every_stream_is_a_complete_zlib_stream_and_the_cross_reference_table_points_at_every_object()
     {
         var pdf = Render(new InvoiceDocumentBuilder().WithNumberedLines(60).Open());
         var text = System.Text.Encoding.Latin1.GetString(pdf);
@@ -359,6 +359,7 @@ public sealed class InvoicePdfRendererTests
             Assert.Contains("/Filter/FlateDecode", stream.Groups[1].Value);
             var length = int.Parse(System.Text.RegularExpressions.Regex.Match(stream.Groups[1].Value, @"/Length (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal("\nendstream", text.Substring(stream.Index + stream.Length + length, 10));
+            AssertCompleteZlib(pdf.AsSpan(stream.Index + stream.Length, length));
         }
 
         var xref = int.Parse(text[(text.LastIndexOf("startxref", StringComparison.Ordinal) + 10)..].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -368,6 +369,25 @@ public sealed class InvoicePdfRendererTests
         for (var i = 1; i < count; i++)
             Assert.StartsWith($"{i} 0 obj", text[int.Parse(lines[2 + i][..10], System.Globalization.CultureInfo.InvariantCulture)..]);
         Assert.Equal(Poppler.Info(pdf).Pages, Poppler.Pages(pdf).Count);
+    }
+
+    /// <summary>
+    /// A whole zlib stream (RFC 1950), its Adler-32 trailer included: PDFsharp's own Flate encoder leaves the trailer out,
+    /// which strict decoders reject (see PdfStreamCompactor).
+    /// </summary>
+    private static void AssertCompleteZlib(ReadOnlySpan<byte> data)
+    {
+        using var inflated = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(new MemoryStream(data.ToArray()), System.IO.Compression.CompressionMode.Decompress))
+            zlib.CopyTo(inflated);
+        uint a = 1, b = 0;
+        foreach (var x in inflated.GetBuffer().AsSpan(0, (int)inflated.Length))
+        {
+            a = (a + x) % 65521;
+            b = (b + a) % 65521;
+        }
+        Assert.True(data.Length >= 6, "too short for a zlib stream");
+        Assert.Equal((b << 16) | a, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[^4..]));
     }
 
     [Fact]
