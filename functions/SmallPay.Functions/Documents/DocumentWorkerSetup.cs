@@ -22,7 +22,7 @@ public static class DocumentWorkerSetup
             services.WorkerInvoices,
             services.Settings,
             services.Documents,
-            new PdfSharpDocumentRenderer(new InvoicePdfRenderer(environment.Get)),
+            new PdfSharpDocumentRenderer(new InvoicePdfRenderer()),
             new DeliveryEmailComposer(new InvoiceEmailComposer(smtp.Sender)),
             new SmtpMailSender(smtp, credentials),
             environment.Clock);

@@ -6,8 +6,9 @@ namespace SmallPay.Functions.Documents.Rendering;
 /// Resolves every font family to DejaVu Sans (Latin, Greek, Cyrillic and more), regular or bold, from the copies embedded
 /// in this assembly (Documents/Fonts, from Debian's fonts-dejavu-core 2.37; license in LICENSE-DejaVu.txt there).
 /// Italic requests get the upright face: the invoice uses none, and a slanted fallback is not worth another 700 KB.
-/// The embedded copies are unhinted (Documents/Fonts/Unhinted, made by <see cref="TrueTypeHintingStripper"/> from the
-/// originals beside them): hinting is a third of every embedded subset, and no PDF viewer needs it. The font bytes are
+/// The embedded copies are unhinted (Documents/Fonts/Unhinted, made from the originals beside them by the build-time tool
+/// TrueTypeHintingStripper in tests/SmallPay.Functions.Tests, whose tests check the committed copies are its output):
+/// hinting is a third of every embedded subset, and no PDF viewer needs it. The font bytes are
 /// read once per process; PDFsharp embeds only the glyphs a document uses.
 /// </summary>
 internal sealed class DejaVuFontResolver : IFontResolver

@@ -59,7 +59,8 @@ internal sealed class InvoiceDocument
             NotesAndTerms();
             _flow.Finish(Footer);
         }
-        // Uncompressed here: PdfStreamCompactor deflates each stream once, after slimming the font subsets.
+        // Uncompressed here: PdfStreamCompactor deflates each stream once, after slimming the font subsets (why not
+        // PDFsharp's own compression, with figures: see PdfStreamCompactor).
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
         // One buffer per thread, reused: a fresh one per invoice would be a large-object allocation each time.

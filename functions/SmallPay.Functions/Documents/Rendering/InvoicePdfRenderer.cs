@@ -11,9 +11,7 @@ public enum InvoicePageSize { A4, Letter }
 /// </summary>
 public sealed class InvoicePdfRenderer
 {
-    /// <param name="configuration">Looks up <see cref="PdfSharpSetup.LicenseKeyVariable"/> the first time PDFsharp is set up
-    /// in this process (default: the process environment).</param>
-    public InvoicePdfRenderer(Func<string, string?>? configuration = null) => PdfSharpSetup.EnsureInitialized(configuration);
+    public InvoicePdfRenderer() => PdfSharpSetup.EnsureInitialized();
 
     /// <summary>The invoice as PDF bytes.</summary>
     /// <param name="today">The tenant's "today": decides the OVERDUE stamp.</param>

@@ -313,11 +313,41 @@ public sealed class InvoicePdfRendererTests
         // About 16.5 KB: two unhinted DejaVu subsets whose unused glyph metrics are zeroed, every stream deflated.
         // Hinting back in the subsets adds some 11 KB, the full metrics some 19 KB: either breaks this bound.
         Assert.InRange(pdf.Length, 8_000, 20_000);
-        Assert.Contains("AGPL", Poppler.Info(pdf).Producer);
     }
 
     [Fact]
-    public void Every_stream_is_deflated_and_the_cross_reference_table_points_at_every_object()
+    public void Names_no_AGPL_license_and_reads_back_from_embedded_unicode_font_subsets()
+    {
+        var pdf = Render(new InvoiceDocumentBuilder().WithNumberedLines(10).Open());
+
+        // PDFsharp 6.2 is MIT-licensed and writes no license note: not in the producer of the Info dictionary, not in
+        // the XMP metadata, nowhere in the file's unfiltered bytes.
+        var producer = Poppler.Info(pdf).Producer;
+        Assert.StartsWith("PDFsharp", producer);
+        Assert.DoesNotContain("AGPL", producer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("license", producer, StringComparison.OrdinalIgnoreCase);
+        var metadata = Poppler.Metadata(pdf);
+        Assert.Contains("<pdf:Producer>PDFsharp", metadata);
+        Assert.DoesNotContain("AGPL", metadata, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("AGPL", System.Text.Encoding.Latin1.GetString(pdf), StringComparison.OrdinalIgnoreCase);
+
+        // The text comes back out (ToUnicode maps), from the two DejaVu faces embedded as subsets.
+        var text = Poppler.Text(pdf);
+        Assert.Contains("Nordlicht Design Studio GmbH", text);
+        Assert.Contains("90-006 Łódź", text);
+        AssertLine(text, "Line item 10 ", "100.50");
+        var fonts = Poppler.Fonts(pdf);
+        Assert.Equal(2, fonts.Count);
+        Assert.All(fonts, font =>
+        {
+            Assert.Matches(@"^[A-Z]{6}\+DejaVu Sans(,Bold)?$", font.Name);
+            Assert.True(font.Embedded && font.Subset && font.Unicode, $"{font}: not an embedded subset with a ToUnicode map");
+        });
+        Assert.Contains(fonts, font => font.Name.EndsWith(",Bold", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_stream_is_a_complete_zlib_stream_and_the_cross_reference_table_points_at_every_object()
     {
         var pdf = Render(new InvoiceDocumentBuilder().WithNumberedLines(60).Open());
         var text = System.Text.Encoding.Latin1.GetString(pdf);
@@ -329,6 +359,7 @@ public sealed class InvoicePdfRendererTests
             Assert.Contains("/Filter/FlateDecode", stream.Groups[1].Value);
             var length = int.Parse(System.Text.RegularExpressions.Regex.Match(stream.Groups[1].Value, @"/Length (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal("\nendstream", text.Substring(stream.Index + stream.Length + length, 10));
+            AssertCompleteZlib(pdf.AsSpan(stream.Index + stream.Length, length));
         }
 
         var xref = int.Parse(text[(text.LastIndexOf("startxref", StringComparison.Ordinal) + 10)..].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -338,6 +369,25 @@ public sealed class InvoicePdfRendererTests
         for (var i = 1; i < count; i++)
             Assert.StartsWith($"{i} 0 obj", text[int.Parse(lines[2 + i][..10], System.Globalization.CultureInfo.InvariantCulture)..]);
         Assert.Equal(Poppler.Info(pdf).Pages, Poppler.Pages(pdf).Count);
+    }
+
+    /// <summary>
+    /// A whole zlib stream (RFC 1950), its Adler-32 trailer included: PDFsharp's own Flate encoder leaves the trailer out,
+    /// which strict decoders reject (see PdfStreamCompactor).
+    /// </summary>
+    private static void AssertCompleteZlib(ReadOnlySpan<byte> data)
+    {
+        using var inflated = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(new MemoryStream(data.ToArray()), System.IO.Compression.CompressionMode.Decompress))
+            zlib.CopyTo(inflated);
+        uint a = 1, b = 0;
+        foreach (var x in inflated.GetBuffer().AsSpan(0, (int)inflated.Length))
+        {
+            a = (a + x) % 65521;
+            b = (b + a) % 65521;
+        }
+        Assert.True(data.Length >= 6, "too short for a zlib stream");
+        Assert.Equal((b << 16) | a, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[^4..]));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace SmallPay.Functions.Tests.Documents.Rendering;
 
-/// <summary>Reads rendered PDFs with a real PDF reader: poppler's pdftotext and pdfinfo (Debian poppler-utils).</summary>
+/// <summary>Reads rendered PDFs with a real PDF reader: poppler's pdftotext, pdfinfo and pdffonts (Debian poppler-utils).</summary>
 public static partial class Poppler
 {
     /// <summary>The text of every page, laid out as on paper (<c>pdftotext -layout</c>); index 0 is page 1.</summary>
@@ -26,6 +26,29 @@ public static partial class Poppler
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
         return new PdfInfo(int.Parse(fields["Pages"], System.Globalization.CultureInfo.InvariantCulture), fields["Page size"], fields.GetValueOrDefault("Producer") ?? "");
+    }
+
+    /// <summary>The document's XMP metadata stream, as <c>pdfinfo -meta</c> prints it ("" when it has none).</summary>
+    public static string Metadata(byte[] pdf) => Run("pdfinfo", pdf, "-meta");
+
+    /// <summary>Every font <c>pdffonts</c> lists: name, type, and whether it is embedded, a subset, and has a ToUnicode map.</summary>
+    public static IReadOnlyList<PdfFont> Fonts(byte[] pdf)
+    {
+        // A table of fixed-width columns (name, type, encoding, emb, sub, uni, object ID) under a line of dashes that
+        // gives each column's extent; the name and the type may hold spaces.
+        var lines = Run("pdffonts", pdf).Split('\n');
+        var columns = new List<(int Start, int Length)>();
+        for (var at = 0; at < lines[1].Length;)
+        {
+            var end = lines[1].IndexOf(' ', at);
+            if (end < 0) end = lines[1].Length;
+            columns.Add((at, end - at));
+            at = end + 1;
+        }
+        string Field(string line, int column) => line.Substring(columns[column].Start, Math.Min(columns[column].Length, line.Length - columns[column].Start)).Trim();
+        return lines.Skip(2).Where(line => line.Length > columns[5].Start)
+            .Select(line => new PdfFont(Field(line, 0), Field(line, 3) == "yes", Field(line, 4) == "yes", Field(line, 5) == "yes"))
+            .ToList();
     }
 
     private static string Run(string tool, byte[] pdf, params string[] options)
@@ -61,3 +84,5 @@ public static partial class Poppler
 }
 
 public sealed record PdfInfo(int Pages, string PageSize, string Producer);
+
+public sealed record PdfFont(string Name, bool Embedded, bool Subset, bool Unicode);

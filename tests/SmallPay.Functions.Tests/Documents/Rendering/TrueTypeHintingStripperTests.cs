@@ -45,6 +45,12 @@ public sealed class TrueTypeHintingStripperTests
             $"Documents/Fonts/Unhinted/{face}.ttf is not TrueTypeHintingStripper's output for Documents/Fonts/{face}.ttf: rewrite it (see this test's summary).");
     }
 
+    [Fact]
+    public void The_stripper_is_a_build_time_tool_the_functions_do_not_ship()
+    {
+        Assert.DoesNotContain(typeof(InvoicePdfRenderer).Assembly.GetTypes(), type => type.Name == nameof(TrueTypeHintingStripper));
+    }
+
     [Theory]
     [MemberData(nameof(Faces))]
     public void Drops_the_hinting_tables_and_keeps_the_ones_PDFsharp_reads(string face)

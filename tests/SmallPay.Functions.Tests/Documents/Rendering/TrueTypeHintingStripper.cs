@@ -1,9 +1,12 @@
 using System.Buffers.Binary;
 
-namespace SmallPay.Functions.Documents.Rendering;
+namespace SmallPay.Functions.Tests.Documents.Rendering;
 
 /// <summary>
 /// Removes a TrueType font's hinting (and the layout tables PDFsharp never reads) before PDFsharp sees it.
+/// A build-time tool, not part of the functions: its output for Debian's DejaVu TTFs is committed in
+/// functions/SmallPay.Functions/Documents/Fonts/Unhinted, and <see cref="TrueTypeHintingStripperTests"/> checks that the
+/// committed fonts are still its output (and rewrites them on request).
 /// </summary>
 /// <remarks>
 /// Hinting is bytecode that snaps outlines to a screen's pixel grid at small sizes. A PDF viewer scales glyphs freely
