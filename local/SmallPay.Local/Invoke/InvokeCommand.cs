@@ -122,22 +122,16 @@ public static class InvokeCommand
     }
 
     /// <summary>
-    /// The functions project's own build, same configuration as this tool (building this tool builds it). Not the copy
-    /// the build puts next to this tool: this is a Web SDK project, so its folder lacks what ASP.NET's shared framework
-    /// provides (Microsoft.Extensions.Logging.Abstractions, which PDFsharp loads), and the function, which runs on the
-    /// base runtime alone, fails there. That copy is the fallback outside a repository.
+    /// The native executable Lambda runs (scripts/publish-functions.sh, which `make invoke` runs first): the same
+    /// <c>bootstrap</c> that <c>sam build</c> packages, started exactly as Lambda's provided.al2023 runtime starts it.
     /// </summary>
     internal static string DefaultFunctionPath()
     {
-        var toolFolder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)); // .../bin/Release/net10.0
-        if (RepositoryLayout.FindRoot() is { } root && toolFolder.Parent is { } configuration)
-        {
-            var own = Path.Combine(root, "functions", "SmallPay.Functions", "bin", configuration.Name, toolFolder.Name, "SmallPay.Functions.dll");
-            if (File.Exists(Path.ChangeExtension(own, ".runtimeconfig.json"))) return own;
-        }
-        var path = Path.Combine(AppContext.BaseDirectory, "SmallPay.Functions.dll");
-        return File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json"))
+        var rid = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        var root = RepositoryLayout.FindRoot() ?? throw new ArgumentException("not inside the SmallPay repository; pass --function-path <bootstrap>");
+        var path = Path.Combine(root, "artifacts", "functions", rid, "bootstrap");
+        return File.Exists(path)
             ? path
-            : throw new ArgumentException($"no SmallPay.Functions build found (functions/SmallPay.Functions/bin or {AppContext.BaseDirectory}); pass --function-path");
+            : throw new ArgumentException($"no native build at {path}: run scripts/publish-functions.sh {rid} (make invoke does), or pass --function-path");
     }
 }

@@ -5,7 +5,7 @@ public sealed record InvokeOptions(string Function)
 {
     public const string Usage =
         "usage: SmallPay.Local invoke <FunctionLogicalIdOrName> [-e|--event <event.json|->] [--env-vars <file.json>]\n" +
-        "                              [-t|--template <template.yaml>] [--endpoint <url>] [--function-path <SmallPay.Functions.dll>]";
+        "                              [-t|--template <template.yaml>] [--endpoint <url>] [--function-path <bootstrap>]";
 
     /// <summary>The event file; "-" reads stdin; none sends <c>{}</c>, as sam does.</summary>
     public string? EventPath { get; init; }

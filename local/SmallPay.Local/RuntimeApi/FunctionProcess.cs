@@ -136,7 +136,7 @@ public sealed class FunctionProcess : IAsyncDisposable
         yield return new("AWS_LAMBDA_FUNCTION_NAME", options.LambdaFunctionName);
         yield return new("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", options.MemorySizeMb.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return new("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        yield return new("_HANDLER", "SmallPay.Functions");
+        yield return new("_HANDLER", "bootstrap");
         yield return new("LAMBDA_TASK_ROOT", taskRoot);
         yield return new("TZ", ":UTC"); // Lambda runs in UTC; local clocks should not leak into dates
         foreach (var (name, value) in options.Environment)

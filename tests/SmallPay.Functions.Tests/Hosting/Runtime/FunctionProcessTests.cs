@@ -92,7 +92,7 @@ public sealed class FunctionProcessTests(PublishedFunctions published, ITestOutp
         closedPort.Start();
         var unreachable = closedPort.LocalEndpoint.ToString()!;
         closedPort.Stop();
-        await using var process = FunctionProcess.Start(new FunctionProcessOptions(published.DllPath, unreachable, "__Echo")
+        await using var process = FunctionProcess.Start(new FunctionProcessOptions(published.BootstrapPath, unreachable, "__Echo")
         {
             Environment = new Dictionary<string, string> { ["SMALLPAY_DIAGNOSTICS"] = "1" },
         });
@@ -108,7 +108,7 @@ public sealed class FunctionProcessTests(PublishedFunctions published, ITestOutp
     [Fact]
     public void Lambda_variables_and_the_callers_variables_reach_the_function_process()
     {
-        var options = new FunctionProcessOptions("SmallPay.Functions.dll", "127.0.0.1:9001", "CreateInvoice")
+        var options = new FunctionProcessOptions("bootstrap", "127.0.0.1:9001", "CreateInvoice")
         {
             LambdaFunctionName = "CreateInvoiceFunction",
             MemorySizeMb = 512,
@@ -122,13 +122,13 @@ public sealed class FunctionProcessTests(PublishedFunctions published, ITestOutp
         Assert.Equal("CreateInvoice", environment["SMALLPAY_FUNCTION"]);
         Assert.Equal("CreateInvoiceFunction", environment["AWS_LAMBDA_FUNCTION_NAME"]);
         Assert.Equal("512", environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]);
-        Assert.Equal("SmallPay.Functions", environment["_HANDLER"]);
+        Assert.Equal("bootstrap", environment["_HANDLER"]);
         Assert.Equal("InvoicesTable", environment["INVOICES_TABLE"]);
         Assert.Equal("eu-west-1", environment["AWS_REGION"]); // the caller's value wins
     }
 
     private FunctionProcess Start(RuntimeApiEmulator emulator, string function, string? diagnostics = "1") =>
-        FunctionProcess.Start(new FunctionProcessOptions(published.DllPath, emulator.Address, function)
+        FunctionProcess.Start(new FunctionProcessOptions(published.BootstrapPath, emulator.Address, function)
         {
             Environment = diagnostics is null
                 ? new Dictionary<string, string>()

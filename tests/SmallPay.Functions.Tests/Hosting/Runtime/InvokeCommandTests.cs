@@ -147,7 +147,7 @@ public sealed class InvokeCommandTests(PublishedFunctions published)
             return await PublishedFunctions.RunAsync("dotnet",
                 [Path.Combine(AppContext.BaseDirectory, "SmallPay.Local.dll"), "invoke", function,
                  "-e", Path.Combine(folder, "event.json"), "-t", Path.Combine(folder, "template.yaml"),
-                 "--endpoint", Endpoint, "--function-path", published.DllPath],
+                 "--endpoint", Endpoint, "--function-path", published.BootstrapPath],
                 TimeSpan.FromMinutes(1));
         }
         finally

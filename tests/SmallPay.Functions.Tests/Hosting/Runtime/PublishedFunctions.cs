@@ -3,32 +3,25 @@ using System.Diagnostics;
 namespace SmallPay.Functions.Tests.Hosting.Runtime;
 
 /// <summary>
-/// functions/SmallPay.Functions published once per test run into a temporary folder, bin and obj
-/// included (--artifacts-path), so it never races the test build or anyone else's build of the repo.
+/// The Native AOT executable of functions/SmallPay.Functions, published once per test run (or not at all when it is up
+/// to date) by scripts/publish-functions.sh, which holds a lock while it publishes.
 /// </summary>
 public sealed class PublishedFunctions : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("smallpay-functions-").FullName;
-
-    public string DllPath => Path.Combine(_root, "out", "SmallPay.Functions.dll");
+    /// <summary>The native executable Lambda runs: artifacts/functions/linux-x64/bootstrap, as sam build packages it.</summary>
+    public string BootstrapPath => Path.Combine(RepositoryRoot, "artifacts", "functions", "linux-x64", "bootstrap");
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public async Task InitializeAsync()
     {
-        var project = Path.Combine(RepositoryRoot, "functions", "SmallPay.Functions", "SmallPay.Functions.csproj");
-        var (exitCode, stdout, stderr) = await RunAsync("dotnet",
-            ["publish", project, "-c", "Release", "-o", Path.Combine(_root, "out"), "--artifacts-path", Path.Combine(_root, "artifacts"), "-nologo"],
-            TimeSpan.FromMinutes(3));
-        if (exitCode != 0 || !File.Exists(DllPath))
-            throw new InvalidOperationException($"dotnet publish failed ({exitCode}):\n{stdout}\n{stderr}");
+        // The same script sam build's Makefile and `make invoke` use: it publishes only when the sources changed.
+        var (exitCode, stdout, stderr) = await RunAsync(Path.Combine(RepositoryRoot, "scripts", "publish-functions.sh"), ["linux-x64"], TimeSpan.FromMinutes(6));
+        if (exitCode != 0 || !File.Exists(BootstrapPath))
+            throw new InvalidOperationException($"scripts/publish-functions.sh failed ({exitCode}):\n{stdout}\n{stderr}");
     }
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_root, recursive: true);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Runs a program to completion with stdout and stderr kept apart.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan limit)

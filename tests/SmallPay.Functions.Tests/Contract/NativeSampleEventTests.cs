@@ -1,0 +1,61 @@
+using System.Text.Json;
+using SmallPay.Functions.Hosting.Http;
+using SmallPay.Functions.Tests.Hosting.Runtime;
+using SmallPay.Functions.Tests.Infrastructure;
+using SmallPay.Local.RuntimeApi;
+using Xunit.Abstractions;
+
+namespace SmallPay.Functions.Tests.Contract;
+
+/// <summary>
+/// Every file in events/, run through the published Native AOT executable (the bootstrap sam build packages) under a
+/// local Lambda Runtime API, with the environment template.yaml gives its function, against the local emulators: what
+/// <c>make invoke FN=… EVENT=…</c> does, and what Lambda does on provided.al2023.
+/// </summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFunctions published, ITestOutputHelper output) : IClassFixture<PublishedFunctions>
+{
+    public static TheoryData<string> Events()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(PublishedFunctions.RepositoryRoot, "events"), "*.json").Order()) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public async Task Sample_event_succeeds_through_the_native_executable(string eventFile)
+    {
+        await DemoTenant.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
+        var function = string.Concat(Path.GetFileNameWithoutExtension(eventFile).Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        await using var emulator = await RuntimeApiEmulator.StartAsync();
+        await using var process = FunctionProcess.Start(new FunctionProcessOptions(published.BootstrapPath, emulator.Address, function)
+        {
+            LambdaFunctionName = function + "Function",
+            Environment = stack.Host.FunctionVariables(function),
+            OnOutputLine = line => { try { output.WriteLine(line); } catch (InvalidOperationException) { } },
+        });
+
+        var result = await process.InvokeAsync(emulator, await File.ReadAllBytesAsync(Path.Combine(PublishedFunctions.RepositoryRoot, "events", eventFile)), TimeSpan.FromSeconds(30));
+
+        Assert.True(result.Outcome == InvocationOutcome.Succeeded, $"{eventFile}: {result.Outcome} {result.Error?.ErrorMessage}\n{string.Join('\n', process.OutputLines)}");
+        if (function == "DocumentWorker")
+        {
+            // The SQS batch response: nothing to retry, and the worker did its work (it rendered and mailed the invoice).
+            using var batch = JsonDocument.Parse(result.Payload);
+            Assert.Equal(0, batch.RootElement.GetProperty("batchItemFailures").GetArrayLength());
+            var invoice = await stack.DynamoDb.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+            {
+                TableName = stack.FunctionEnvironment.Require("INVOICES_TABLE"),
+                Key = new() { ["id"] = new Amazon.DynamoDBv2.Model.AttributeValue { S = DemoTenant.SentInvoice } },
+                ConsistentRead = true,
+            });
+            Assert.Equal("Sent", invoice.Item["deliveryResults"].M[DemoTenant.PendingDelivery].M["status"].S);
+            Assert.True(invoice.Item.ContainsKey("document"), "the worker recorded the rendered PDF");
+            return;
+        }
+        var response = JsonSerializer.Deserialize(result.Payload, HttpApiJsonContext.Default.HttpApiResponse)!;
+        var expected = ContractInvocation.DocumentedSuccess(function);
+        Assert.True(response.StatusCode == expected, $"{eventFile} → {function}: expected {expected}, got {ContractInvocation.Describe(response)}");
+    }
+}
