@@ -8,6 +8,15 @@ public static class LocalResourceNames
 {
     public const string Region = "us-east-1";
 
+    /// <summary>
+    /// Template parameters the local stack sets: the API's CORS allows the app's dev server (npm run dev, port 5173) as a
+    /// dev stack would, where in AWS the default is the stack's own CloudFront distribution.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ParameterOverrides = new Dictionary<string, string>
+    {
+        ["SpaOrigin"] = "http://localhost:5173",
+    };
+
     /// <summary>moto's default account; ARNs built locally use it so they match what moto returns.</summary>
     public const string AccountId = "123456789012";
 

@@ -15,7 +15,13 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public InMemoryStores Stores { get; } = stores ?? new InMemoryStores();
     public InMemoryDocumentStorage DocumentObjects { get; } = new();
 
-    public FunctionEnvironment Environment { get; } = FunctionEnvironment.From(variables ?? new Dictionary<string, string>(), clock);
+    /// <summary>What every function gets unless the caller says otherwise: e-mail is set up (a sender address).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultVariables = new Dictionary<string, string>
+    {
+        ["SMTP_SENDER"] = "invoices@smallpay.test",
+    };
+
+    public FunctionEnvironment Environment { get; } = FunctionEnvironment.From(variables ?? DefaultVariables, clock);
     public TextWriter LogOutput { get; } = log ?? TextWriter.Null;
     public IInvoiceStore Invoices => Stores.Invoices;
     public ICustomerStore Customers => Stores.Customers;

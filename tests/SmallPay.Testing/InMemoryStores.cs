@@ -157,11 +157,12 @@ public sealed class InMemoryStores
             return Task.CompletedTask;
         }
 
-        public Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
+        public Task UpdateAsync(Invoice current, Invoice updated, CancellationToken ct)
         {
             lock (gate)
             {
                 var stored = Stored(updated);
+                var previousCustomerId = stored.Content.CustomerId;
                 if (previousCustomerId != updated.Content.CustomerId)
                 {
                     customers.AddInvoices(updated.Tenant, updated.Content.CustomerId, +1);
@@ -185,7 +186,7 @@ public sealed class InMemoryStores
             return Task.CompletedTask;
         }
 
-        public Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+        public Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
         {
             lock (gate)
             {
@@ -234,6 +235,17 @@ public sealed class InMemoryStores
             lock (gate) invoices = _invoices.Values.Where(i => i.Tenant == tenant).ToList();
             foreach (var invoice in invoices) yield return invoice;
             await Task.CompletedTask;
+        }
+
+        /// <summary>Summed over the invoices themselves: what the DynamoDB store's running total must always equal.</summary>
+        public Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var invoices = _invoices.Values.Where(i => i.Tenant == tenant).ToList();
+                var recent = invoices.OrderByDescending(i => i.UpdatedAt).ThenByDescending(i => i.Id, StringComparer.Ordinal).Take(recentCount).ToList();
+                return Task.FromResult(new TenantDashboard(SmallPay.Domain.Dashboard.DashboardCalculator.Compute(invoices, today), recent));
+            }
         }
 
         internal Invoice? Load(string id) => _invoices.GetValueOrDefault(id);

@@ -63,7 +63,7 @@ public static class TenantSeeder
             new StoredDocument($"invoices/{sub}/{SampleEventIds.OpenInvoice}/v2.pdf", 2, Seeded.AddMinutes(5), 41613), ct);
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), SampleEventIds.PendingDelivery, Business.BusinessName, Seeded.AddDays(18))
             with { Version = sent.Version + 1 };
-        await stores.Invoices.UpdateAsync(withDelivery, withDelivery.Content.CustomerId, ct);
+        await stores.Invoices.UpdateAsync(sent, withDelivery, ct);
 
         // A year of business with twenty more customers: drafts, open, partly paid, paid and void invoices.
         var customers = new List<Customer>();
@@ -99,7 +99,7 @@ public static class TenantSeeder
                     break;
                 case 9:
                     var voided = InvoiceLifecycle.Void(open, "Issued twice", Seeded) with { Version = open.Version + 1 };
-                    await stores.Invoices.UpdateAsync(voided, voided.Content.CustomerId, ct);
+                    await stores.Invoices.UpdateAsync(open, voided, ct);
                     break;
             }
         }
@@ -131,7 +131,7 @@ public static class TenantSeeder
         if (!withDelivery) return open;
         var requested = InvoiceDeliveries.Request(open, new DeliveryInput(Subject: subject), Ids.New("dlv"), "Bench Writer Studio", DateTimeOffset.UtcNow)
             with { Version = open.Version + 1 };
-        await stores.Invoices.UpdateAsync(requested, requested.Content.CustomerId, ct);
+        await stores.Invoices.UpdateAsync(open, requested, ct);
         return requested;
     }
 
@@ -161,7 +161,7 @@ public static class TenantSeeder
     {
         await stores.Invoices.CreateAsync(draft, ct);
         var open = InvoiceLifecycle.Finalize(draft, number, customer, Seeded.AddMinutes(5)) with { Version = draft.Version + 1 };
-        await stores.Invoices.UpdateAsync(open, draft.Content.CustomerId, ct);
+        await stores.Invoices.UpdateAsync(draft, open, ct);
         return open;
     }
 
@@ -169,6 +169,6 @@ public static class TenantSeeder
     {
         var payment = new Payment(Ids.New("pay"), amount, date, PaymentMethod.BankTransfer, null, Seeded);
         var paid = InvoiceLifecycle.RecordPayment(invoice, payment, date) with { Version = invoice.Version + 1 };
-        await stores.Invoices.UpdateAsync(paid, paid.Content.CustomerId, ct);
+        await stores.Invoices.UpdateAsync(invoice, paid, ct);
     }
 }

@@ -25,57 +25,57 @@ public sealed record DashboardSummary(
     IReadOnlyDictionary<string, int> CountsByStatus,
     IReadOnlyList<CurrencySummary> Currencies);
 
-/// <summary>The dashboard's arithmetic over a tenant's invoices. Drafts and void invoices carry no money.</summary>
+/// <summary>
+/// The dashboard's arithmetic over a tenant's <see cref="InvoiceTally"/> (the running total a store keeps, or the sum
+/// over every invoice): the same figures either way. Drafts and void invoices carry no money.
+/// </summary>
 public static class DashboardCalculator
 {
     public const int Months = 12;
     public const int TopCustomerCount = 5;
 
+    /// <summary>Over the invoices themselves (the in-memory stores, tests): their tally, and top customers named as invoiced.</summary>
     public static DashboardSummary Compute(IEnumerable<Invoice> invoices, DateOnly today)
     {
         var all = invoices as IReadOnlyCollection<Invoice> ?? invoices.ToList();
-        var counts = Enum.GetValues<InvoiceStatus>().ToDictionary(s => s.ToString(), _ => 0);
-        counts["Overdue"] = 0;
-        foreach (var invoice in all)
-        {
-            counts[invoice.Status.ToString()]++;
-            if (invoice.IsOverdue(today)) counts["Overdue"]++;
-        }
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var invoice in all) names[invoice.Content.CustomerId] = invoice.Customer.Name;
+        var tally = InvoiceTally.Sum(all);
+        return Compute(tally, currency => TopCustomers(tally, currency, id => names.GetValueOrDefault(id, id)), today);
+    }
 
-        var currencies = all
-            .Where(i => i.Status is not (InvoiceStatus.Draft or InvoiceStatus.Void))
-            .GroupBy(i => i.Content.Currency, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Summarize(g.Key, g.ToList(), today))
+    /// <summary>The top customers of a currency from a tally's revenue figures.</summary>
+    public static IReadOnlyList<CustomerRevenue> TopCustomers(InvoiceTally tally, string currency, Func<string, string> nameOf) =>
+        tally.WithPrefix($"{InvoiceTally.RevenuePrefix}{currency}:")
+            .Select(r => new CustomerRevenue(r.Key, nameOf(r.Key), r.Value))
+            .OrderByDescending(r => r.Revenue).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Take(TopCustomerCount)
             .ToList();
+
+    /// <param name="topCustomers">A currency's customers with the most received, best first (at most <see cref="TopCustomerCount"/> are shown).</param>
+    public static DashboardSummary Compute(InvoiceTally tally, Func<string, IReadOnlyList<CustomerRevenue>> topCustomers, DateOnly today)
+    {
+        var counts = Enum.GetValues<InvoiceStatus>().ToDictionary(s => s.ToString(), s => (int)tally[InvoiceTally.CountPrefix + s]);
+        var currencies = tally.WithPrefix(InvoiceTally.CurrencyPrefix).Select(c => c.Key).Order(StringComparer.Ordinal)
+            .Select(currency => Summarize(currency, tally, topCustomers(currency), today))
+            .ToList();
+        counts["Overdue"] = currencies.Sum(c => c.OverdueCount);
         return new DashboardSummary(today, counts, currencies);
     }
 
-    private static CurrencySummary Summarize(string currency, List<Invoice> invoices, DateOnly today)
+    private static CurrencySummary Summarize(string currency, InvoiceTally tally, IReadOnlyList<CustomerRevenue> top, DateOnly today)
     {
-        decimal received = 0, outstanding = 0, overdue = 0, current = 0, d30 = 0, d60 = 0, d90 = 0, over90 = 0;
+        decimal outstanding = 0, overdue = 0, current = 0, d30 = 0, d60 = 0, d90 = 0, over90 = 0;
         int openCount = 0, overdueCount = 0;
-        var firstMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-(Months - 1));
-        var byMonth = new decimal[Months];
-        var revenue = new Dictionary<string, (string Name, decimal Amount)>(StringComparer.Ordinal);
-
-        foreach (var invoice in invoices)
+        var openByDue = tally.WithPrefix($"{InvoiceTally.OpenPrefix}{currency}:").ToDictionary(o => o.Key, o => (int)o.Value, StringComparer.Ordinal);
+        foreach (var (dueText, balance) in tally.WithPrefix($"{InvoiceTally.DuePrefix}{currency}:"))
         {
-            foreach (var payment in invoice.Payments)
-            {
-                received += payment.Amount;
-                var monthIndex = (payment.Date.Year - firstMonth.Year) * 12 + payment.Date.Month - firstMonth.Month;
-                if (monthIndex is >= 0 and < Months) byMonth[monthIndex] += payment.Amount;
-                var key = invoice.Content.CustomerId;
-                revenue[key] = (invoice.Customer.Name, revenue.GetValueOrDefault(key).Amount + payment.Amount);
-            }
-
-            var balance = invoice.Totals.BalanceDue;
-            if (invoice.Status is not (InvoiceStatus.Open or InvoiceStatus.PartiallyPaid) || balance <= 0m) continue;
-            openCount++;
+            var due = DateOnly.ParseExact(dueText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var count = openByDue.GetValueOrDefault(dueText);
+            openCount += count;
             outstanding += balance;
-            var daysLate = invoice.DaysOverdue(today);
-            if (daysLate > 0) { overdue += balance; overdueCount++; }
+            var daysLate = Math.Max(0, today.DayNumber - due.DayNumber);
+            if (daysLate > 0) { overdue += balance; overdueCount += count; }
             switch (daysLate)
             {
                 case 0: current += balance; break;
@@ -86,15 +86,12 @@ public static class DashboardCalculator
             }
         }
 
+        var firstMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-(Months - 1));
         var months = Enumerable.Range(0, Months)
-            .Select(i => new MonthlyAmount(firstMonth.AddMonths(i).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), byMonth[i]))
+            .Select(i => firstMonth.AddMonths(i).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
+            .Select(month => new MonthlyAmount(month, tally[$"{InvoiceTally.MonthPrefix}{currency}:{month}"]))
             .ToList();
-        var top = revenue
-            .Select(r => new CustomerRevenue(r.Key, r.Value.Name, r.Value.Amount))
-            .OrderByDescending(r => r.Revenue).ThenBy(r => r.Name, StringComparer.Ordinal)
-            .Take(TopCustomerCount)
-            .ToList();
-        return new CurrencySummary(currency, received, outstanding, overdue, openCount, overdueCount,
-            new AgingBuckets(current, d30, d60, d90, over90), months, top);
+        return new CurrencySummary(currency, tally[InvoiceTally.ReceivedPrefix + currency], outstanding, overdue, openCount, overdueCount,
+            new AgingBuckets(current, d30, d60, d90, over90), months, top.Take(TopCustomerCount).ToList());
     }
 }

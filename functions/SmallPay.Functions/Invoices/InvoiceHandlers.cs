@@ -39,7 +39,7 @@ internal static class InvoiceAccess
             var changed = next with { Version = current.Version + 1 };
             try
             {
-                await invoices.UpdateAsync(changed, current.Content.CustomerId, ct);
+                await invoices.UpdateAsync(current, changed, ct);
                 return changed;
             }
             catch (StaleVersionException) when (request.IfMatchVersion() is null && attempt < 5)
@@ -91,7 +91,7 @@ public sealed class UpdateInvoice(IInvoiceStore invoices, ICustomerStore custome
         var customer = current.IsFinalized ? current.Customer : await customers.SnapshotForInvoiceAsync(request.Tenant, content.CustomerId, ct);
 
         var updated = InvoiceLifecycle.Edit(current, content, customer, request.ReceivedAt) with { Version = expected + 1 };
-        await invoices.UpdateAsync(updated, current.Content.CustomerId, ct);
+        await invoices.UpdateAsync(current, updated, ct);
         return InvoiceAccess.Ok(updated, request);
     }
 }

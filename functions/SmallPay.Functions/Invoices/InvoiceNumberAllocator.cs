@@ -32,7 +32,7 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
             var number = InvoiceNumberFormat.Format(counter.NumberPrefix, counter.NextNumber);
             var finalized = InvoiceLifecycle.Finalize(draft, number, customer, command.Now);
             finalized = (alsoChange?.Invoke(finalized) ?? finalized) with { Version = draft.Version + 1 };
-            var result = await invoices.FinalizeAsync(finalized, counter.NextNumber, counter, ct);
+            var result = await invoices.FinalizeAsync(draft, finalized, counter.NextNumber, counter, ct);
             switch (result.Outcome)
             {
                 case FinalizeOutcome.Finalized:

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using SmallPay.Domain.Dashboard;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using static SmallPay.Functions.Storage.Attributes;
@@ -28,19 +29,27 @@ public interface IInvoiceStore
     Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct);
     /// <summary>Creates a draft and counts it on its customer. Throws <see cref="CustomerMissingException"/>.</summary>
     Task CreateAsync(Invoice invoice, CancellationToken ct);
-    /// <summary>Writes <paramref name="updated"/> if the stored version is updated.Version - 1; moves the customer count if the customer changed.</summary>
-    Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct);
+    /// <summary>
+    /// Writes <paramref name="updated"/> if the stored version is <paramref name="current"/>'s (updated.Version - 1); moves
+    /// the customer count if the customer changed, and the tenant's dashboard total by what the change adds.
+    /// </summary>
+    Task UpdateAsync(Invoice current, Invoice updated, CancellationToken ct);
     Task DeleteAsync(Invoice draft, CancellationToken ct);
     /// <summary>Atomically: the invoice (version-checked), the tenant's counter advancing from sequence to sequence + 1, and a claim on the number.</summary>
-    Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
     /// <summary>Moves the counter past a number that is already taken (the owner set the next number back).</summary>
     Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    /// <summary>A page of the tenant's invoices, newest issue date first, in at most two round trips to the table.</summary>
     Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct);
     IAsyncEnumerable<Invoice> AllAsync(string tenant, CancellationToken ct);
+    /// <summary>The dashboard's figures and the <paramref name="recentCount"/> invoices changed last: the same reads however many invoices.</summary>
+    Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct);
 }
 
 public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable) : IInvoiceStore
 {
+    private readonly TenantSummaries _summaries = new(dynamo, invoicesTable);
+
     public async Task<Invoice?> GetAsync(string tenant, string id, CancellationToken ct)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(id), ConsistentRead = true }, ct);
@@ -57,15 +66,18 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(invoice), ConditionExpression = "attribute_not_exists(id)" } },
             CountOnCustomer(invoice.Tenant, invoice.Content.CustomerId, +1),
         };
+        items.AddRange(_summaries.Writes(invoice.Tenant, InvoiceTally.Of(invoice), invoice.Customer.Name));
         await TransactAsync(items, Describe(invoice), ct, reasons =>
             Failed(reasons, 0) ? new AlreadyExistsException()
             : Failed(reasons, 1) ? new CustomerMissingException() : null);
     }
 
-    public async Task UpdateAsync(Invoice updated, string previousCustomerId, CancellationToken ct)
+    public async Task UpdateAsync(Invoice current, Invoice updated, CancellationToken ct)
     {
         var update = VersionedUpdate(updated);
-        if (previousCustomerId == updated.Content.CustomerId)
+        var previousCustomerId = current.Content.CustomerId;
+        var change = InvoiceTally.Change(current, updated);
+        if (previousCustomerId == updated.Content.CustomerId && change.IsEmpty)
         {
             var applied = await RetrySafeWrites.UpdateAsync(dynamo, new UpdateItemRequest
             {
@@ -76,13 +88,16 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             if (!applied) throw new StaleVersionException(Describe(updated));
             return;
         }
-        var items = new List<TransactWriteItem>
+        var items = new List<TransactWriteItem> { new() { Update = update } };
+        if (previousCustomerId != updated.Content.CustomerId)
         {
-            new() { Update = update },
-            CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1),
-            CountOnCustomer(updated.Tenant, previousCustomerId, -1),
-        };
-        await TransactAsync(items, Describe(updated), ct, reasons => Failed(reasons, 1) ? new CustomerMissingException() : null);
+            items.Add(CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1));
+            items.Add(CountOnCustomer(updated.Tenant, previousCustomerId, -1));
+        }
+        items.AddRange(_summaries.Writes(updated.Tenant, change, updated.Customer.Name));
+        var customerCheck = previousCustomerId != updated.Content.CustomerId;
+        await TransactAsync(items, Describe(updated), ct, reasons => customerCheck && Failed(reasons, 1) ? new CustomerMissingException() : null);
+        await _summaries.TidyAsync(updated.Tenant, change, ct);
     }
 
     public async Task DeleteAsync(Invoice draft, CancellationToken ct)
@@ -101,10 +116,11 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             },
             CountOnCustomer(draft.Tenant, draft.Content.CustomerId, -1),
         };
+        items.AddRange(_summaries.Writes(draft.Tenant, InvoiceTally.Change(draft, null), draft.Customer.Name));
         await TransactAsync(items, Describe(draft), ct, _ => null);
     }
 
-    public async Task<FinalizeResult> FinalizeAsync(Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    public async Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
     {
         var items = new List<TransactWriteItem>
         {
@@ -120,7 +136,8 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 },
             },
         };
-        var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct);
+        items.AddRange(_summaries.Writes(finalized.Tenant, InvoiceTally.Change(draft, finalized), finalized.Customer.Name));
+        var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct, retryConflicts: false);
         if (reasons is null) return new FinalizeResult(FinalizeOutcome.Finalized);
         if (Failed(reasons, 0)) return new FinalizeResult(FinalizeOutcome.InvoiceChanged);
         if (Failed(reasons, 1))
@@ -179,7 +196,15 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, ItemMapping.ToInvoice, ct);
     }
 
+    public Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct) =>
+        _summaries.ReadAsync(tenant, today, recentCount, () => AllItemsAsync(tenant, ct), ct);
+
     public async IAsyncEnumerable<Invoice> AllAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var item in AllItemsAsync(tenant, ct)) yield return ItemMapping.ToInvoice(item);
+    }
+
+    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> AllItemsAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
         do
@@ -192,7 +217,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 ExpressionAttributeValues = new() { [":tenant"] = S(tenant) },
                 ExclusiveStartKey = start,
             }, ct);
-            foreach (var item in response.Items ?? []) yield return ItemMapping.ToInvoice(item);
+            foreach (var item in response.Items ?? []) yield return item;
             start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         } while (start is not null);
     }

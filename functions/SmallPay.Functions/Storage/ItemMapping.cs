@@ -73,6 +73,9 @@ internal static class ItemMapping
             ["version"] = N(invoice.Version),
             ["createdAt"] = Time(invoice.CreatedAt),
             ["updatedAt"] = Time(invoice.UpdatedAt),
+            // The "rank" index lists a tenant's invoices by last change (the dashboard's recent invoices).
+            ["rankedIn"] = S(RecentRanking(invoice.Tenant)),
+            ["rank"] = N(invoice.UpdatedAt.ToUnixTimeMilliseconds()),
             // Derived copies for filters (list, dashboard) and the document pipeline; never read back as truth.
             ["total"] = N(totals.Total),
             ["balanceDue"] = N(totals.BalanceDue),
@@ -257,6 +260,16 @@ internal static class ItemMapping
     };
 
     public static string SettingsId(string tenant) => $"settings#{tenant}";
+
+    /// <summary>The tenant's running dashboard total (<see cref="SmallPay.Domain.Dashboard.InvoiceTally"/>).</summary>
+    public static string SummaryId(string tenant) => $"summary#{tenant}";
+
+    /// <summary>A tenant's revenue from one customer in one currency, ranked in the "rank" index.</summary>
+    public static string RevenueId(string tenant, string currency, string customerId) => $"revenue#{tenant}#{currency}#{customerId}";
+
+    public static string RevenueRanking(string tenant, string currency) => $"revenue#{tenant}#{currency}";
+
+    public static string RecentRanking(string tenant) => $"recent#{tenant}";
 
     // ---- shared ----------------------------------------------------------------------------------------------
 

@@ -39,29 +39,51 @@ internal static class Cursor
 
 internal static class Paging
 {
-    private const int MaxQueryRoundTrips = 10;
+    /// <summary>At most this many queries fill one page: a page costs two round trips at worst, whatever the filter.</summary>
+    public const int MaxRoundTrips = 2;
 
     /// <summary>
-    /// Fills one page: DynamoDB applies Limit before the filter, so keep asking for the rest until the page is full,
-    /// the index is exhausted, or a bounded number of round trips is spent (the cursor then resumes where we stopped).
+    /// With a filter, each query reads this many index entries (DynamoDB applies Limit before the filter), so a selective
+    /// filter still fills most pages in one or two round trips; without one, exactly the page is read.
+    /// </summary>
+    public const int FilteredReadAhead = 200;
+
+    /// <summary>
+    /// Fills one page in at most <see cref="MaxRoundTrips"/> queries. The cursor resumes after the last item returned (or
+    /// where reading stopped, if the page came out short: a selective filter over a large index), so no item is skipped
+    /// and none is shown twice; a short page with a cursor means "there may be more".
     /// </summary>
     public static async Task<Page<T>> QueryPageAsync<T>(IAmazonDynamoDB dynamo, QueryRequest request, string tenant, int limit, string? cursor,
         Func<Dictionary<string, AttributeValue>, T> map, CancellationToken ct)
     {
         if (cursor is not null)
             request.ExclusiveStartKey = Cursor.Decode(cursor, tenant) ?? throw new InvalidCursorException();
+        var filtered = request.FilterExpression is not null;
         var items = new List<T>(limit);
-        Dictionary<string, AttributeValue>? lastKey = null;
-        for (var trip = 0; trip < MaxQueryRoundTrips && items.Count < limit; trip++)
+        Dictionary<string, AttributeValue>? lastReturned = null;
+        Dictionary<string, AttributeValue>? resumeAt = null;
+        for (var trip = 0; trip < MaxRoundTrips && items.Count < limit; trip++)
         {
-            request.Limit = limit - items.Count;
+            request.Limit = filtered ? Math.Max(limit, FilteredReadAhead) : limit - items.Count;
             var response = await dynamo.QueryAsync(request, ct);
-            foreach (var item in response.Items ?? []) items.Add(map(item));
-            lastKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-            if (lastKey is null) break;
-            request.ExclusiveStartKey = lastKey;
+            var found = response.Items ?? [];
+            var taken = 0;
+            foreach (var item in found)
+            {
+                if (items.Count == limit) break;
+                items.Add(map(item));
+                lastReturned = item;
+                taken++;
+            }
+            if (taken < found.Count)
+            {
+                resumeAt = lastReturned; // the page filled up inside this response: go on after its last item
+                break;
+            }
+            resumeAt = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            if (resumeAt is null) break;
+            request.ExclusiveStartKey = resumeAt;
         }
-        return new Page<T>(items, Cursor.Encode(lastKey));
+        return new Page<T>(items, Cursor.Encode(resumeAt));
     }
-
 }

@@ -68,7 +68,28 @@ internal static class RetrySafeWrites
     /// tells "already applied" apart from "refused". Null when it applied, else the cancellation reasons (or an empty
     /// list for a conflict with a concurrent transaction).
     /// </summary>
-    public static async Task<List<CancellationReason>?> TransactAsync(IAmazonDynamoDB dynamo, List<TransactWriteItem> items, CancellationToken ct)
+    /// <param name="retryConflicts">
+    /// When a concurrent transaction held one of the items (the tenant's summary is written by every invoice change),
+    /// nothing was applied: try again shortly rather than calling the caller's version stale. Off for callers that
+    /// handle a conflict themselves (finalizing re-reads the counter the other transaction moved).
+    /// </param>
+    public static async Task<List<CancellationReason>?> TransactAsync(IAmazonDynamoDB dynamo, List<TransactWriteItem> items, CancellationToken ct, bool retryConflicts = true)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var reasons = await TransactOnceAsync(dynamo, items, ct);
+            if (reasons is null || !retryConflicts || attempt == MaxConflictAttempts || !IsConflictOnly(reasons)) return reasons;
+            await Task.Delay(Random.Shared.Next(5, 20 << Math.Min(attempt, 4)), ct);
+        }
+    }
+
+    private const int MaxConflictAttempts = 8;
+
+    private static bool IsConflictOnly(List<CancellationReason> reasons) =>
+        reasons.Count == 0 // TransactionConflictException
+        || (reasons.Any(r => r.Code == "TransactionConflict") && reasons.All(r => r.Code is null or "None" or "TransactionConflict"));
+
+    private static async Task<List<CancellationReason>?> TransactOnceAsync(IAmazonDynamoDB dynamo, List<TransactWriteItem> items, CancellationToken ct)
     {
         var token = NewToken();
         Stamp(items[0], token);
@@ -156,6 +177,7 @@ internal static class RetrySafeWrites
     {
         names["#writeToken"] = TokenAttribute;
         values[":writeToken"] = S(token);
+        if (expression.Contains("#writeToken = :writeToken", StringComparison.Ordinal)) return expression; // another attempt
         return expression.StartsWith("SET ", StringComparison.OrdinalIgnoreCase)
             ? "SET #writeToken = :writeToken, " + expression[4..]
             : "SET #writeToken = :writeToken " + expression;

@@ -27,7 +27,10 @@ public sealed partial class IntrinsicResolver
         _template = template;
         _physicalId = physicalId ?? (_ => null);
         _attribute = attribute ?? ((_, _) => null);
-        _parameterOverrides = parameterOverrides ?? new Dictionary<string, string>();
+        // The local stack is a dev stack: its own parameter values first, then the caller's.
+        var overrides = new Dictionary<string, string>(LocalResourceNames.ParameterOverrides, StringComparer.Ordinal);
+        foreach (var (name, value) in parameterOverrides ?? new Dictionary<string, string>()) overrides[name] = value;
+        _parameterOverrides = overrides;
     }
 
     /// <summary>Resolves a value that must end up a string (environment variables, issuer, origins).</summary>

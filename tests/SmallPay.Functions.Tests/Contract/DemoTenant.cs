@@ -108,7 +108,7 @@ internal static class DemoTenant
             new StoredDocument($"invoices/{Sub}/{OpenInvoice}/v2.pdf", 2, Seeded.AddMinutes(5).AddSeconds(3), 41613), ct);
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
             with { Version = sent.Version + 1 };
-        await invoices.UpdateAsync(withDelivery, withDelivery.Content.CustomerId, ct);
+        await invoices.UpdateAsync(sent, withDelivery, ct);
     }
 
     private static Customer NewCustomer(string id, CustomerDetails details) =>
@@ -124,7 +124,7 @@ internal static class DemoTenant
     {
         await invoices.CreateAsync(draft, ct);
         var open = InvoiceLifecycle.Finalize(draft, number, customer, Seeded.AddMinutes(5)) with { Version = draft.Version + 1 };
-        await invoices.UpdateAsync(open, draft.Content.CustomerId, ct);
+        await invoices.UpdateAsync(draft, open, ct);
         return open;
     }
 

@@ -106,7 +106,7 @@ public sealed class GetInvoicePdfTests(LocalStackFixture stack) : IAsyncLifetime
         await invoices.CreateAsync(draft, CancellationToken.None);
         if (!finalize) return draft;
         var open = InvoiceLifecycle.Finalize(draft, "INV-000001", customer.Snapshot(), Created) with { Version = 2 };
-        await invoices.UpdateAsync(open, customer.Id, CancellationToken.None);
+        await invoices.UpdateAsync(draft, open, CancellationToken.None);
         return open;
     }
 }

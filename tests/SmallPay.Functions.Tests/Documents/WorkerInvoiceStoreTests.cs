@@ -36,13 +36,13 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     {
         var open = await CreateOpenAsync();
         var sent = InvoiceDeliveries.Request(open, new DeliveryInput(), "dlv_keep", "Atelier", Now) with { Version = open.Version + 1 };
-        await ApiStore.UpdateAsync(sent, sent.Content.CustomerId, CancellationToken.None);
+        await ApiStore.UpdateAsync(open, sent, CancellationToken.None);
         Assert.True(await WorkerStore.RecordDocumentAsync(open.Id, new StoredDocument("invoices/t/x/v3.pdf", 3, Now, 1234), CancellationToken.None));
         Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_keep", Claim(Now.AddMinutes(1)), Now, CancellationToken.None));
         Assert.Equal("worker", (await RawAsync(open.Id))["changedBy"].S);
 
         var voided = InvoiceLifecycle.Void(sent, "wrong customer", Now) with { Version = sent.Version + 1 };
-        await ApiStore.UpdateAsync(voided, voided.Content.CustomerId, CancellationToken.None);
+        await ApiStore.UpdateAsync(sent, voided, CancellationToken.None);
 
         var stored = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!;
         Assert.Equal(InvoiceStatus.Void, stored.Status);
@@ -59,7 +59,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         var open = await CreateOpenAsync(notes: "Thanks!");
         var edited = InvoiceLifecycle.Edit(open, open.Content with { Notes = null }, open.Customer, Now) with { Version = open.Version + 1 };
 
-        await ApiStore.UpdateAsync(edited, edited.Content.CustomerId, CancellationToken.None);
+        await ApiStore.UpdateAsync(open, edited, CancellationToken.None);
 
         Assert.False((await RawAsync(open.Id)).ContainsKey("notes"));
     }
@@ -70,7 +70,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         var open = await CreateOpenAsync();
         var ghost = open with { Id = Ids.New("inv"), Version = 2 };
 
-        await Assert.ThrowsAsync<StaleVersionException>(() => ApiStore.UpdateAsync(ghost, ghost.Content.CustomerId, CancellationToken.None));
+        await Assert.ThrowsAsync<StaleVersionException>(() => ApiStore.UpdateAsync(open with { Id = ghost.Id }, ghost, CancellationToken.None));
         Assert.Null(await WorkerStore.LoadAsync(ghost.Id, CancellationToken.None));
     }
 
@@ -184,7 +184,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         var draft = InvoiceLifecycle.CreateDraft(Ids.New("inv"), tenant, content, customer.Snapshot(), Now);
         await ApiStore.CreateAsync(draft, CancellationToken.None);
         var open = InvoiceLifecycle.Finalize(draft, "INV-000001", customer.Snapshot(), Now) with { Version = 2 };
-        await ApiStore.UpdateAsync(open, customer.Id, CancellationToken.None);
+        await ApiStore.UpdateAsync(draft, open, CancellationToken.None);
         return open;
     }
 

@@ -157,7 +157,7 @@ public sealed class LocalStackHostTests(LocalStackFixture stack)
     [Fact]
     public async Task Preflight_from_the_spa_origin_is_answered_without_a_token()
     {
-        var spaOrigin = Template.Parameters["SpaOrigin"]!["Default"].AsText()!;
+        var spaOrigin = SmallPay.Local.LocalResourceNames.ParameterOverrides["SpaOrigin"]; // the local dev stack allows the dev server
         using var http = stack.CreateHttpClient();
 
         using var response = await http.SendAsync(Preflight("invoices", spaOrigin));
@@ -186,7 +186,7 @@ public sealed class LocalStackHostTests(LocalStackFixture stack)
     [Fact]
     public async Task Gateway_refusals_carry_cors_headers_so_the_browser_can_read_them()
     {
-        var spaOrigin = Template.Parameters["SpaOrigin"]!["Default"].AsText()!;
+        var spaOrigin = SmallPay.Local.LocalResourceNames.ParameterOverrides["SpaOrigin"]; // the local dev stack allows the dev server
         using var http = stack.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "invoices");
         request.Headers.Add("Origin", spaOrigin);

@@ -56,7 +56,7 @@ public sealed class AmbiguousFailureTests(LocalStackFixture stack)
     {
         var invoiceId = await OpenInvoiceAsync();
         var network = new LostResponseHandler((target, _) => false);
-        network.Drop = (target, body) => Is(target, "UpdateItem") && body.Contains("payments", StringComparison.Ordinal) && network.Dropped == 0;
+        network.Drop = (target, body) => Is(target, "TransactWriteItems") && body.Contains("payments", StringComparison.Ordinal) && network.Dropped == 0;
 
         var answer = await Function("RecordPayment", network).InvokeAsync(
             Route("POST", $"/invoices/{invoiceId}/payments", "/invoices/{invoiceId}/payments") with { Body = new { amount = 100m, date = "2026-11-20", method = "bankTransfer" } });
@@ -67,7 +67,10 @@ public sealed class AmbiguousFailureTests(LocalStackFixture stack)
         Assert.Single(stored["payments"].L);
         Assert.Equal("PartiallyPaid", stored["status"].S);
         // The SDK retried the same write once; nothing re-read the invoice and applied the payment again.
-        Assert.Equal(2, network.Operations.Count(o => o == "UpdateItem"));
+        Assert.Equal(2, network.Operations.Count(o => o == "TransactWriteItems"));
+        // The tenant's dashboard counted it once too (the payment's transaction carries the running total).
+        var dashboard = await Function("GetDashboard").InvokeAsync(new ApiCall("GET", "/dashboard", _tenant));
+        Assert.Equal(100m, dashboard.Json["currencies"]![0]!["received"]!.GetValue<decimal>());
     }
 
     [Fact]
@@ -132,7 +135,7 @@ public sealed class AmbiguousFailureTests(LocalStackFixture stack)
         var firstLoad = true;
         var down = new LostResponseHandler((target, body) =>
         {
-            if (Is(target, "UpdateItem") && body.Contains("payments", StringComparison.Ordinal)) return true;
+            if (Is(target, "TransactWriteItems") && body.Contains("payments", StringComparison.Ordinal)) return true;
             // The handler's first load of the invoice gets through; the read that would settle the lost write does not.
             if (Is(target, "GetItem") && body.Contains(invoiceId, StringComparison.Ordinal)) { var drop = !firstLoad; firstLoad = false; return drop; }
             return false;

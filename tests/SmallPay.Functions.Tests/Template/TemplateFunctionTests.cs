@@ -52,12 +52,12 @@ public class TemplateFunctionTests
     }
 
     [Fact]
-    public void Functions_run_the_one_executable_assembly_on_dotnet10_with_both_table_names()
+    public void Functions_run_the_one_native_executable_on_provided_al2023_with_both_table_names()
     {
         Assert.All(Functions, function =>
         {
-            Assert.Equal("SmallPay.Functions", function.Properties["Handler"].AsText());
-            Assert.Equal("dotnet10", function.Properties["Runtime"].AsText());
+            Assert.Equal("bootstrap", function.Properties["Handler"].AsText());
+            Assert.Equal("provided.al2023", function.Properties["Runtime"].AsText());
             Assert.Equal("InvoicesTable", function.EnvironmentVariables["INVOICES_TABLE"]?["Ref"].AsText());
             Assert.Equal("CustomersTable", function.EnvironmentVariables["CUSTOMERS_TABLE"]?["Ref"].AsText());
         });
@@ -87,7 +87,7 @@ public class TemplateFunctionTests
                 "make",
                 ["--dry-run", "--makefile", makefile, $"build-{function.LogicalId}", "ARTIFACTS_DIR=/tmp/smallpay-artifacts"],
                 Path.GetTempPath());
-            if (exitCode != 0 || !output.Contains("dotnet publish", StringComparison.Ordinal))
+            if (exitCode != 0 || !output.Contains("scripts/publish-functions.sh\" linux-x64", StringComparison.Ordinal))
                 problems.Add($"build-{function.LogicalId}: make exited {exitCode}: {output.Trim()}");
         }
 
@@ -113,26 +113,25 @@ public class TemplateDeployOptionTests
     }
 
     [Fact]
-    public void SnapStart_is_a_parameter_off_by_default_and_every_function_publishes_a_live_alias_for_it()
+    public void Every_function_publishes_a_live_alias_and_nothing_asks_for_SnapStart_which_provided_al2023_lacks()
     {
-        var snapStart = TemplateUnderTest.Template.Parameters["SnapStart"];
-        Assert.Equal("None", snapStart?["Default"].AsText());
-        Assert.Equal(["None", "PublishedVersions"], snapStart!["AllowedValues"].AsList().Select(v => v.AsText()));
+        Assert.False(TemplateUnderTest.Template.Parameters.ContainsKey("SnapStart"));
         Assert.All(Functions, function =>
         {
             Assert.Equal("live", function.Properties["AutoPublishAlias"].AsText());
-            Assert.Equal("SnapStart", function.Properties["SnapStart"]?["ApplyOn"]?["Ref"].AsText());
+            Assert.Null(function.Properties["SnapStart"]);
         });
     }
 
     [Fact]
-    public void ReadyToRun_is_a_build_flag_of_the_makefile_on_by_default()
+    public void The_makefile_builds_for_the_architecture_LAMBDA_RID_names_x86_64_by_default_like_the_template()
     {
         var makefile = TemplateUnderTest.PathOf("functions/SmallPay.Functions/Makefile");
         string DryRun(params string[] extra) => TemplateUnderTest.Run("make",
             ["--dry-run", "--makefile", makefile, "build-GetInvoiceFunction", "ARTIFACTS_DIR=/tmp/smallpay-artifacts", .. extra], Path.GetTempPath()).Output;
 
-        Assert.Contains("-p:PublishReadyToRun=true", DryRun());
-        Assert.Contains("-p:PublishReadyToRun=false", DryRun("READY_TO_RUN=false"));
+        Assert.Contains("publish-functions.sh\" linux-x64", DryRun());
+        Assert.Contains("publish-functions.sh\" linux-arm64", DryRun("LAMBDA_RID=linux-arm64"));
+        Assert.Equal("x86_64", TemplateUnderTest.Template.Parameters["Architecture"]?["Default"].AsText());
     }
 }

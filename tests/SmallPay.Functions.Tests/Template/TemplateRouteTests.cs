@@ -68,8 +68,12 @@ public partial class TemplateRouteTests
     public void Cors_allows_only_the_spa_origin_and_the_headers_the_api_uses()
     {
         var cors = TheApi.CorsConfiguration;
+        // SpaOrigin when set, else the stack's own CloudFront distribution: one origin either way.
         var origin = Assert.Single(cors?["AllowOrigins"].AsList() ?? []);
-        Assert.Equal("SpaOrigin", origin?["Ref"].AsText());
+        var choice = origin?["Fn::If"].AsList() ?? [];
+        Assert.Equal("HasSpaOrigin", choice[0].AsText());
+        Assert.Equal("SpaOrigin", choice[1]?["Ref"].AsText());
+        Assert.Equal("https://${SpaDistribution.DomainName}", choice[2]?["Fn::Sub"].AsText());
 
         var allowed = Lowered(cors?["AllowHeaders"]);
         Assert.Superset(new HashSet<string> { "authorization", "content-type", "if-match", "idempotency-key" }, allowed);
