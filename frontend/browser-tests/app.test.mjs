@@ -224,8 +224,11 @@ step('send the invoice by e-mail', { skip: hasSendRoute ? false : 'POST /invoice
   const delivery = page.locator('.delivery').first();
   await delivery.waitFor();
   assert.ok((await delivery.textContent()).includes(customer.email), 'the delivery names the recipient');
-  await page.locator('.delivery--sent, .delivery--failed').first().waitFor({ timeout: 30_000 });
+  await page.locator('.delivery--sent, .delivery--partlysent, .delivery--failed').first().waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.delivery--sent').count(), 1, 'the documents worker sent it');
+  const recipient = page.locator('.delivery--sent .recipient--delivered');
+  assert.equal(await recipient.count(), 1, 'the recipient shows as delivered');
+  assert.ok((await recipient.textContent()).includes(customer.email), 'the delivered recipient is the customer');
 
   // The PDF opens from a short-lived link (the button retries while the PDF is still being rendered).
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Download PDF' }).click()]);
