@@ -143,6 +143,16 @@ public static class InvoiceDeliveries
             FailureReason: reason, Attempts: attempts, Recipients: recipients);
     }
 
+    /// <summary>
+    /// The message itself can never go (a malformed address, a message the server calls too large): the recipients not
+    /// yet settled are refused with <paramref name="reason"/>. When nobody got it in an earlier try either, the result is
+    /// a plain Failed with the reason and no per-recipient outcomes (no recipient was asked).
+    /// </summary>
+    public static DeliveryResult RefuseRemaining(IReadOnlyList<RecipientOutcome> recipients, string reason, int attempts) =>
+        recipients.Any(r => r.Status == RecipientStatus.Delivered)
+            ? Conclude(recipients.Select(r => r.IsSettled ? r : r with { Status = RecipientStatus.Refused, Reason = reason }).ToList(), attempts)!
+            : new DeliveryResult(DeliveryStatus.Failed, FailureReason: reason, Attempts: attempts);
+
     private static void CheckAddresses(ValidationErrors errors, string path, IReadOnlyList<string?>? addresses)
     {
         if (addresses is null) return;

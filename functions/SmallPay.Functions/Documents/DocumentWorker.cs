@@ -88,29 +88,18 @@ public sealed class DocumentWorker(
         }
 
         var recipients = InvoiceDeliveries.RecipientsOf(request, previous);
-        var pending = InvoiceDeliveries.StillToSend(recipients).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        IReadOnlyList<RecipientOutcome> tried = [];
+        IReadOnlyList<RecipientOutcome> tried;
         try
         {
-            if (pending.Count > 0)
-            {
-                using var email = composer.Compose(invoice, business, request, pdf);
-                var envelope = email.Recipients.Where(r => pending.Contains(r.Address)).ToList();
-                var replies = await mail.SendAsync(email.Message, email.Sender, envelope.Select(r => r.Mailbox).ToList(), ct);
-                var at = clock.GetUtcNow();
-                tried = envelope.Zip(replies, (r, reply) =>
-                    new RecipientOutcome(r.Address, reply.Status, reply.Reason, reply.Status == RecipientStatus.Delivered ? at : null)).ToList();
-            }
+            tried = await SendAsync(invoice, business, request, pdf, InvoiceDeliveries.StillToSend(recipients), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var failure = SmtpFailures.Classify(e);
             if (failure.Permanent)
             {
-                // Nobody got this try's message. Recipients delivered by an earlier try keep their outcome.
-                var settled = recipients.Any(r => r.Status == RecipientStatus.Delivered)
-                    ? InvoiceDeliveries.Conclude(recipients.Select(r => r.IsSettled ? r : r with { Status = RecipientStatus.Refused, Reason = failure.Reason }).ToList(), attempts)!
-                    : new DeliveryResult(DeliveryStatus.Failed, FailureReason: failure.Reason, Attempts: attempts);
+                // Nobody got this try's message; recipients delivered by an earlier try keep their outcome.
+                var settled = InvoiceDeliveries.RefuseRemaining(recipients, failure.Reason, attempts);
                 await CompleteAsync(invoice, request, settled, context);
                 context.Log.Warn("delivery failed for good", context.RequestId,
                     ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("reason", failure.Reason));
@@ -144,6 +133,22 @@ public sealed class DocumentWorker(
         var deferred = string.Join("; ", outcomes.Where(r => !r.IsSettled).Select(r => $"{r.Address} ({r.Reason})"));
         await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, $"Refused for now: {deferred}", outcomes, CancellationToken.None);
         throw new RetryableRecordException($"Delivery {request.RequestId} of {invoice.Id}: refused for now: {deferred}");
+    }
+
+    /// <summary>
+    /// One try: the request's e-mail to the recipients still pending (the envelope; the headers name everyone), and
+    /// what the mail server answered for each of them.
+    /// </summary>
+    private async Task<IReadOnlyList<RecipientOutcome>> SendAsync(Invoice invoice, BusinessSettings business, DeliveryRequest request,
+        byte[] pdf, IReadOnlyList<string> pending, CancellationToken ct)
+    {
+        if (pending.Count == 0) return []; // settled by an earlier try that could not record the end
+        using var email = composer.Compose(invoice, business, request, pdf);
+        var envelope = email.Recipients.Where(r => pending.Contains(r.Address, StringComparer.OrdinalIgnoreCase)).ToList();
+        var replies = await mail.SendAsync(email.Message, email.Sender, envelope.Select(r => r.Mailbox).ToList(), ct);
+        var at = clock.GetUtcNow();
+        return envelope.Zip(replies, (r, reply) =>
+            new RecipientOutcome(r.Address, reply.Status, reply.Reason, reply.Status == RecipientStatus.Delivered ? at : null)).ToList();
     }
 
     /// <summary>Settles a claimed delivery. The mail is out (or refused for good): this must not be skipped by a cancellation.</summary>

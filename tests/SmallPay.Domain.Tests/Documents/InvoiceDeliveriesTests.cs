@@ -223,6 +223,20 @@ public class InvoiceDeliveriesTests
     }
 
     [Fact]
+    public void A_message_that_can_never_go_refuses_the_remaining_recipients_and_keeps_those_who_got_it()
+    {
+        IReadOnlyList<RecipientOutcome> before = [new("a@x.example", RecipientStatus.Delivered, At: Now), new("b@x.example", RecipientStatus.Pending, "450 busy")];
+
+        var partly = InvoiceDeliveries.RefuseRemaining(before, "552 message too big", 2);
+        var failed = InvoiceDeliveries.RefuseRemaining([new("b@x.example", RecipientStatus.Pending)], "552 message too big", 1);
+
+        Assert.Equal(DeliveryStatus.PartlySent, partly.Status);
+        Assert.Equal([RecipientStatus.Delivered, RecipientStatus.Refused], partly.Recipients!.Select(r => r.Status));
+        Assert.Equal("552 message too big", partly.Recipients![1].Reason);
+        Assert.Equal((DeliveryStatus.Failed, "552 message too big", (IReadOnlyList<RecipientOutcome>?)null), (failed.Status, failed.FailureReason, failed.Recipients));
+    }
+
+    [Fact]
     public void Deliveries_show_each_recipient_and_a_failure_from_before_any_try_has_none()
     {
         var invoice = Send(Open(), new DeliveryInput(To: ["a@acme.example"], Cc: ["b@acme.example"]));
