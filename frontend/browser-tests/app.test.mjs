@@ -253,6 +253,23 @@ step('send the invoice by e-mail', { skip: hasSendRoute ? false : 'POST /invoice
   await shoot(page, 'invoice-sent');
 });
 
+step('a recipient the mail server refuses shows as refused, the others as delivered', { skip: hasSendRoute ? false : 'no send route' }, async () => {
+  await page.goto(`${BASE_URL}/invoices/${invoice.id}`);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /Send INV-000001/ });
+  // The local mail sink refuses the reserved .invalid domain with 550, as a real server refuses an unknown mailbox.
+  await dialog.getByLabel('Cc (optional)').fill('nobody@customer.invalid');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const partly = page.locator('.delivery--partlysent');
+  await partly.waitFor({ timeout: 30_000 });
+  assert.match(await partly.locator('.chip').textContent(), /Partly delivered/);
+  assert.ok((await partly.locator('.recipient--delivered').textContent()).includes(customer.email), 'the customer got it');
+  const refused = await partly.locator('.recipient--refused').textContent();
+  assert.ok(refused.includes('nobody@customer.invalid') && refused.includes('550'), `the refusal says why: ${refused}`);
+  await shoot(page, 'invoice-partly-sent');
+});
+
 step('record a partial and then a full payment', async () => {
   await page.goto(`${BASE_URL}/invoices/${invoice.id}`);
   await page.getByRole('button', { name: 'Record payment', exact: true }).click();
