@@ -224,8 +224,11 @@ step('send the invoice by e-mail', { skip: hasSendRoute ? false : 'POST /invoice
   const delivery = page.locator('.delivery').first();
   await delivery.waitFor();
   assert.ok((await delivery.textContent()).includes(customer.email), 'the delivery names the recipient');
-  await page.locator('.delivery--sent, .delivery--failed').first().waitFor({ timeout: 30_000 });
+  await page.locator('.delivery--sent, .delivery--partlysent, .delivery--failed').first().waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.delivery--sent').count(), 1, 'the documents worker sent it');
+  const recipient = page.locator('.delivery--sent .recipient--delivered');
+  assert.equal(await recipient.count(), 1, 'the recipient shows as delivered');
+  assert.ok((await recipient.textContent()).includes(customer.email), 'the delivered recipient is the customer');
 
   // The PDF opens from a short-lived link (the button retries while the PDF is still being rendered).
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Download PDF' }).click()]);
@@ -248,6 +251,23 @@ step('send the invoice by e-mail', { skip: hasSendRoute ? false : 'POST /invoice
     assert.ok(mail.attachments?.some((a) => /pdf/i.test(a.contentType)), 'the PDF is attached');
   }
   await shoot(page, 'invoice-sent');
+});
+
+step('a recipient the mail server refuses shows as refused, the others as delivered', { skip: hasSendRoute ? false : 'no send route' }, async () => {
+  await page.goto(`${BASE_URL}/invoices/${invoice.id}`);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /Send INV-000001/ });
+  // The local mail sink refuses the reserved .invalid domain with 550, as a real server refuses an unknown mailbox.
+  await dialog.getByLabel('Cc (optional)').fill('nobody@customer.invalid');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const partly = page.locator('.delivery--partlysent');
+  await partly.waitFor({ timeout: 30_000 });
+  assert.match(await partly.locator('.chip').textContent(), /Partly delivered/);
+  assert.ok((await partly.locator('.recipient--delivered').textContent()).includes(customer.email), 'the customer got it');
+  const refused = await partly.locator('.recipient--refused').textContent();
+  assert.ok(refused.includes('nobody@customer.invalid') && refused.includes('550'), `the refusal says why: ${refused}`);
+  await shoot(page, 'invoice-partly-sent');
 });
 
 step('record a partial and then a full payment', async () => {

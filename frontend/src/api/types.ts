@@ -98,6 +98,14 @@ export interface PaymentInput {
   note?: string;
 }
 
+/** One recipient of a delivery: delivered, refused for good (why), or still pending (with a temporary refusal, if any). */
+export interface DeliveryRecipient {
+  address: string;
+  status: 'Pending' | 'Delivered' | 'Refused';
+  reason?: string;
+  deliveredAt?: string;
+}
+
 /** One e-mail of the invoice (POST /invoices/{id}/send) and what became of it. */
 export interface Delivery {
   requestId: string;
@@ -105,9 +113,11 @@ export interface Delivery {
   cc?: string[];
   subject?: string;
   requestedAt: string;
-  status: 'Pending' | 'Sending' | 'Sent' | 'Failed';
+  status: 'Pending' | 'Sending' | 'Sent' | 'PartlySent' | 'Failed';
   sentAt?: string;
   failureReason?: string;
+  /** Every recipient (to, then cc); empty when the delivery failed before any was tried. */
+  recipients?: DeliveryRecipient[];
 }
 
 export interface Invoice {

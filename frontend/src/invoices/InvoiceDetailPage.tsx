@@ -11,6 +11,7 @@ import { Alert, ErrorState, Loading } from '../ui/feedback';
 import { StatusChip } from '../ui/StatusChip';
 import { DeleteDraftDialog } from './InvoicesPage';
 import { DeliveryHistory, PdfButton, SendDialog } from './documents';
+import { deliverySettled } from './deliveryText';
 import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
 
 type Action = 'finalize' | 'pay' | 'void' | 'send' | 'delete' | null;
@@ -155,7 +156,7 @@ export function InvoiceDetailPage() {
 
 function documentsBusy(invoice?: Invoice): boolean {
   if (!invoice) return false;
-  const sending = invoice.deliveries?.some((d) => d.status !== 'Sent' && d.status !== 'Failed') ?? false;
+  const sending = invoice.deliveries?.some((d) => !deliverySettled(d)) ?? false;
   const rendering = invoice.status !== 'Draft' && invoice.document !== undefined && invoice.document.version !== invoice.version;
   return sending || rendering;
 }

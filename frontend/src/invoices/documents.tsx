@@ -8,6 +8,7 @@ import { invoiceChanged } from '../api/queries';
 import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
 import { formatDateTime } from '../format/format';
+import { deliveryStatusText, recipientsOf, recipientText } from './deliveryText';
 import { Dialog } from '../ui/Dialog';
 import { Alert, errorMessage, useToast } from '../ui/feedback';
 import { TextAreaField, TextField } from '../ui/fields';
@@ -148,13 +149,6 @@ export function PdfButton(props: { invoice: Invoice }) {
   );
 }
 
-const statusText: Record<Delivery['status'], string> = {
-  Pending: 'Queued',
-  Sending: 'Sending',
-  Sent: 'Sent',
-  Failed: 'Failed',
-};
-
 export function DeliveryHistory(props: { invoice: Invoice }) {
   const deliveries = [...(props.invoice.deliveries ?? [])].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
   if (!deliveries.length)
@@ -167,14 +161,50 @@ export function DeliveryHistory(props: { invoice: Invoice }) {
     <ul className="deliveries">
       {deliveries.map((d) => (
         <li key={d.requestId} className={`delivery delivery--${d.status.toLowerCase()}`}>
-          <span className={`chip chip--delivery-${d.status.toLowerCase()}`}>{statusText[d.status] ?? d.status}</span>
-          <span className="delivery__to">To {d.to.join(', ')}{d.cc?.length ? `, cc ${d.cc.join(', ')}` : ''}</span>
+          <span className={`chip chip--delivery-${d.status.toLowerCase()}`}>{deliveryStatusText[d.status] ?? d.status}</span>
+          <DeliveryRecipients delivery={d} />
           <span className="delivery__when muted small">
-            {d.status === 'Sent' && d.sentAt ? `Sent ${formatDateTime(d.sentAt)}` : `Requested ${formatDateTime(d.requestedAt)}`}
+            {(d.status === 'Sent' || d.status === 'PartlySent') && d.sentAt
+              ? `Sent ${formatDateTime(d.sentAt)}`
+              : `Requested ${formatDateTime(d.requestedAt)}`}
           </span>
-          {d.status === 'Failed' && d.failureReason ? <span className="delivery__reason">Why: {d.failureReason}</span> : null}
+          {d.status === 'Failed' && d.failureReason && !d.recipients?.length ? (
+            <span className="delivery__reason">Why: {d.failureReason}</span>
+          ) : null}
         </li>
       ))}
+    </ul>
+  );
+}
+
+/** Per recipient: delivered (when), refused (the mail server's answer), or pending (a temporary refusal, retried). */
+function DeliveryRecipients(props: { delivery: Delivery }) {
+  const d = props.delivery;
+  const recipients = recipientsOf(d);
+  if (!recipients.length)
+    return (
+      <span className="delivery__to">
+        To {d.to.join(', ')}
+        {d.cc?.length ? `, cc ${d.cc.join(', ')}` : ''}
+      </span>
+    );
+  return (
+    <ul className="delivery__to delivery__recipients" aria-label="Recipients">
+      {recipients.map((r) => {
+        const text = recipientText(r);
+        return (
+          <li key={r.address} className={`recipient recipient--${r.status.toLowerCase()}`}>
+            <span className="recipient__address">
+              {r.address}
+              {r.cc ? <span className="muted small"> (cc)</span> : null}
+            </span>{' '}
+            <span className="recipient__state">
+              {text.label}
+              {text.detail ? <span className="recipient__detail">: {text.detail}</span> : null}
+            </span>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Validation;
 
@@ -61,7 +61,17 @@ public static class CustomerRules
         InvoiceRules.CheckText(errors, $"{path}/country", address.Country, 100);
     }
 
-    // The dot must be in the domain: "first.last@localhost" is not an address we can send invoices to.
+    // MimeKit's parser, as the mailer's: an address accepted here is one the invoice e-mail can be addressed to. A bare
+    // address (no display name, no comments, nothing around it), and the dot must be in the domain: "first.last@localhost"
+    // is not an address we can send invoices to.
+    private static readonly ParserOptions StrictAddresses = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+    };
+
     private static bool IsEmail(string email) =>
-        email.Trim() == email && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && parsed.Host.Contains('.', StringComparison.Ordinal);
+        email.Trim() == email && MailboxAddress.TryParse(StrictAddresses, email, out var parsed) && string.IsNullOrEmpty(parsed.Name)
+        && parsed.Route.Count == 0 && parsed.Address == email && parsed.Domain.Contains('.', StringComparison.Ordinal)
+        && !parsed.Domain.Contains("..", StringComparison.Ordinal);
 }

@@ -93,9 +93,67 @@ public static class InvoiceDeliveries
                 { Status: DeliveryStatus.Sending } when !result.IsClaimHeldAt(now) => DeliveryStatus.Pending,
                 _ => result.Status,
             };
+            // A failure recorded without recipients happened before any was tried (or before outcomes were kept per recipient).
+            var recipients = result is { Status: DeliveryStatus.Failed, Recipients: null } ? [] : RecipientsOf(request, result);
             return new Delivery(request.RequestId, request.To, request.Cc, request.Subject, request.RequestedAt, status,
-                result?.SentAt, status == DeliveryStatus.Failed ? result?.FailureReason : null);
+                result?.SentAt, status is DeliveryStatus.Failed or DeliveryStatus.PartlySent ? result?.FailureReason : null, recipients);
         }).ToList();
+
+    /// <summary>
+    /// Each recipient of <paramref name="request"/> (To, then Cc) with its outcome so far: as recorded in
+    /// <paramref name="result"/>, else pending. A Sent result from before per-recipient outcomes went to everyone.
+    /// </summary>
+    public static IReadOnlyList<RecipientOutcome> RecipientsOf(DeliveryRequest request, DeliveryResult? result)
+    {
+        var known = new Dictionary<string, RecipientOutcome>(StringComparer.OrdinalIgnoreCase);
+        foreach (var outcome in result?.Recipients ?? []) known.TryAdd(outcome.Address, outcome);
+        return request.Recipients.Select(address =>
+            known.TryGetValue(address, out var outcome) ? outcome with { Address = address }
+            : result is { Status: DeliveryStatus.Sent, Recipients: null } ? new RecipientOutcome(address, RecipientStatus.Delivered, At: result.SentAt)
+            : new RecipientOutcome(address, RecipientStatus.Pending)).ToList();
+    }
+
+    /// <summary>The recipients a (re)try sends to: those not yet delivered nor refused for good.</summary>
+    public static IReadOnlyList<string> StillToSend(IReadOnlyList<RecipientOutcome> recipients) =>
+        recipients.Where(r => !r.IsSettled).Select(r => r.Address).ToList();
+
+    /// <summary>
+    /// What is known after one more try: a settled recipient (delivered, refused for good) never changes; a pending one
+    /// takes the try's outcome for it, or stays as it was when the try did not get to it.
+    /// </summary>
+    public static IReadOnlyList<RecipientOutcome> Merge(IReadOnlyList<RecipientOutcome> before, IReadOnlyList<RecipientOutcome> attempt)
+    {
+        var tried = new Dictionary<string, RecipientOutcome>(StringComparer.OrdinalIgnoreCase);
+        foreach (var outcome in attempt) tried.TryAdd(outcome.Address, outcome);
+        return before.Select(r => !r.IsSettled && tried.TryGetValue(r.Address, out var now) ? now with { Address = r.Address } : r).ToList();
+    }
+
+    /// <summary>
+    /// The final result once every recipient is settled — Sent when all got it, Failed when none did, PartlySent
+    /// otherwise, the refusals as the failure reason —, or null while some recipient is still pending.
+    /// </summary>
+    public static DeliveryResult? Conclude(IReadOnlyList<RecipientOutcome> recipients, int attempts)
+    {
+        if (recipients.Count == 0 || recipients.Any(r => !r.IsSettled)) return null;
+        var delivered = recipients.Where(r => r.Status == RecipientStatus.Delivered).ToList();
+        var refused = recipients.Where(r => r.Status == RecipientStatus.Refused).ToList();
+        var status = refused.Count == 0 ? DeliveryStatus.Sent : delivered.Count == 0 ? DeliveryStatus.Failed : DeliveryStatus.PartlySent;
+        var reason = refused.Count == 0 ? null : "Refused: " + string.Join("; ", refused.Select(r => $"{r.Address} ({r.Reason})"));
+        return new DeliveryResult(status,
+            SentAt: delivered.Count == 0 ? null : delivered.Max(r => r.At),
+            To: delivered.Count == 0 ? null : delivered.Select(r => r.Address).ToList(),
+            FailureReason: reason, Attempts: attempts, Recipients: recipients);
+    }
+
+    /// <summary>
+    /// The message itself can never go (a malformed address, a message the server calls too large): the recipients not
+    /// yet settled are refused with <paramref name="reason"/>. When nobody got it in an earlier try either, the result is
+    /// a plain Failed with the reason and no per-recipient outcomes (no recipient was asked).
+    /// </summary>
+    public static DeliveryResult RefuseRemaining(IReadOnlyList<RecipientOutcome> recipients, string reason, int attempts) =>
+        recipients.Any(r => r.Status == RecipientStatus.Delivered)
+            ? Conclude(recipients.Select(r => r.IsSettled ? r : r with { Status = RecipientStatus.Refused, Reason = reason }).ToList(), attempts)!
+            : new DeliveryResult(DeliveryStatus.Failed, FailureReason: reason, Attempts: attempts);
 
     private static void CheckAddresses(ValidationErrors errors, string path, IReadOnlyList<string?>? addresses)
     {

@@ -13,13 +13,19 @@ public sealed class SendInvoiceInput
     public DeliveryInput ToDeliveryInput() => new(To, Cc, Subject, Message);
 }
 
-/// <summary>One delivery request on an invoice and where it stands (the message text stays on the invoice item).</summary>
+/// <summary>
+/// One delivery request on an invoice and where it stands, per recipient too (the message text stays on the invoice item).
+/// </summary>
 public sealed record DeliveryView(
     string RequestId, IReadOnlyList<string> To, IReadOnlyList<string> Cc, string Subject, DateTimeOffset RequestedAt,
-    DeliveryStatus Status, DateTimeOffset? SentAt, string? FailureReason)
+    DeliveryStatus Status, DateTimeOffset? SentAt, string? FailureReason, IReadOnlyList<DeliveryRecipientView> Recipients)
 {
-    public static DeliveryView From(Delivery d) => new(d.RequestId, d.To, d.Cc, d.Subject, d.RequestedAt, d.Status, d.SentAt, d.FailureReason);
+    public static DeliveryView From(Delivery d) => new(d.RequestId, d.To, d.Cc, d.Subject, d.RequestedAt, d.Status, d.SentAt, d.FailureReason,
+        d.Recipients.Select(r => new DeliveryRecipientView(r.Address, r.Status, r.Reason, r.At)).ToList());
 }
+
+/// <summary>One recipient of a delivery: Delivered (at <see cref="DeliveredAt"/>), Refused (why), or Pending (with the temporary refusal, if any).</summary>
+public sealed record DeliveryRecipientView(string Address, RecipientStatus Status, string? Reason, DateTimeOffset? DeliveredAt);
 
 /// <summary>The stored PDF: which invoice version it shows. GET /invoices/{id}/pdf hands out a link once it is the current version.</summary>
 public sealed record DocumentView(long Version, DateTimeOffset RenderedAt, long SizeBytes)

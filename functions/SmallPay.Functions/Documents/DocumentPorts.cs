@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
@@ -15,7 +15,21 @@ public interface IInvoiceDocumentRenderer
 public interface IInvoiceEmailComposer
 {
     /// <exception cref="FormatException">An address can never be delivered to (a permanent failure).</exception>
-    MailMessage Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf);
+    InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf);
+}
+
+/// <summary>
+/// The e-mail of one delivery request: the message (its headers name every recipient), the envelope sender, and each of
+/// the request's recipients (<see cref="DeliveryRequest.Recipients"/>, as stored) with the mailbox it was parsed to, in
+/// the same order: a try sends to those still pending.
+/// </summary>
+public sealed class InvoiceEmail(MimeMessage message, MailboxAddress sender, IReadOnlyList<(string Address, MailboxAddress Mailbox)> recipients) : IDisposable
+{
+    public MimeMessage Message { get; } = message;
+    public MailboxAddress Sender { get; } = sender;
+    public IReadOnlyList<(string Address, MailboxAddress Mailbox)> Recipients { get; } = recipients;
+
+    public void Dispose() => Message.Dispose();
 }
 
 /// <summary>Where the PDFs live (the documents bucket): private objects, reachable only through short-lived presigned links.</summary>

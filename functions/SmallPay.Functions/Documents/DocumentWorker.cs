@@ -75,7 +75,10 @@ public sealed class DocumentWorker(
         var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
         var attempts = (previous?.Attempts ?? 0) + 1;
         var lease = clock.GetUtcNow() + ClaimLease;
-        if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, new DeliveryResult(DeliveryStatus.Sending, lease, Attempts: attempts), clock.GetUtcNow(), ct))
+        // The claim keeps what earlier tries recorded per recipient; it is only taken over the result read above (same
+        // attempts), so a try that recorded recipients meanwhile is never overwritten.
+        var claim = new DeliveryResult(DeliveryStatus.Sending, lease, Attempts: attempts, Recipients: previous?.Recipients);
+        if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, claim, clock.GetUtcNow(), ct))
             return "claimed-elsewhere";
 
         if (invoice.Status == InvoiceStatus.Void)
@@ -84,33 +87,68 @@ public sealed class DocumentWorker(
             return "failed-void";
         }
 
+        var recipients = InvoiceDeliveries.RecipientsOf(request, previous);
+        IReadOnlyList<RecipientOutcome> tried;
         try
         {
-            using var message = composer.Compose(invoice, business, request, pdf);
-            await mail.SendAsync(message, ct);
+            tried = await SendAsync(invoice, business, request, pdf, InvoiceDeliveries.StillToSend(recipients), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var failure = SmtpFailures.Classify(e);
             if (failure.Permanent)
             {
-                await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Failed, FailureReason: failure.Reason, Attempts: attempts), context);
+                // Nobody got this try's message; recipients delivered by an earlier try keep their outcome.
+                var settled = InvoiceDeliveries.RefuseRemaining(recipients, failure.Reason, attempts);
+                await CompleteAsync(invoice, request, settled, context);
                 context.Log.Warn("delivery failed for good", context.RequestId,
                     ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("reason", failure.Reason));
-                return "failed";
+                return settled.Status == DeliveryStatus.Failed ? "failed" : "partly-sent";
             }
+            if (failure.Configuration)
+                context.Log.Warn("mail server configuration error: fix the SMTP settings, then redrive the dead letters", context.RequestId,
+                    ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("reason", failure.Reason));
             // Give the claim back so the retry (this message again, after the visibility timeout) can take it at once.
-            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, failure.Reason, CancellationToken.None);
+            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, failure.Reason, null, CancellationToken.None);
             throw new RetryableRecordException($"Delivery {request.RequestId} of {invoice.Id} failed for now: {failure.Reason}", e);
         }
         catch (OperationCanceledException)
         {
-            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, "cancelled at the function's deadline", CancellationToken.None);
+            await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, "cancelled at the function's deadline", null, CancellationToken.None);
             throw;
         }
 
-        await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Sent, SentAt: clock.GetUtcNow(), To: [.. request.To, .. request.Cc], Attempts: attempts), context);
-        return "sent";
+        var outcomes = InvoiceDeliveries.Merge(recipients, tried);
+        if (InvoiceDeliveries.Conclude(outcomes, attempts) is { } final)
+        {
+            await CompleteAsync(invoice, request, final, context);
+            if (final.Status != DeliveryStatus.Sent)
+                context.Log.Warn("recipients refused for good", context.RequestId,
+                    ("invoiceId", invoice.Id), ("requestId", request.RequestId), ("status", final.Status.ToString()), ("reason", final.FailureReason));
+            return final.Status switch { DeliveryStatus.Sent => "sent", DeliveryStatus.Failed => "failed", _ => "partly-sent" };
+        }
+
+        // Some recipients were refused for now (4xx). What this try settled is recorded with the released claim, so the
+        // retry sends only to the rest: nobody gets the invoice twice.
+        var deferred = string.Join("; ", outcomes.Where(r => !r.IsSettled).Select(r => $"{r.Address} ({r.Reason})"));
+        await invoices.ReleaseClaimAsync(invoice.Id, request.RequestId, lease, $"Refused for now: {deferred}", outcomes, CancellationToken.None);
+        throw new RetryableRecordException($"Delivery {request.RequestId} of {invoice.Id}: refused for now: {deferred}");
+    }
+
+    /// <summary>
+    /// One try: the request's e-mail to the recipients still pending (the envelope; the headers name everyone), and
+    /// what the mail server answered for each of them.
+    /// </summary>
+    private async Task<IReadOnlyList<RecipientOutcome>> SendAsync(Invoice invoice, BusinessSettings business, DeliveryRequest request,
+        byte[] pdf, IReadOnlyList<string> pending, CancellationToken ct)
+    {
+        if (pending.Count == 0) return []; // settled by an earlier try that could not record the end
+        using var email = composer.Compose(invoice, business, request, pdf);
+        var envelope = email.Recipients.Where(r => pending.Contains(r.Address, StringComparer.OrdinalIgnoreCase)).ToList();
+        var replies = await mail.SendAsync(email.Message, email.Sender, envelope.Select(r => r.Mailbox).ToList(), ct);
+        var at = clock.GetUtcNow();
+        return envelope.Zip(replies, (r, reply) =>
+            new RecipientOutcome(r.Address, reply.Status, reply.Reason, reply.Status == RecipientStatus.Delivered ? at : null)).ToList();
     }
 
     /// <summary>Settles a claimed delivery. The mail is out (or refused for good): this must not be skipped by a cancellation.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
@@ -12,9 +11,17 @@ public sealed class PdfSharpDocumentRenderer(InvoicePdfRenderer renderer) : IInv
     public byte[] Render(Invoice invoice, BusinessSettings business, DateOnly today) => renderer.Render(invoice, business, today);
 }
 
-/// <summary>The invoice e-mail composer behind the worker's port: a delivery request's recipients, subject and message.</summary>
+/// <summary>
+/// The invoice e-mail composer behind the worker's port: a delivery request's recipients, subject and message; the
+/// request id makes the Message-Id, so every try of one request sends the same message.
+/// </summary>
 public sealed class DeliveryEmailComposer(InvoiceEmailComposer composer) : IInvoiceEmailComposer
 {
-    public MailMessage Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf) =>
-        composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message);
+    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
+    {
+        var message = composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message, delivery.RequestId);
+        // Compose parsed every address already (or threw): these parse.
+        var recipients = delivery.Recipients.Where(address => !string.IsNullOrWhiteSpace(address)).Select(address => (address, InvoiceEmailComposer.TryParse(address.Trim())!)).ToList();
+        return new InvoiceEmail(message, composer.Sender, recipients);
+    }
 }

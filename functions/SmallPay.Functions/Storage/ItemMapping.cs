@@ -153,7 +153,11 @@ internal static class ItemMapping
 
     // ---- the worker's attributes on an invoice item ------------------------------------------------------------
 
-    /// <summary><c>deliveryResults[requestId]</c>; <c>leaseUntil</c> is epoch milliseconds (claims compare it exactly).</summary>
+    /// <summary>
+    /// <c>deliveryResults[requestId]</c>; <c>leaseUntil</c> is epoch milliseconds (claims compare it exactly);
+    /// <c>recipients</c> (L of M <c>address</c>, <c>status</c> Pending/Delivered/Refused, <c>reason</c>, <c>at</c>) is
+    /// absent on results written before per-recipient outcomes, which read as before.
+    /// </summary>
     public static Dictionary<string, AttributeValue> ToMap(DeliveryResult result)
     {
         var map = new Dictionary<string, AttributeValue>
@@ -165,6 +169,7 @@ internal static class ItemMapping
         if (result.SentAt is { } sent) map["sentAt"] = Time(sent);
         if (result.To is { } to) map["to"] = Strings(to);
         map.PutIfPresent("failureReason", result.FailureReason);
+        if (result.Recipients is { } recipients) map["recipients"] = ToList(recipients);
         return map;
     }
 
@@ -174,7 +179,23 @@ internal static class ItemMapping
         map.GetTime("sentAt"),
         map.ContainsKey("to") ? ReadStrings(map, "to") : null,
         map.GetString("failureReason"),
-        (int)map.GetLong("attempts"));
+        (int)map.GetLong("attempts"),
+        map.TryGetValue("recipients", out var recipients) && recipients.L is { } list ? list.Select(r => ToRecipientOutcome(r.M ?? [])).ToList() : null);
+
+    /// <summary>Each recipient's outcome so far, as <c>deliveryResults[requestId].recipients</c>.</summary>
+    public static AttributeValue ToList(IReadOnlyList<RecipientOutcome> recipients) => L(recipients.Select(r =>
+    {
+        var map = new Dictionary<string, AttributeValue> { ["address"] = S(r.Address), ["status"] = S(r.Status.ToString()) };
+        map.PutIfPresent("reason", r.Reason is { Length: > 500 } reason ? reason[..500] : r.Reason);
+        if (r.At is { } at) map["at"] = Time(at);
+        return M(map);
+    }).ToList());
+
+    private static RecipientOutcome ToRecipientOutcome(Dictionary<string, AttributeValue> map) => new(
+        map.GetString("address") ?? "",
+        Enum.TryParse<RecipientStatus>(map.GetString("status"), out var status) ? status : RecipientStatus.Pending,
+        map.GetString("reason"),
+        map.GetTime("at"));
 
     public static Dictionary<string, AttributeValue> ToMap(StoredDocument document) => new()
     {

@@ -22,16 +22,21 @@ public interface IWorkerInvoiceStore
 
     /// <summary>
     /// Takes a delivery request for this worker: sets its result to <paramref name="claim"/> (Sending, with a lease) if it
-    /// has no result yet or its result is a claim whose lease ended before <paramref name="now"/>. False: sent, failed, or
-    /// held by another worker.
+    /// has no result yet, or its result is a claim whose lease ended before <paramref name="now"/> and that was made by the
+    /// try before this one (<c>attempts</c> = the claim's − 1: the result the worker read, so the recipients it carries on
+    /// are current). False: sent, failed, held by another worker, or claimed again since it was read.
     /// </summary>
     Task<bool> ClaimDeliveryAsync(string invoiceId, string requestId, DeliveryResult claim, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Records the final outcome (Sent or Failed) of a claimed delivery; false if it was no longer Sending.</summary>
     Task<bool> CompleteDeliveryAsync(string invoiceId, string requestId, DeliveryResult outcome, CancellationToken ct);
 
-    /// <summary>Gives a claim back after a transient failure (its lease ends now), if it is still this worker's claim.</summary>
-    Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct);
+    /// <summary>
+    /// Gives a claim back after a transient failure (its lease ends now), if it is still this worker's claim, with what
+    /// this try settled per recipient when it got that far (<paramref name="recipients"/>; null leaves them as they were).
+    /// </summary>
+    Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason,
+        IReadOnlyList<RecipientOutcome>? recipients, CancellationToken ct);
 }
 
 public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable) : IWorkerInvoiceStore
@@ -54,9 +59,14 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
     {
         Task<bool> Claim() => UpdateAsync(invoiceId,
             "SET #results.#rid = :claim, #changedBy = :worker",
-            "attribute_exists(id) AND (attribute_not_exists(#results.#rid) OR (#results.#rid.#status = :sending AND #results.#rid.#lease < :now))",
-            new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status", ["#lease"] = "leaseUntil" },
-            new() { [":claim"] = M(ItemMapping.ToMap(claim)), [":sending"] = S(nameof(DeliveryStatus.Sending)), [":now"] = N(now.ToUnixTimeMilliseconds()) },
+            "attribute_exists(id) AND (attribute_not_exists(#results.#rid) OR "
+            + "(#results.#rid.#status = :sending AND #results.#rid.#lease < :now AND #results.#rid.#attempts = :read))",
+            new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status", ["#lease"] = "leaseUntil", ["#attempts"] = "attempts" },
+            new()
+            {
+                [":claim"] = M(ItemMapping.ToMap(claim)), [":sending"] = S(nameof(DeliveryStatus.Sending)), [":now"] = N(now.ToUnixTimeMilliseconds()),
+                [":read"] = N(claim.Attempts - 1),
+            },
             ct);
         try
         {
@@ -85,17 +95,25 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
             new() { [":outcome"] = M(ItemMapping.ToMap(outcome)), [":sending"] = S(nameof(DeliveryStatus.Sending)) },
             ct);
 
-    public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct) =>
-        UpdateAsync(invoiceId,
-            "SET #results.#rid.#lease = :released, #results.#rid.lastError = :reason, #changedBy = :worker",
+    public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason,
+        IReadOnlyList<RecipientOutcome>? recipients, CancellationToken ct)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":released"] = N(0), [":reason"] = S(reason.Length > 500 ? reason[..500] : reason),
+            [":sending"] = S(nameof(DeliveryStatus.Sending)), [":lease"] = N(lease.ToUnixTimeMilliseconds()),
+        };
+        var update = "SET #results.#rid.#lease = :released, #results.#rid.lastError = :reason, #changedBy = :worker";
+        if (recipients is not null)
+        {
+            update += ", #results.#rid.recipients = :recipients";
+            values[":recipients"] = ItemMapping.ToList(recipients);
+        }
+        return UpdateAsync(invoiceId, update,
             "#results.#rid.#status = :sending AND #results.#rid.#lease = :lease",
             new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status", ["#lease"] = "leaseUntil" },
-            new()
-            {
-                [":released"] = N(0), [":reason"] = S(reason.Length > 500 ? reason[..500] : reason),
-                [":sending"] = S(nameof(DeliveryStatus.Sending)), [":lease"] = N(lease.ToUnixTimeMilliseconds()),
-            },
-            ct);
+            values, ct);
+    }
 
     private async Task<bool> UpdateAsync(string invoiceId, string update, string condition,
         Dictionary<string, string> names, Dictionary<string, AttributeValue> values, CancellationToken ct)

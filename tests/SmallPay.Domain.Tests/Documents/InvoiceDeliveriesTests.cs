@@ -167,6 +167,113 @@ public class InvoiceDeliveriesTests
     }
 
     [Fact]
+    public void Each_recipient_is_pending_until_a_try_and_a_sent_result_from_before_per_recipient_outcomes_went_to_all()
+    {
+        var sent = Send(Open(), new DeliveryInput(To: ["a@acme.example", "b@acme.example"], Cc: ["c@acme.example"]));
+        var request = sent.DeliveryRequests[0];
+
+        Assert.Equal(["a@acme.example", "b@acme.example", "c@acme.example"], request.Recipients);
+        Assert.All(InvoiceDeliveries.RecipientsOf(request, null), r => Assert.Equal(RecipientStatus.Pending, r.Status));
+        var legacy = InvoiceDeliveries.RecipientsOf(request, new DeliveryResult(DeliveryStatus.Sent, SentAt: Now, To: request.Recipients, Attempts: 1));
+        Assert.All(legacy, r => Assert.Equal((RecipientStatus.Delivered, Now), (r.Status, r.At)));
+    }
+
+    [Fact]
+    public void A_try_settles_only_pending_recipients_and_a_retry_goes_only_to_those_still_pending()
+    {
+        IReadOnlyList<RecipientOutcome> before =
+        [
+            new("a@acme.example", RecipientStatus.Delivered, At: Now),
+            new("b@acme.example", RecipientStatus.Refused, "550 5.1.1 no such user"),
+            new("c@acme.example", RecipientStatus.Pending, "450 4.2.1 mailbox busy"),
+            new("d@acme.example", RecipientStatus.Pending),
+        ];
+
+        var merged = InvoiceDeliveries.Merge(before,
+        [
+            new("C@acme.example", RecipientStatus.Delivered, At: Now.AddMinutes(3)),
+            new("a@acme.example", RecipientStatus.Refused, "550 should never be asked again"),
+        ]);
+
+        Assert.Equal(["c@acme.example", "d@acme.example"], InvoiceDeliveries.StillToSend(before));
+        Assert.Equal([RecipientStatus.Delivered, RecipientStatus.Refused, RecipientStatus.Delivered, RecipientStatus.Pending], merged.Select(r => r.Status));
+        Assert.Equal("c@acme.example", merged[2].Address); // as the request spells it
+        Assert.Equal(["d@acme.example"], InvoiceDeliveries.StillToSend(merged));
+        Assert.Null(InvoiceDeliveries.Conclude(merged, attempts: 2));
+    }
+
+    [Fact]
+    public void Settled_recipients_conclude_as_sent_failed_or_partly_sent_with_the_refusals_as_the_reason()
+    {
+        RecipientOutcome Delivered(string address, int minute) => new(address, RecipientStatus.Delivered, At: Now.AddMinutes(minute));
+        RecipientOutcome Refused(string address) => new(address, RecipientStatus.Refused, "550 5.1.1 no such user");
+
+        var sent = InvoiceDeliveries.Conclude([Delivered("a@x.example", 1), Delivered("b@x.example", 4)], 2)!;
+        var failed = InvoiceDeliveries.Conclude([Refused("a@x.example")], 1)!;
+        var partly = InvoiceDeliveries.Conclude([Delivered("a@x.example", 1), Refused("b@x.example")], 1)!;
+
+        Assert.Equal((DeliveryStatus.Sent, Now.AddMinutes(4), null, 2), (sent.Status, sent.SentAt, sent.FailureReason, sent.Attempts));
+        Assert.Equal(["a@x.example", "b@x.example"], sent.To);
+        Assert.Equal((DeliveryStatus.Failed, (DateTimeOffset?)null), (failed.Status, failed.SentAt));
+        Assert.Equal("Refused: a@x.example (550 5.1.1 no such user)", failed.FailureReason);
+        Assert.Equal(DeliveryStatus.PartlySent, partly.Status);
+        Assert.Equal(["a@x.example"], partly.To);
+        Assert.Equal("Refused: b@x.example (550 5.1.1 no such user)", partly.FailureReason);
+        Assert.Equal(2, partly.Recipients!.Count);
+    }
+
+    [Fact]
+    public void A_message_that_can_never_go_refuses_the_remaining_recipients_and_keeps_those_who_got_it()
+    {
+        IReadOnlyList<RecipientOutcome> before = [new("a@x.example", RecipientStatus.Delivered, At: Now), new("b@x.example", RecipientStatus.Pending, "450 busy")];
+
+        var partly = InvoiceDeliveries.RefuseRemaining(before, "552 message too big", 2);
+        var failed = InvoiceDeliveries.RefuseRemaining([new("b@x.example", RecipientStatus.Pending)], "552 message too big", 1);
+
+        Assert.Equal(DeliveryStatus.PartlySent, partly.Status);
+        Assert.Equal([RecipientStatus.Delivered, RecipientStatus.Refused], partly.Recipients!.Select(r => r.Status));
+        Assert.Equal("552 message too big", partly.Recipients![1].Reason);
+        Assert.Equal((DeliveryStatus.Failed, "552 message too big", (IReadOnlyList<RecipientOutcome>?)null), (failed.Status, failed.FailureReason, failed.Recipients));
+    }
+
+    [Fact]
+    public void Deliveries_show_each_recipient_and_a_failure_from_before_any_try_has_none()
+    {
+        var invoice = Send(Open(), new DeliveryInput(To: ["a@acme.example"], Cc: ["b@acme.example"]));
+        invoice = InvoiceDeliveries.Request(invoice, new DeliveryInput(To: ["x@acme.example"]), "dlv_void", null, Now) with
+        {
+            DeliveryResults = new Dictionary<string, DeliveryResult>
+            {
+                [RequestId] = InvoiceDeliveries.Conclude(
+                    [new("a@acme.example", RecipientStatus.Delivered, At: Now), new("b@acme.example", RecipientStatus.Refused, "550 no such user")], 1)!,
+                ["dlv_void"] = new(DeliveryStatus.Failed, FailureReason: "The invoice was voided before it was sent.", Attempts: 1),
+            },
+        };
+
+        var deliveries = InvoiceDeliveries.Deliveries(invoice, Now);
+
+        Assert.Equal([DeliveryStatus.PartlySent, DeliveryStatus.Failed], deliveries.Select(d => d.Status));
+        Assert.Equal([("a@acme.example", RecipientStatus.Delivered), ("b@acme.example", RecipientStatus.Refused)],
+            deliveries[0].Recipients.Select(r => (r.Address, r.Status)));
+        Assert.Equal("Refused: b@acme.example (550 no such user)", deliveries[0].FailureReason);
+        Assert.Empty(deliveries[1].Recipients);
+    }
+
+    [Fact]
+    public void A_released_claim_with_recipients_settled_by_a_try_shows_them_while_the_delivery_is_pending()
+    {
+        var sent = Send(Open(), new DeliveryInput(To: ["a@acme.example", "b@acme.example"]));
+        var released = new DeliveryResult(DeliveryStatus.Sending, DateTimeOffset.UnixEpoch, Attempts: 1,
+            Recipients: [new("a@acme.example", RecipientStatus.Delivered, At: Now), new("b@acme.example", RecipientStatus.Pending, "450 4.2.1 mailbox busy")]);
+
+        var delivery = InvoiceDeliveries.Deliveries(sent with { DeliveryResults = new Dictionary<string, DeliveryResult> { [RequestId] = released } }, Now).Single();
+
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal([RecipientStatus.Delivered, RecipientStatus.Pending], delivery.Recipients.Select(r => r.Status));
+        Assert.Equal("450 4.2.1 mailbox busy", delivery.Recipients[1].Reason);
+    }
+
+    [Fact]
     public void Document_is_current_only_for_the_version_it_was_rendered_from()
     {
         var open = Open();

@@ -1,5 +1,5 @@
-using System.Net.Mail;
 using System.Text;
+using MimeKit;
 using System.Text.Json.Nodes;
 using SmallPay.Domain;
 using SmallPay.Domain.Documents;
@@ -43,7 +43,8 @@ internal sealed class InMemoryWorkerStore : IWorkerInvoiceStore
         BeforeClaim?.Invoke(invoiceId, requestId);
         var invoice = _invoices[invoiceId];
         var current = invoice.DeliveryResults.GetValueOrDefault(requestId);
-        if (current is not null && !(current.Status == DeliveryStatus.Sending && current.LeaseUntil < now)) return Task.FromResult(false);
+        if (current is not null && !(current.Status == DeliveryStatus.Sending && current.LeaseUntil < now && current.Attempts == claim.Attempts - 1))
+            return Task.FromResult(false);
         SetResult(invoiceId, requestId, claim);
         Writes.Add($"claim {requestId}");
         return Task.FromResult(true);
@@ -57,11 +58,12 @@ internal sealed class InMemoryWorkerStore : IWorkerInvoiceStore
         return Task.FromResult(true);
     }
 
-    public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct)
+    public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason,
+        IReadOnlyList<RecipientOutcome>? recipients, CancellationToken ct)
     {
         var current = _invoices[invoiceId].DeliveryResults.GetValueOrDefault(requestId);
         if (current is not { Status: DeliveryStatus.Sending } || current.LeaseUntil != lease) return Task.FromResult(false);
-        SetResult(invoiceId, requestId, current with { LeaseUntil = DateTimeOffset.UnixEpoch });
+        SetResult(invoiceId, requestId, current with { LeaseUntil = DateTimeOffset.UnixEpoch, Recipients = recipients ?? current.Recipients });
         Writes.Add($"release {requestId}");
         return Task.FromResult(true);
     }
@@ -112,27 +114,42 @@ internal sealed class CountingRenderer : IInvoiceDocumentRenderer
 /// <summary>A plain message with the request's recipients and the PDF attached; addresses are parsed as the real composer does.</summary>
 internal sealed class SimpleComposer : IInvoiceEmailComposer
 {
-    public MailMessage Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
+    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
     {
-        var message = new MailMessage { From = new MailAddress("invoices@smallpay.example"), Subject = delivery.Subject, Body = delivery.Message ?? "" };
-        foreach (var to in delivery.To) message.To.Add(to);
-        foreach (var cc in delivery.Cc) message.CC.Add(cc);
-        message.Attachments.Add(new Attachment(new MemoryStream(pdf), $"{invoice.Number}.pdf", "application/pdf"));
-        return message;
+        var message = new MimeMessage { Subject = delivery.Subject };
+        message.From.Add(MailboxAddress.Parse("invoices@smallpay.example"));
+        var recipients = new List<(string, MailboxAddress)>();
+        foreach (var (address, list) in delivery.To.Select(a => (a, message.To)).Concat(delivery.Cc.Select(a => (a, message.Cc))))
+        {
+            var mailbox = Functions.Documents.Rendering.InvoiceEmailComposer.TryParse(address)
+                          ?? throw new Functions.Documents.Rendering.InvalidRecipientException(address);
+            list.Add(mailbox);
+            recipients.Add((address, mailbox));
+        }
+        var body = new Multipart("mixed") { new TextPart("plain") { Text = delivery.Message ?? "" } };
+        body.Add(new MimePart("application", "pdf") { Content = new MimeContent(new MemoryStream(pdf)), FileName = $"{invoice.Number}.pdf" });
+        message.Body = body;
+        return new InvoiceEmail(message, MailboxAddress.Parse("invoices@smallpay.example"), recipients);
     }
 }
 
-/// <summary>Records what was sent; failures queued in <see cref="Failures"/> are thrown one per send first.</summary>
+/// <summary>
+/// Records what was sent; failures queued in <see cref="Failures"/> are thrown one per send first. <see cref="Reply"/>
+/// answers per recipient (default: accepted); a message is "sent" when at least one recipient accepted it.
+/// </summary>
 internal sealed class RecordingMailSender : IMailSender
 {
     public List<(string To, string Subject, int Attachments)> Sent { get; } = [];
     public Queue<Exception> Failures { get; } = new();
+    public Func<string, (RecipientStatus Status, string? Reason)> Reply { get; set; } = _ => (RecipientStatus.Delivered, null);
 
-    public Task SendAsync(MailMessage message, CancellationToken ct)
+    public Task<IReadOnlyList<RecipientReply>> SendAsync(MimeMessage message, MailboxAddress sender, IReadOnlyList<MailboxAddress> recipients, CancellationToken ct)
     {
         if (Failures.TryDequeue(out var failure)) throw failure;
-        Sent.Add((string.Join(",", message.To.Select(a => a.Address)), message.Subject, message.Attachments.Count));
-        return Task.CompletedTask;
+        var replies = recipients.Select(r => Reply(r.Address) is var (status, reason) ? new RecipientReply(r, status, reason) : null!).ToList();
+        var accepted = replies.Where(r => r.Status == RecipientStatus.Delivered).Select(r => r.Mailbox.Address).ToList();
+        if (accepted.Count > 0) Sent.Add((string.Join(",", accepted), message.Subject ?? "", message.Attachments.Count()));
+        return Task.FromResult<IReadOnlyList<RecipientReply>>(replies);
     }
 }
 

@@ -1,5 +1,6 @@
-using System.Net.Mail;
 using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using System.Text.Json;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
@@ -128,15 +129,17 @@ public sealed class DocumentWorkerTests
         Assert.Equal((DeliveryStatus.Sent, 2), (_store.Get(invoice.Id).DeliveryResults["dlv_crashed"].Status, _store.Get(invoice.Id).DeliveryResults["dlv_crashed"].Attempts));
     }
 
-    public static TheoryData<string> TransientFailures() => ["connection refused", "421 service not available", "450 mailbox busy", "timeout", "auth failed"];
+    public static TheoryData<string> TransientFailures() =>
+        ["connection refused", "421 service not available", "554 on DATA", "timeout", "auth failed", "no STARTTLS"];
 
     private static Exception Transient(string kind) => kind switch
     {
-        "connection refused" => new SmtpException("Failure sending mail.", new SocketException((int)SocketError.ConnectionRefused)),
-        "421 service not available" => new SmtpException(SmtpStatusCode.ServiceNotAvailable, "421 try later"),
-        "450 mailbox busy" => new SmtpFailedRecipientException(SmtpStatusCode.MailboxBusy, "billing@mueller.example"),
+        "connection refused" => new SocketException((int)SocketError.ConnectionRefused),
+        "421 service not available" => new SmtpCommandException(SmtpErrorCode.UnexpectedStatusCode, SmtpStatusCode.ServiceNotAvailable, "try later"),
+        "554 on DATA" => new SmtpCommandException(SmtpErrorCode.MessageNotAccepted, SmtpStatusCode.TransactionFailed, "Message rejected: Email address is not verified."),
         "timeout" => new TimeoutException("no answer within 15 s"),
-        _ => new SmtpException((SmtpStatusCode)535, "535 Authentication Credentials Invalid"),
+        "auth failed" => new AuthenticationException("535: Authentication Credentials Invalid"),
+        _ => new SmallPay.Functions.Documents.Mail.SmtpConfigurationException("no STARTTLS"),
     };
 
     [Theory]
@@ -167,7 +170,7 @@ public sealed class DocumentWorkerTests
     {
         var invoice = WorkerData.Sent(WorkerData.Open(), new DeliveryInput(To: ["nobody@mueller.example"]), "dlv_bounce");
         _store.Put(invoice);
-        _mail.Failures.Enqueue(new SmtpFailedRecipientException(SmtpStatusCode.MailboxUnavailable, "nobody@mueller.example", "550 5.1.1 no such user"));
+        _mail.Reply = _ => (RecipientStatus.Refused, "550 5.1.1 no such user");
 
         var failures = await RunAsync(WorkerData.Batch(("m1", WorkerData.Record(invoice))));
         var again = await RunAsync(WorkerData.Batch(("m1", WorkerData.Record(invoice))));
@@ -179,7 +182,8 @@ public sealed class DocumentWorkerTests
         Assert.Equal(DeliveryStatus.Failed, result.Status);
         Assert.Contains("nobody@mueller.example", result.FailureReason, StringComparison.Ordinal);
         Assert.Contains("550", result.FailureReason, StringComparison.Ordinal);
-        Assert.Contains("delivery failed for good", _logs.ToString(), StringComparison.Ordinal);
+        Assert.Equal(RecipientStatus.Refused, Assert.Single(result.Recipients!).Status);
+        Assert.Contains("recipients refused for good", _logs.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -298,11 +302,11 @@ public sealed class DocumentWorkerTests
         invoice = WorkerData.Sent(invoice, new DeliveryInput(To: ["ap@mueller.example"], Cc: ["me@atelier.example"]), "dlv_c");
         _store.Put(invoice);
         _store.SetResult(invoice.Id, "dlv_a", new DeliveryResult(DeliveryStatus.Sent, SentAt: WorkerData.Now.AddDays(-1), Attempts: 1));
-        _mail.Failures.Enqueue(new SmtpFailedRecipientException(SmtpStatusCode.MailboxUnavailable, "gone@mueller.example"));
+        _mail.Reply = address => address.StartsWith("gone", StringComparison.Ordinal) ? (RecipientStatus.Refused, "550 5.1.1 gone") : (RecipientStatus.Delivered, null);
 
         Assert.Empty(await RunAsync(WorkerData.Batch(("m1", WorkerData.Record(invoice)))));
 
-        Assert.Equal(["ap@mueller.example"], _mail.Sent.Select(s => s.To));
+        Assert.Equal(["ap@mueller.example,me@atelier.example"], _mail.Sent.Select(s => s.To));
         var results = _store.Get(invoice.Id).DeliveryResults;
         Assert.Equal([DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Sent], new[] { "dlv_a", "dlv_b", "dlv_c" }.Select(id => results[id].Status));
         Assert.Equal(["ap@mueller.example", "me@atelier.example"], results["dlv_c"].To);

@@ -107,8 +107,8 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
 
         Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_c", Claim(lease), Now, CancellationToken.None));
         Assert.False(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_c", Claim(lease.AddSeconds(5)), Now.AddSeconds(5), CancellationToken.None));
-        Assert.False(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_c", lease.AddSeconds(1), "not my claim", CancellationToken.None));
-        Assert.True(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_c", lease, "SMTP down", CancellationToken.None));
+        Assert.False(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_c", lease.AddSeconds(1), "not my claim", null, CancellationToken.None));
+        Assert.True(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_c", lease, "SMTP down", null, CancellationToken.None));
 
         var released = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!;
         Assert.True(InvoiceDeliveries.IsPending(released, new DeliveryRequest("dlv_c", [], [], "", null, Now, 1), Now));
@@ -138,6 +138,59 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         Assert.Equal((DeliveryStatus.Sent, Now, 1), (stored.DeliveryResults["dlv_s"].Status, stored.DeliveryResults["dlv_s"].SentAt, stored.DeliveryResults["dlv_s"].Attempts));
         Assert.Equal(["a@b.example"], stored.DeliveryResults["dlv_s"].To);
         Assert.Equal("550 no such mailbox", stored.DeliveryResults["dlv_f"].FailureReason);
+    }
+
+    [Fact]
+    public async Task Recipients_settled_by_a_try_are_kept_with_the_released_claim_and_carried_by_the_next_claim()
+    {
+        var open = await CreateOpenAsync();
+        var lease = Now.AddMinutes(1);
+        IReadOnlyList<RecipientOutcome> recipients =
+        [
+            new("ap@mueller.example", RecipientStatus.Delivered, At: Now),
+            new("jörg@example.de", RecipientStatus.Refused, "the mail server does not accept internationalised addresses (no SMTPUTF8)"),
+            new("busy@mueller.example", RecipientStatus.Pending, "450 4.2.1 mailbox busy"),
+        ];
+        Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_r", Claim(lease), Now, CancellationToken.None));
+
+        Assert.True(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_r", lease, "Refused for now: busy@mueller.example", recipients, CancellationToken.None));
+
+        var released = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryResults["dlv_r"];
+        Assert.Equal(recipients, released.Recipients);
+        var raw = (await RawAsync(open.Id))["deliveryResults"].M["dlv_r"].M;
+        Assert.Equal(["address", "at", "status"], raw["recipients"].L[0].M.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Refused for now: busy@mueller.example", raw["lastError"].S);
+
+        // The retry's claim carries them on, and is taken only over the result it read (attempts 1).
+        Assert.False(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_r", Claim(Now.AddMinutes(5), attempts: 3) with { Recipients = recipients }, Now.AddSeconds(1), CancellationToken.None));
+        Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_r", Claim(Now.AddMinutes(5), attempts: 2) with { Recipients = recipients }, Now.AddSeconds(1), CancellationToken.None));
+        Assert.Equal(recipients, (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryResults["dlv_r"].Recipients);
+    }
+
+    [Fact]
+    public async Task Results_stored_before_per_recipient_outcomes_read_as_before()
+    {
+        var open = await CreateOpenAsync();
+        await stack.DynamoDb.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = InvoicesTable, Key = new() { ["id"] = new AttributeValue { S = open.Id } },
+            UpdateExpression = "SET deliveryResults.dlv_old = :old",
+            ExpressionAttributeValues = new()
+            {
+                [":old"] = new AttributeValue { M = new()
+                {
+                    ["status"] = new AttributeValue { S = "Sent" }, ["attempts"] = new AttributeValue { N = "1" },
+                    ["sentAt"] = new AttributeValue { S = "2026-11-20T09:00:00.0000000Z" },
+                    ["to"] = new AttributeValue { L = [new AttributeValue { S = "billing@mueller.example" }] },
+                } },
+            },
+        });
+
+        var result = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryResults["dlv_old"];
+
+        Assert.Equal((DeliveryStatus.Sent, Now, 1, (IReadOnlyList<RecipientOutcome>?)null), (result.Status, result.SentAt, result.Attempts, result.Recipients));
+        var request = new DeliveryRequest("dlv_old", ["billing@mueller.example"], [], "", null, Now, 2);
+        Assert.Equal(RecipientStatus.Delivered, Assert.Single(InvoiceDeliveries.RecipientsOf(request, result)).Status);
     }
 
     [Fact]

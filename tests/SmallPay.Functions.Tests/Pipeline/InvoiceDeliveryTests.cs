@@ -144,6 +144,53 @@ public sealed class InvoiceDeliveryTests(LocalStackFixture stack, ITestOutputHel
     }
 
     [Fact]
+    public async Task One_of_three_recipients_refused_for_good_the_two_others_get_one_copy_each_shown_per_recipient_and_not_retried()
+    {
+        var tenant = await _pipeline.NewTenantAsync("Partly Posted GmbH", prefix: "PP-");
+        var (customerId, customerEmail) = await PipelineDriver.NewCustomerAsync(tenant);
+        var invoiceId = (await PipelineDriver.NewDraftAsync(tenant, customerId))["id"]!.GetValue<string>();
+        var nobody = $"nobody-{Guid.NewGuid():N}@customer.invalid"; // the local gate refuses .invalid with 550
+        var copy = $"copy-{Guid.NewGuid():N}@customer.example";
+
+        (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { to = new[] { customerEmail, nobody }, cc = new[] { copy } })).Expect(202);
+
+        var invoice = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "PartlySent"));
+        var delivery = invoice["deliveries"]![0]!;
+        output.WriteLine(delivery.ToJsonString());
+        var recipients = delivery["recipients"]!.AsArray().Select(r => (r!["address"]!.GetValue<string>(), r["status"]!.GetValue<string>())).ToList();
+        Assert.Equal([(customerEmail, "Delivered"), (nobody, "Refused"), (copy, "Delivered")], recipients);
+        Assert.StartsWith("550", delivery["recipients"]![1]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(delivery["recipients"]![0]!["deliveredAt"]);
+        Assert.Contains(nobody, delivery["failureReason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var mail = Assert.Single(await Stack.MailSink.WaitForRecipientAsync(customerEmail));
+        Assert.Equal([customerEmail, copy], mail.Raw["envelope"]!["to"]!.AsArray().Select(r => r!["address"]!.GetValue<string>()));
+        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
+        await _pipeline.WaitUntilGoneFromQueueAsync([record.MessageId!]);
+        await Task.Delay(LocalStackFixture.QueueVisibilityTimeout * 2);
+        Assert.Single(await Stack.MailSink.ToAsync(customerEmail));
+        Assert.Single(await Stack.MailSink.ToAsync(copy));
+        Assert.Empty(_pipeline.DeadLettersOf(invoiceId));
+    }
+
+    [Fact]
+    public async Task An_internationalised_address_is_delivered_through_maildev_which_offers_SMTPUTF8()
+    {
+        var tenant = await _pipeline.NewTenantAsync("Umlaut Unlimited", prefix: "UU-");
+        var (customerId, _) = await PipelineDriver.NewCustomerAsync(tenant);
+        var invoiceId = (await PipelineDriver.NewDraftAsync(tenant, customerId))["id"]!.GetValue<string>();
+        var jorg = $"jörg-{Guid.NewGuid():N}@example.de";
+
+        (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { to = new[] { jorg } })).Expect(202);
+
+        var mail = Assert.Single(await Stack.MailSink.WaitForRecipientAsync(jorg));
+        Assert.Equal([jorg], mail.Raw["envelope"]!["to"]!.AsArray().Select(r => r!["address"]!.GetValue<string>()));
+        var invoice = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent"));
+        Assert.Equal("Delivered", invoice["deliveries"]![0]!["recipients"]![0]!["status"]!.GetValue<string>());
+        Assert.Empty(_pipeline.DeadLettersOf(invoiceId));
+    }
+
+    [Fact]
     public async Task The_PDF_link_works_for_the_owner_and_another_tenant_gets_404()
     {
         var owner = await _pipeline.NewTenantAsync("Owner Works", prefix: "OW-");

@@ -8,18 +8,24 @@ namespace SmallPay.Functions.Documents.Mail;
 public interface ISmtpCredentialsSource
 {
     Task<NetworkCredential?> GetAsync(CancellationToken ct);
+
+    /// <summary>The server refused <paramref name="stale"/>: stop handing it out, so the next <see cref="GetAsync"/> reads the secret again (rotation).</summary>
+    void Forget(NetworkCredential stale);
 }
 
 public sealed class NoSmtpCredentials : ISmtpCredentialsSource
 {
     public Task<NetworkCredential?> GetAsync(CancellationToken ct) => Task.FromResult<NetworkCredential?>(null);
+
+    public void Forget(NetworkCredential stale) { }
 }
 
 /// <summary>
 /// Reads the SMTP secret (<c>{"username","password"}</c>) through the AWS Parameters and Secrets Lambda Extension's local
 /// HTTP endpoint (<c>GET http://localhost:2773/secretsmanager/get?secretId=…</c>, authenticated by the function's session
 /// token): no SDK, and the extension caches. The credentials are kept for the life of the execution environment; a
-/// failed fetch is not kept, so the next delivery asks again. The extension answers during invocations only, hence lazily.
+/// failed fetch is not kept, so the next delivery asks again, and credentials the server refused are dropped
+/// (<see cref="Forget"/>) so a rotated secret is picked up at once. The extension answers during invocations only, hence lazily.
 /// </summary>
 public sealed class SecretsExtensionCredentials(HttpClient http, string secretName, string? sessionToken, int port = SecretsExtensionCredentials.DefaultPort)
     : ISmtpCredentialsSource
@@ -44,6 +50,8 @@ public sealed class SecretsExtensionCredentials(HttpClient http, string secretNa
             _gate.Release();
         }
     }
+
+    public void Forget(NetworkCredential stale) => Interlocked.CompareExchange(ref _cached, null, stale);
 
     private async Task<NetworkCredential> FetchAsync(CancellationToken ct)
     {

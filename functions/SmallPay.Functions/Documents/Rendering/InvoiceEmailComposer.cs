@@ -1,6 +1,5 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Text;
+using MimeKit;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 
@@ -14,32 +13,42 @@ public sealed class InvalidRecipientException(string address, Exception? inner =
 }
 
 /// <summary>
-/// Composes the e-mail that carries an invoice: From the configured sender under the business's name, Reply-To the
-/// business's own address, plain-text and HTML bodies (amount due, due date, a short summary, the owner's optional
-/// message), the PDF attached. UTF-8 throughout. Sending is the transport's business: <c>SmtpClient.SendMailAsync</c>.
+/// Composes the e-mail that carries an invoice (MimeKit): From the configured sender under the business's name, Reply-To
+/// the business's own address, plain-text and HTML alternatives (amount due, due date, a short summary, the owner's
+/// optional message), the PDF attached. UTF-8 throughout; header values are single lines and addresses are parsed, never
+/// pasted, so nothing the owner types can add a header. Sending is the transport's business (Documents/Mail).
 /// </summary>
 public sealed class InvoiceEmailComposer
 {
     public const string InvoiceIdHeader = "X-SmallPay-Invoice-Id";
 
-    private readonly string _senderAddress;
+    /// <summary>Bare addresses only: no display names, comments or routes around them.</summary>
+    private static readonly ParserOptions Addresses = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+    };
+
+    private readonly MailboxAddress _sender;
 
     /// <param name="senderAddress">The address mail goes out from (verified with the mail provider), e.g. invoices@smallpay.example.</param>
     public InvoiceEmailComposer(string senderAddress)
     {
-        if (!MailAddress.TryCreate(senderAddress, out var parsed))
-            throw new ArgumentException($"The sender address '{senderAddress}' is not a valid e-mail address.", nameof(senderAddress));
-        _senderAddress = parsed.Address;
+        _sender = TryParse(senderAddress?.Trim()) ?? throw new ArgumentException($"The sender address '{senderAddress}' is not a valid e-mail address.", nameof(senderAddress));
     }
 
+    /// <summary>The envelope sender (MAIL FROM), as configured.</summary>
+    public MailboxAddress Sender => new(null, _sender.Address);
+
     /// <summary>
-    /// The message, ready for <c>SmtpClient.SendMailAsync</c>; the caller disposes it. <paramref name="subject"/> and
-    /// <paramref name="message"/> are the owner's optional overrides from the delivery request.
+    /// The message; the caller disposes it. <paramref name="subject"/> and <paramref name="message"/> are the owner's
+    /// optional overrides from the delivery request. <paramref name="deliveryId"/>, when given, makes the Message-Id
+    /// (<c>{deliveryId}@{sender's domain}</c>): a retry that reaches a recipient later is the same message.
     /// </summary>
     /// <exception cref="InvalidRecipientException">A To or Cc address is malformed (permanent: do not retry).</exception>
     /// <exception cref="ArgumentException">No To recipient at all.</exception>
-    public MailMessage Compose(Invoice invoice, BusinessSettings business, byte[] pdf,
-        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message)
+    public MimeMessage Compose(Invoice invoice, BusinessSettings business, byte[] pdf,
+        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message, string? deliveryId = null)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(business);
@@ -47,30 +56,28 @@ public sealed class InvoiceEmailComposer
         if (to is null || !to.Any(address => !string.IsNullOrWhiteSpace(address)))
             throw new ArgumentException("An invoice e-mail needs at least one recipient.", nameof(to));
 
-        var mail = new MailMessage
-        {
-            From = new MailAddress(_senderAddress, OneLine(business.BusinessName), Encoding.UTF8),
-            Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(invoice, business) : OneLine(subject),
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-        };
+        var mail = new MimeMessage();
         try
         {
-            foreach (var address in Recipients(to)) mail.To.Add(address);
-            foreach (var address in Recipients(cc ?? [])) mail.CC.Add(address);
-            if (!string.IsNullOrWhiteSpace(business.Email) && MailAddress.TryCreate(business.Email.Trim(), out var replyTo))
-                mail.ReplyToList.Add(replyTo);
-            mail.Headers.Add(InvoiceIdHeader, invoice.Id);
+            var name = OneLine(business.BusinessName);
+            mail.From.Add(new MailboxAddress(Encoding.UTF8, name.Length == 0 ? null : name, _sender.Address));
+            mail.Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(invoice, business) : OneLine(subject);
+            mail.To.AddRange(Recipients(to));
+            mail.Cc.AddRange(Recipients(cc ?? []));
+            if (TryParse(business.Email?.Trim()) is { } replyTo) mail.ReplyTo.Add(replyTo);
+            mail.Headers.Add(InvoiceIdHeader, OneLine(invoice.Id));
+            if (deliveryId is { Length: > 0 } id) mail.MessageId = $"{OneLine(id)}@{_sender.GetAddress(idnEncode: true).Split('@')[^1]}";
 
             var content = new InvoiceEmailContent(invoice, business, message);
-            mail.AlternateViews.Add(View(content.PlainText(), MediaTypeNames.Text.Plain));
-            mail.AlternateViews.Add(View(content.Html(), MediaTypeNames.Text.Html));
-
-            var attachment = new Attachment(new MemoryStream(pdf, writable: false), new ContentType(MediaTypeNames.Application.Pdf));
-            attachment.Name = attachment.ContentDisposition!.FileName = AttachmentFileName(invoice);
-            attachment.ContentDisposition.Inline = false;
-            mail.Attachments.Add(attachment);
+            var alternatives = new MultipartAlternative { Text(content.PlainText(), "plain"), Text(content.Html(), "html") };
+            var attachment = new MimePart("application", "pdf")
+            {
+                Content = new MimeContent(new MemoryStream(pdf, writable: false)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = AttachmentFileName(invoice),
+            };
+            mail.Body = new Multipart("mixed") { alternatives, attachment };
             return mail;
         }
         catch
@@ -96,32 +103,30 @@ public sealed class InvoiceEmailComposer
         return $"Invoice-{safe.ToString().Trim('.')}.pdf";
     }
 
-    private static IEnumerable<MailAddress> Recipients(IEnumerable<string> addresses)
+    /// <summary>A bare address (<c>local@domain</c>) as MimeKit parses it, or null.</summary>
+    internal static MailboxAddress? TryParse(string? address) =>
+        !string.IsNullOrEmpty(address) && MailboxAddress.TryParse(Addresses, address, out var parsed)
+        && string.IsNullOrEmpty(parsed.Name) && parsed.Route.Count == 0 && parsed.Address.Contains('@', StringComparison.Ordinal)
+            ? parsed
+            : null;
+
+    private static IEnumerable<MailboxAddress> Recipients(IEnumerable<string> addresses)
     {
         foreach (var raw in addresses)
         {
             if (string.IsNullOrWhiteSpace(raw))
                 continue;
             var address = raw.Trim();
-            MailAddress parsed;
-            try
-            {
-                parsed = new MailAddress(address);
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidRecipientException(address, e);
-            }
-            yield return parsed;
+            yield return TryParse(address) ?? throw new InvalidRecipientException(address);
         }
     }
 
-    private static AlternateView View(string body, string mediaType)
+    private static TextPart Text(string body, string subtype)
     {
         // CRLF, as MIME wants: quoted-printable then keeps lines as lines instead of encoding bare LFs as =0A.
-        var view = AlternateView.CreateAlternateViewFromString(body.ReplaceLineEndings("\r\n"), Encoding.UTF8, mediaType);
-        view.TransferEncoding = TransferEncoding.QuotedPrintable;
-        return view;
+        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, body.ReplaceLineEndings("\r\n"));
+        return part;
     }
 
     /// <summary>Header values are one line: line breaks would be header injection.</summary>

@@ -1,5 +1,4 @@
-using System.Net.Mail;
-using System.Net.Mime;
+using MimeKit;
 using SmallPay.Domain.Invoices;
 using SmallPay.Functions.Documents.Rendering;
 
@@ -11,7 +10,7 @@ public sealed class InvoiceEmailComposerTests
     private static readonly InvoiceEmailComposer Composer = new(Sender);
     private static readonly byte[] Pdf = [0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0xE2, 0xE3];
 
-    private static MailMessage Compose(Invoice? invoice = null, string? subject = null, string? message = null,
+    private static MimeMessage Compose(Invoice? invoice = null, string? subject = null, string? message = null,
         string[]? to = null, string[]? cc = null, Domain.Settings.BusinessSettings? business = null) =>
         Composer.Compose(invoice ?? new InvoiceDocumentBuilder().PartlyPaid(2000m), business ?? TestBusinesses.Nordlicht, Pdf,
             to ?? ["accounts@mueller-logistik.example"], cc ?? [], subject, message);
@@ -21,9 +20,10 @@ public sealed class InvoiceEmailComposerTests
     {
         using var mail = Compose();
 
-        Assert.Equal(Sender, mail.From!.Address);
-        Assert.Equal("Nordlicht Design Studio GmbH", mail.From.DisplayName);
-        Assert.Equal("billing@nordlicht.example", Assert.Single(mail.ReplyToList).Address);
+        var from = Assert.Single(mail.From.Mailboxes);
+        Assert.Equal(Sender, from.Address);
+        Assert.Equal("Nordlicht Design Studio GmbH", from.Name);
+        Assert.Equal("billing@nordlicht.example", Assert.Single(mail.ReplyTo.Mailboxes).Address);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class InvoiceEmailComposerTests
     {
         using var mail = Compose(business: TestBusinesses.Nordlicht with { Email = null });
 
-        Assert.Empty(mail.ReplyToList);
+        Assert.Empty(mail.ReplyTo);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class InvoiceEmailComposerTests
     {
         using var mail = Compose(to: ["a@customer.example", " b@customer.example "], cc: ["boss@customer.example"]);
 
-        Assert.Equal(["a@customer.example", "b@customer.example"], mail.To.Select(a => a.Address));
-        Assert.Equal("boss@customer.example", Assert.Single(mail.CC).Address);
+        Assert.Equal(["a@customer.example", "b@customer.example"], mail.To.Mailboxes.Select(a => a.Address));
+        Assert.Equal("boss@customer.example", Assert.Single(mail.Cc.Mailboxes).Address);
     }
 
     [Fact]
@@ -95,17 +95,23 @@ public sealed class InvoiceEmailComposerTests
     }
 
     [Fact]
-    public void Bodies_are_plain_text_and_html_alternatives_in_utf8()
+    public void Bodies_are_plain_text_and_html_alternatives_in_utf8_quoted_printable()
     {
         using var mail = Compose();
 
-        Assert.Equal([MediaTypeNames.Text.Plain, MediaTypeNames.Text.Html], mail.AlternateViews.Select(v => v.ContentType.MediaType));
-        Assert.All(mail.AlternateViews, view => Assert.Equal("utf-8", view.ContentType.CharSet));
-        // MIME text has CRLF line ends.
-        using var reader = new StreamReader(mail.AlternateViews[0].ContentStream);
-        var text = reader.ReadToEnd();
-        Assert.Contains("\r\n", text);
-        Assert.DoesNotContain("\n", text.Replace("\r\n", "", StringComparison.Ordinal));
+        var mixed = Assert.IsType<Multipart>(mail.Body);
+        Assert.Equal("multipart/mixed", mixed.ContentType.MimeType);
+        var alternatives = Assert.IsType<MultipartAlternative>(mixed[0]);
+        var parts = alternatives.OfType<TextPart>().ToList();
+        Assert.Equal(["text/plain", "text/html"], parts.Select(p => p.ContentType.MimeType));
+        Assert.All(parts, part => Assert.Equal(("utf-8", ContentEncoding.QuotedPrintable), (part.ContentType.Charset, part.ContentTransferEncoding)));
+        // CRLF line ends: quoted-printable keeps lines as lines instead of encoding line breaks as =0D=0A.
+        using var encoded = new MemoryStream();
+        parts[0].WriteTo(FormatOptions.Default, encoded);
+        var text = System.Text.Encoding.ASCII.GetString(encoded.ToArray());
+        Assert.Contains("Hello M=C3=BCller", text);
+        Assert.DoesNotContain("=0A", text);
+        Assert.DoesNotContain("=0D", text);
     }
 
     [Fact]
@@ -113,14 +119,36 @@ public sealed class InvoiceEmailComposerTests
     {
         using var mail = Compose();
 
-        var attachment = Assert.Single(mail.Attachments);
-        Assert.Equal("application/pdf", attachment.ContentType.MediaType);
-        Assert.Equal("Invoice-INV-000042.pdf", attachment.Name);
+        var attachment = Assert.IsType<MimePart>(Assert.Single(mail.Attachments));
+        Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        Assert.Equal("Invoice-INV-000042.pdf", attachment.ContentType.Name);
         Assert.Equal("Invoice-INV-000042.pdf", attachment.ContentDisposition!.FileName);
-        Assert.False(attachment.ContentDisposition.Inline);
+        Assert.True(attachment.IsAttachment);
         using var copy = new MemoryStream();
-        attachment.ContentStream.CopyTo(copy);
+        attachment.Content!.DecodeTo(copy);
         Assert.Equal(Pdf, copy.ToArray());
+    }
+
+    [Fact]
+    public void The_message_id_is_the_delivery_request_so_every_try_sends_the_same_message()
+    {
+        using var first = Composer.Compose(new InvoiceDocumentBuilder().Open(), TestBusinesses.Nordlicht, Pdf, ["a@customer.example"], [], null, null, "dlv_01JE40A2B3C4D5E6F7G8H9J0K1");
+        using var again = Composer.Compose(new InvoiceDocumentBuilder().Open(), TestBusinesses.Nordlicht, Pdf, ["a@customer.example"], [], null, null, "dlv_01JE40A2B3C4D5E6F7G8H9J0K1");
+
+        Assert.Equal("dlv_01JE40A2B3C4D5E6F7G8H9J0K1@smallpay.example", first.MessageId);
+        Assert.Equal(first.MessageId, again.MessageId);
+    }
+
+    [Fact]
+    public void Addresses_with_names_or_line_breaks_cannot_add_recipients_or_headers()
+    {
+        Assert.Throws<InvalidRecipientException>(() => Compose(to: ["Evil <evil@example.com>"]));
+        Assert.Throws<InvalidRecipientException>(() => Compose(to: ["a@customer.example\r\nBcc: victim@example.com"]));
+        Assert.Throws<InvalidRecipientException>(() => Compose(cc: ["a@customer.example, victim@example.com"]));
+        using var mail = Compose(business: TestBusinesses.Nordlicht with { BusinessName = "Nordlicht\r\nBcc: victim@example.com" });
+        Assert.Equal("Nordlicht Bcc: victim@example.com", Assert.Single(mail.From.Mailboxes).Name);
+        Assert.Empty(mail.Bcc);
+        Assert.DoesNotContain(mail.Headers, h => h.Field.Equals("Bcc", StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]
@@ -177,38 +205,23 @@ public sealed class InvoiceEmailComposerTests
     {
         var business = TestBusinesses.Nordlicht with { BusinessName = "Łódź Müller Studio" };
         using var mail = Compose(business: business, message: "Grüße aus Łódź");
-        var directory = Directory.CreateTempSubdirectory("smallpay-mail-");
-        try
-        {
-            using (var smtp = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = directory.FullName })
-                smtp.Send(mail);
+        using var written = new MemoryStream();
+        mail.WriteTo(FormatOptions.Default, written);
 
-            var mime = File.ReadAllText(Assert.Single(directory.GetFiles("*.eml")).FullName);
-            Assert.Contains("From: =?utf-8?", mime);
-            Assert.Contains("<invoices@smallpay.example>", mime);
-            Assert.Contains("Subject: =?utf-8?", mime);
-            Assert.Contains("Reply-To: billing@nordlicht.example", mime);
-            Assert.Contains("multipart/mixed", mime);
-            Assert.Contains("multipart/alternative", mime);
-            Assert.Contains("Content-Type: application/pdf; name=Invoice-INV-000042.pdf", mime);
-            Assert.Contains("Content-Disposition: attachment; filename=Invoice-INV-000042.pdf", mime);
-            Assert.Contains(Convert.ToBase64String(Pdf), mime);
-            Assert.Contains($"{InvoiceEmailComposer.InvoiceIdHeader}: inv_", mime);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var mime = System.Text.Encoding.ASCII.GetString(written.ToArray());
+        Assert.Matches("(?m)^From: =\\?utf-8\\?", mime);
+        Assert.Contains("<invoices@smallpay.example>", mime);
+        Assert.Matches("(?m)^Subject: Invoice INV-000042 from =\\?utf-8\\?", mime);
+        Assert.Contains("Reply-To: billing@nordlicht.example", mime);
+        Assert.Contains("multipart/mixed", mime);
+        Assert.Contains("multipart/alternative", mime);
+        Assert.Contains("Content-Type: application/pdf; name=Invoice-INV-000042.pdf", mime);
+        Assert.Contains("Content-Disposition: attachment; filename=Invoice-INV-000042.pdf", mime);
+        Assert.Contains(Convert.ToBase64String(Pdf), mime);
+        Assert.Contains($"{InvoiceEmailComposer.InvoiceIdHeader}: inv_", mime);
+        Assert.True(System.Text.Ascii.IsValid(written.ToArray()), "the message is 7-bit ASCII");
     }
 
-    private static (string Text, string Html) Bodies(MailMessage mail)
-    {
-        string Read(AlternateView view)
-        {
-            view.ContentStream.Position = 0;
-            using var reader = new StreamReader(view.ContentStream, leaveOpen: true);
-            return reader.ReadToEnd().ReplaceLineEndings("\n");
-        }
-        return (Read(mail.AlternateViews[0]), Read(mail.AlternateViews[1]));
-    }
+    private static (string Text, string Html) Bodies(MimeMessage mail) =>
+        (mail.TextBody!.ReplaceLineEndings("\n"), mail.HtmlBody!.ReplaceLineEndings("\n"));
 }

@@ -1,29 +1,56 @@
-using System.Net.Mail;
-using System.Net.Mime;
 using System.Net.Sockets;
 using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using SmallPay.Domain.Documents;
+using SmallPay.Functions.Documents.Mail;
 using SmallPay.Functions.Tests.Infrastructure;
 using SmallPay.Local.Mail;
 
 namespace SmallPay.Functions.Tests.Local.Mail;
 
-/// <summary>The local SMTP sink as the functions reach it: maildev behind the gate (refusals, stop and start).</summary>
+/// <summary>The local SMTP sink as the functions reach it (MailKit): maildev behind the gate (refusals, SMTPUTF8, stop and start).</summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class SmtpGateTests(LocalStackFixture stack)
 {
-    private SmtpClient Client() => new(stack.Mail.Smtp.Host, stack.Mail.Smtp.Port) { EnableSsl = false, Timeout = 10_000 };
+    private static readonly MailboxAddress From = MailboxAddress.Parse("billing@smallpay.test");
 
-    private static MailMessage Message(string to, byte[]? pdf = null, string? cc = null)
+    private async Task<SmtpClient> ConnectAsync()
     {
-        var message = new MailMessage(new MailAddress("billing@smallpay.test", "Müller & Söhne"), new MailAddress(to))
+        var client = new SmtpClient { Timeout = 10_000 };
+        await client.ConnectAsync(stack.Mail.Smtp.Host, stack.Mail.Smtp.Port, SecureSocketOptions.None);
+        return client;
+    }
+
+    /// <summary>The functions' own sender, pointed at the gate as the local stack configures it.</summary>
+    private SmtpMailSender Sender() =>
+        new(new SmtpSettings(stack.Mail.Smtp.Host, stack.Mail.Smtp.Port, From.Address, false, null), new NoSmtpCredentials());
+
+    private static MimeMessage Message(string to, byte[]? pdf = null, string? cc = null)
+    {
+        var message = new MimeMessage { Subject = "Invoice INV-000042 — Łódź" };
+        message.From.Add(new MailboxAddress("Müller & Söhne", From.Address));
+        message.To.Add(MailboxAddress.Parse(to));
+        if (cc is not null) message.Cc.Add(MailboxAddress.Parse(cc));
+        var text = new TextPart("plain");
+        text.SetText(Encoding.UTF8, "Ελληνικά, Кириллица");
+        if (pdf is null)
         {
-            Subject = "Invoice INV-000042 — Łódź",
-            Body = "Ελληνικά, Кириллица",
-            BodyEncoding = Encoding.UTF8,
-            SubjectEncoding = Encoding.UTF8,
-        };
-        if (cc is not null) message.CC.Add(cc);
-        if (pdf is not null) message.Attachments.Add(new Attachment(new MemoryStream(pdf), "INV-000042.pdf", MediaTypeNames.Application.Pdf));
+            message.Body = text;
+        }
+        else
+        {
+            message.Body = new Multipart("mixed")
+            {
+                text,
+                new MimePart("application", "pdf")
+                {
+                    Content = new MimeContent(new MemoryStream(pdf)), FileName = "INV-000042.pdf",
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment), ContentTransferEncoding = ContentEncoding.Base64,
+                },
+            };
+        }
         return message;
     }
 
@@ -34,10 +61,10 @@ public sealed class SmtpGateTests(LocalStackFixture stack)
         var pdf = new byte[150_000];
         Random.Shared.NextBytes(pdf);
         "%PDF-1.7\n"u8.CopyTo(pdf);
-        using var client = Client();
+        using var client = await ConnectAsync();
         using var message = Message(to, pdf);
 
-        await client.SendMailAsync(message);
+        await client.SendAsync(message);
 
         var mail = Assert.Single(await stack.MailSink.WaitForRecipientAsync(to));
         Assert.Equal("Invoice INV-000042 — Łódź", mail.Subject);
@@ -51,31 +78,46 @@ public sealed class SmtpGateTests(LocalStackFixture stack)
     public async Task A_recipient_on_the_invalid_domain_is_refused_with_550_and_nothing_is_kept()
     {
         var to = $"nobody-{Guid.NewGuid():N}@customer.invalid";
-        using var client = Client();
+        using var client = await ConnectAsync();
         using var message = Message(to);
         var refusedBefore = stack.Mail.RefusedRecipients;
 
-        var error = await Assert.ThrowsAnyAsync<SmtpFailedRecipientException>(() => client.SendMailAsync(message));
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(message));
 
-        Assert.Equal(SmtpStatusCode.MailboxUnavailable, error.StatusCode);
+        Assert.Equal((SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.MailboxUnavailable), (error.ErrorCode, error.StatusCode));
         Assert.Equal(refusedBefore + 1, stack.Mail.RefusedRecipients);
         await Task.Delay(200);
         Assert.Empty(await stack.MailSink.ToAsync(to));
     }
 
     [Fact]
-    public async Task A_refused_cc_does_not_keep_the_message_from_the_other_recipient()
+    public async Task A_refused_cc_is_refused_alone_and_the_message_reaches_the_other_recipient()
     {
         var to = $"ok-{Guid.NewGuid():N}@example.com";
-        using var client = Client();
         using var message = Message(to, cc: "gone@nowhere.invalid");
 
-        // System.Net.Mail sends to the accepted recipients, then reports the refused one.
-        await Assert.ThrowsAnyAsync<SmtpFailedRecipientException>(() => client.SendMailAsync(message));
+        var replies = await Sender().SendAsync(message, From, message.To.Mailboxes.Concat(message.Cc.Mailboxes).ToList(), CancellationToken.None);
 
+        Assert.Equal([RecipientStatus.Delivered, RecipientStatus.Refused], replies.Select(r => r.Status));
+        Assert.StartsWith("550 5.1.1", replies[1].Reason, StringComparison.Ordinal);
         var mail = Assert.Single(await stack.MailSink.WaitForRecipientAsync(to));
         var envelope = mail.Raw["envelope"]!["to"]!.AsArray().Select(r => r!["address"]!.GetValue<string>());
         Assert.Equal([to], envelope);
+    }
+
+    [Fact]
+    public async Task Maildev_offers_SMTPUTF8_through_the_gate_and_an_internationalised_address_arrives()
+    {
+        var to = $"jörg-{Guid.NewGuid():N}@example.de";
+        using (var client = await ConnectAsync())
+            Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.UTF8));
+        using var message = Message(to);
+
+        var reply = Assert.Single(await Sender().SendAsync(message, From, message.To.Mailboxes.ToList(), CancellationToken.None));
+
+        Assert.Equal(RecipientStatus.Delivered, reply.Status);
+        var mail = Assert.Single(await stack.MailSink.WaitForRecipientAsync(to));
+        Assert.Equal([to], mail.Raw["envelope"]!["to"]!.AsArray().Select(r => r!["address"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -88,12 +130,10 @@ public sealed class SmtpGateTests(LocalStackFixture stack)
             await stack.Mail.StopSmtpAsync();
             Assert.False(stack.Mail.SmtpAccepting);
 
-            using (var client = Client())
-            using (var message = Message(to))
-            {
-                var error = await Assert.ThrowsAsync<SmtpException>(() => client.SendMailAsync(message));
-                Assert.IsType<SocketException>(error.InnerException, exactMatch: false);
-            }
+            using var message = Message(to);
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => Sender().SendAsync(message, From, message.To.Mailboxes.ToList(), CancellationToken.None));
+            Assert.IsType<SocketException>(error, exactMatch: false);
+            Assert.False(SmtpFailures.Classify(error).Permanent);
         }
         finally
         {
@@ -101,9 +141,9 @@ public sealed class SmtpGateTests(LocalStackFixture stack)
         }
 
         Assert.Equal(port, stack.Mail.Smtp.Port);
-        using (var client = Client())
+        using (var client = await ConnectAsync())
         using (var message = Message(to))
-            await client.SendMailAsync(message);
+            await client.SendAsync(message);
         Assert.Single(await stack.MailSink.WaitForRecipientAsync(to));
     }
 
