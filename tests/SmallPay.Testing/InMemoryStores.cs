@@ -270,7 +270,8 @@ public sealed class InMemoryStores
             Change(invoiceId, i => i.Document?.Version >= document.Version ? null : i with { Document = document });
 
         public Task<bool> ClaimDeliveryAsync(string invoiceId, string requestId, DeliveryResult claim, DateTimeOffset now, CancellationToken ct) =>
-            Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result) && !(result.Status == DeliveryStatus.Sending && result.LeaseUntil < now)
+            Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result)
+                                   && !(result.Status == DeliveryStatus.Sending && result.LeaseUntil < now && result.Attempts == claim.Attempts - 1)
                 ? null
                 : WithResult(i, requestId, claim));
 
@@ -279,9 +280,10 @@ public sealed class InMemoryStores
                 ? WithResult(i, requestId, outcome)
                 : null);
 
-        public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason, CancellationToken ct) =>
+        public Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason,
+            IReadOnlyList<RecipientOutcome>? recipients, CancellationToken ct) =>
             Change(invoiceId, i => i.DeliveryResults.TryGetValue(requestId, out var result) && result.Status == DeliveryStatus.Sending && result.LeaseUntil == lease
-                ? WithResult(i, requestId, result with { LeaseUntil = DateTimeOffset.MinValue, FailureReason = reason })
+                ? WithResult(i, requestId, result with { LeaseUntil = DateTimeOffset.UnixEpoch, Recipients = recipients ?? result.Recipients })
                 : null);
 
         private Task<bool> Change(string invoiceId, Func<Invoice, Invoice?> change)

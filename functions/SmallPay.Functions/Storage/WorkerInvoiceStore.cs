@@ -120,18 +120,11 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
     {
         names["#changedBy"] = "changedBy";
         values[":worker"] = S(ItemMapping.ChangedByWorker);
-        try
+        // Retry-safe: a claim whose answer was lost is still this worker's claim, not "claimed elsewhere".
+        return await RetrySafeWrites.UpdateAsync(dynamo, new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = invoicesTable, Key = Key(invoiceId), UpdateExpression = update, ConditionExpression = condition,
-                ExpressionAttributeNames = names, ExpressionAttributeValues = values,
-            }, ct);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = invoicesTable, Key = Key(invoiceId), UpdateExpression = update, ConditionExpression = condition,
+            ExpressionAttributeNames = names, ExpressionAttributeValues = values,
+        }, ct);
     }
 }
