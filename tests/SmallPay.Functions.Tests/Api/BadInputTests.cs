@@ -3,9 +3,10 @@ using SmallPay.Functions.Tests.Infrastructure;
 namespace SmallPay.Functions.Tests.Api;
 
 /// <summary>Malformed requests, route by route: each gets a 4xx problem naming the issue, none a 5xx, and stored data is untouched.</summary>
-[Collection(LocalStackCollection.Name)]
-public sealed class BadInputTests(LocalStackFixture stack)
+public abstract class BadInputTests
 {
+    protected abstract Task<ApiClient> NewUserAsync();
+
     private const string Valid = "VALID";
 
     public static TheoryData<string, string, string, string?, int, string?> Cases()
@@ -86,7 +87,7 @@ public sealed class BadInputTests(LocalStackFixture stack)
     [MemberData(nameof(Cases))]
     public async Task Bad_input_gets_a_problem_response_and_changes_nothing(string name, string method, string pathAndHeaders, string? body, int expected, string? pointer)
     {
-        var api = await TestApi.ForNewUserAsync(stack);
+        var api = await NewUserAsync();
         var customer = (await api.PostAsync("/customers", ApiData.Customer())).Expect(201).Id;
         var draft = (await api.PostAsync("/invoices", ApiData.Invoice(customer))).Expect(201).Id;
         var open = (await api.PostAsync("/invoices", ApiData.Invoice(customer))).Expect(201).Id;
@@ -112,7 +113,7 @@ public sealed class BadInputTests(LocalStackFixture stack)
     [Fact]
     public async Task A_body_over_the_limit_is_refused_with_413()
     {
-        var api = await TestApi.ForNewUserAsync(stack);
+        var api = await NewUserAsync();
         var huge = "{\"name\":\"" + new string('x', 300 * 1024) + "\"}";
         var result = await api.SendAsync(HttpMethod.Post, "/customers", rawBody: huge);
         Assert.Equal(413, result.Code);
@@ -124,4 +125,18 @@ public sealed class BadInputTests(LocalStackFixture stack)
         (await api.GetAsync("/invoices?limit=100")).Expect(200).Text,
         (await api.GetAsync("/customers?limit=100")).Expect(200).Text,
         (await api.GetAsync("/settings")).Expect(200).Text);
+}
+
+/// <summary>Over the in-memory stores: the rules.</summary>
+public sealed class BadInputTestsInMemory : BadInputTests
+{
+    private readonly SmallPay.Testing.InMemoryApi _api = new();
+    protected override Task<ApiClient> NewUserAsync() => TestApi.ForNewUserAsync(_api);
+}
+
+/// <summary>On the local stack (Cognito tokens, the JWT authorizer, DynamoDB Local): the same cases end to end.</summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class BadInputTestsOnLocalStack(LocalStackFixture stack) : BadInputTests
+{
+    protected override Task<ApiClient> NewUserAsync() => TestApi.ForNewUserAsync(stack);
 }

@@ -1,10 +1,11 @@
-using SmallPay.Functions.Tests.Infrastructure;
 
 namespace SmallPay.Functions.Tests.Api;
 
-[Collection(LocalStackCollection.Name)]
-public sealed class CustomerApiTests(LocalStackFixture stack)
+public sealed class CustomerApiTests
 {
+    // The API's rules, checked over the in-memory stores in milliseconds; the emulator-backed suites prove storage and wiring.
+    private readonly SmallPay.Testing.InMemoryApi stack = new();
+
     [Fact]
     public async Task A_customer_is_created_read_updated_listed_and_deleted()
     {

@@ -1,10 +1,11 @@
-using SmallPay.Functions.Tests.Infrastructure;
 
 namespace SmallPay.Functions.Tests.Api;
 
-[Collection(LocalStackCollection.Name)]
-public sealed class DashboardApiTests(LocalStackFixture stack)
+public sealed class DashboardApiTests
 {
+    // The API's rules, checked over the in-memory stores in milliseconds; the emulator-backed suites prove storage and wiring.
+    private readonly SmallPay.Testing.InMemoryApi stack = new();
+
     [Fact]
     public async Task Dashboard_reports_received_outstanding_overdue_and_counts_per_currency()
     {

@@ -1,10 +1,11 @@
-using SmallPay.Functions.Tests.Infrastructure;
 
 namespace SmallPay.Functions.Tests.Api;
 
-[Collection(LocalStackCollection.Name)]
-public sealed class InvoiceApiTests(LocalStackFixture stack)
+public sealed class InvoiceApiTests
 {
+    // The API's rules, checked over the in-memory stores in milliseconds; the emulator-backed suites prove storage and wiring.
+    private readonly SmallPay.Testing.InMemoryApi stack = new();
+
     private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd");
 
     [Fact]

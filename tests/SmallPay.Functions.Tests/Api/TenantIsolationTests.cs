@@ -3,14 +3,15 @@ using SmallPay.Functions.Tests.Infrastructure;
 namespace SmallPay.Functions.Tests.Api;
 
 /// <summary>Every route, called by a second tenant with the first tenant's ids: 404 or an empty result, and nothing changes.</summary>
-[Collection(LocalStackCollection.Name)]
-public sealed class TenantIsolationTests(LocalStackFixture stack)
+public abstract class TenantIsolationTests
 {
+    protected abstract Task<ApiClient> NewUserAsync();
+
     [Fact]
     public async Task Another_tenant_can_neither_see_nor_touch_any_of_the_owners_data()
     {
-        var owner = await TestApi.ForNewUserAsync(stack);
-        var intruder = await TestApi.ForNewUserAsync(stack);
+        var owner = await NewUserAsync();
+        var intruder = await NewUserAsync();
         var customer = (await owner.PostAsync("/customers", ApiData.Customer("Private Client"))).Expect(201);
         var draft = (await owner.PostAsync("/invoices", ApiData.Invoice(customer.Id))).Expect(201);
         var open = (await owner.PostAsync("/invoices", ApiData.Invoice(customer.Id))).Expect(201);
@@ -78,4 +79,18 @@ public sealed class TenantIsolationTests(LocalStackFixture stack)
         body.Remove("document");
         return body.ToJsonString();
     }
+}
+
+/// <summary>Over the in-memory stores: the rules.</summary>
+public sealed class TenantIsolationTestsInMemory : TenantIsolationTests
+{
+    private readonly SmallPay.Testing.InMemoryApi _api = new();
+    protected override Task<ApiClient> NewUserAsync() => TestApi.ForNewUserAsync(_api);
+}
+
+/// <summary>On the local stack (Cognito tokens, the JWT authorizer, DynamoDB Local): the same cases end to end.</summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class TenantIsolationTestsOnLocalStack(LocalStackFixture stack) : TenantIsolationTests
+{
+    protected override Task<ApiClient> NewUserAsync() => TestApi.ForNewUserAsync(stack);
 }
