@@ -5,6 +5,7 @@ using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Settings;
+using SmallPay.Functions.Team;
 
 namespace SmallPay.Functions;
 
@@ -21,6 +22,9 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(CustomerInput))]
 [JsonSerializable(typeof(SettingsInput))]
 [JsonSerializable(typeof(SendInvoiceInput))]
+[JsonSerializable(typeof(InvitationInput))]
+[JsonSerializable(typeof(RoleInput))]
+[JsonSerializable(typeof(AcceptInvitationInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -41,4 +45,9 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(SettingsView))]
 [JsonSerializable(typeof(Dashboard.DashboardView))]
 [JsonSerializable(typeof(DocumentLinkView))]
+[JsonSerializable(typeof(MeView))]
+[JsonSerializable(typeof(TeamView))]
+[JsonSerializable(typeof(InvitationView))]
+[JsonSerializable(typeof(MemberView))]
+[JsonSerializable(typeof(BusinessView))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -17,6 +17,9 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
     /// <summary>The SMTP server the functions send through (the local sink); null leaves the template's settings.</summary>
     public SmtpEndpoint? Smtp { get; init; }
 
+    /// <summary>Where the app is served (links in invitation e-mails point there); null leaves the template's APP_URL.</summary>
+    public Uri? App { get; init; }
+
     public void AddTo(IDictionary<string, string> variables)
     {
         variables["AWS_ENDPOINT_URL"] = Aws.ToString().TrimEnd('/');
@@ -24,6 +27,7 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
         // moto's S3 (AWS_ENDPOINT_URL already says so; the specific variable makes it explicit for the S3 client).
         variables["AWS_ENDPOINT_URL_S3"] = Aws.ToString().TrimEnd('/');
         Smtp?.AddTo(variables);
+        if (App is not null) variables["APP_URL"] = App.ToString().TrimEnd('/');
     }
 }
 

@@ -162,7 +162,11 @@ public sealed class LocalStackHost : IAsyncDisposable
             dynamoDbLocal = options.DynamoDbEndpoint is null ? DynamoDbLocalServer.Launch(options.DynamoDbPort, repositoryRoot) : null;
             // And node loads maildev meanwhile.
             mail = options.StartMailSink ? LocalMailSink.Launch(options.SmtpPort, options.MailWebPort, repositoryRoot) : null;
-            var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint) { Smtp = mail?.Smtp };
+            var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint)
+            {
+                Smtp = mail?.Smtp,
+                App = new Uri(options.Port == 0 ? "http://localhost/" : $"http://localhost:{options.Port}/"),
+            };
             dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
             s3 = CreateS3Client(endpoints.Aws);
 

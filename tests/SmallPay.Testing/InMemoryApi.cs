@@ -15,7 +15,8 @@ namespace SmallPay.Testing;
 /// The HTTP API of template.yaml in memory: a request is matched to its route as API Gateway matches it, turned into
 /// the payload 2.0 event with the caller's claims, and handed to the route's function built by
 /// <see cref="FunctionCatalog"/> over the in-memory stores. API tests run against it in milliseconds, with the same
-/// HttpClient-based client they use against the local stack. The bearer token is <c>in-memory:{sub}</c> (no JWT to verify).
+/// HttpClient-based client they use against the local stack. The bearer token is <c>in-memory:{sub}</c> or
+/// <c>in-memory:{sub}:{verified e-mail}</c> (no JWT to verify: the claims are what the authorizer would pass).
 /// </summary>
 public sealed class InMemoryApi : HttpMessageHandler
 {
@@ -37,12 +38,14 @@ public sealed class InMemoryApi : HttpMessageHandler
     public InMemoryFunctionServices Services { get; }
 
     /// <summary>A client of this API; with a tenant, it calls as that user.</summary>
-    public HttpClient CreateClient(string? tenant = null)
+    public HttpClient CreateClient(string? user = null, string? email = null)
     {
         var client = new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://api.in-memory.invalid/") };
-        if (tenant is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenPrefix + tenant);
+        if (user is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(user, email));
         return client;
     }
+
+    public static string Token(string user, string? email = null) => TokenPrefix + user + (email is null ? "" : ":" + email);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -73,7 +76,7 @@ public sealed class InMemoryApi : HttpMessageHandler
                 RequestId = Guid.NewGuid().ToString(),
                 RouteKey = $"{request.Method.Method} {match.PathTemplate}",
                 Http = new HttpApiHttpDescription { Method = request.Method.Method, Path = path, SourceIp = "127.0.0.1" },
-                Authorizer = new HttpApiAuthorizer { Jwt = new HttpApiJwtDescription { Claims = new() { ["sub"] = token[TokenPrefix.Length..] } } },
+                Authorizer = new HttpApiAuthorizer { Jwt = new HttpApiJwtDescription { Claims = Claims(token[TokenPrefix.Length..]) } },
                 TimeEpoch = Services.Environment.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
             },
         };
@@ -89,6 +92,14 @@ public sealed class InMemoryApi : HttpMessageHandler
         foreach (var (name, value) in answer.Headers ?? [])
             if (!response.Headers.TryAddWithoutValidation(name, value)) response.Content.Headers.TryAddWithoutValidation(name, value);
         return response;
+    }
+
+    private static Dictionary<string, string> Claims(string subject)
+    {
+        var colon = subject.IndexOf(':');
+        return colon < 0
+            ? new() { ["sub"] = subject }
+            : new() { ["sub"] = subject[..colon], ["email"] = subject[(colon + 1)..], ["email_verified"] = "true" };
     }
 
     private static HttpResponseMessage Message(HttpStatusCode status, string message) => new(status)

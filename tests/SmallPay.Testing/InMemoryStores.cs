@@ -3,6 +3,7 @@ using SmallPay.Domain.Customers;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
+using SmallPay.Domain.Teams;
 using SmallPay.Functions.Hosting.Idempotency;
 using SmallPay.Functions.Storage;
 
@@ -24,7 +25,10 @@ public sealed class InMemoryStores
         Invoices = new InvoiceStore(_gate, Customers, Settings);
         Idempotency = new IdempotencyStore(_gate);
         WorkerInvoices = new WorkerInvoiceStore(_gate, Invoices);
+        Teams = new TeamStore(_gate);
     }
+
+    public TeamStore Teams { get; }
 
     public InvoiceStore Invoices { get; }
     public CustomerStore Customers { get; }
@@ -328,6 +332,104 @@ public sealed class InMemoryStores
         {
             lock (gate) _records.Remove(recordId);
             return Task.CompletedTask;
+        }
+    }
+}
+
+public sealed class TeamStore(Lock gate) : ITeamStore
+{
+    private readonly Dictionary<(string Business, string User), Membership> _members = [];
+    private readonly Dictionary<string, (Invitation Invitation, string Token)> _invitations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _defaults = new(StringComparer.Ordinal);
+
+    public Task<Role?> RoleOfAsync(string business, string user, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult<Role?>(business == user ? Role.Owner : _members.TryGetValue((business, user), out var m) ? m.Role : null);
+    }
+
+    public Task<IReadOnlyList<Membership>> MembersAsync(string business, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult<IReadOnlyList<Membership>>(_members.Values.Where(m => m.Business == business).ToList());
+    }
+
+    public Task<IReadOnlyList<Membership>> MembershipsAsync(string user, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult<IReadOnlyList<Membership>>(_members.Values.Where(m => m.User == user).ToList());
+    }
+
+    public Task<string?> DefaultBusinessAsync(string user, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult(_defaults.GetValueOrDefault(user));
+    }
+
+    public Task SetDefaultBusinessAsync(string user, string business, CancellationToken ct)
+    {
+        lock (gate) _defaults[user] = business;
+        return Task.CompletedTask;
+    }
+
+    public Task ChangeRoleAsync(string business, string user, Role role, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (!_members.TryGetValue((business, user), out var member)) throw new NotFoundException("This member");
+            _members[(business, user)] = member with { Role = role };
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string business, string user, CancellationToken ct)
+    {
+        lock (gate)
+            if (!_members.Remove((business, user))) throw new NotFoundException("This member");
+        return Task.CompletedTask;
+    }
+
+    public Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct)
+    {
+        lock (gate)
+            if (!_invitations.TryAdd(invitation.Id, (invitation, token))) throw new AlreadyExistsException();
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Invitation>> InvitationsAsync(string business, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult<IReadOnlyList<Invitation>>(_invitations.Values.Select(i => i.Invitation).Where(i => i.Business == business).ToList());
+    }
+
+    public Task<Invitation?> InvitationAsync(string id, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult(_invitations.TryGetValue(id, out var i) ? i.Invitation : null);
+    }
+
+    /// <summary>The link's secret of an invitation, as the e-mail carries it (tests accept with it).</summary>
+    public string? TokenOf(string invitationId)
+    {
+        lock (gate) return _invitations.TryGetValue(invitationId, out var i) ? i.Token : null;
+    }
+
+    public Task<bool> RevokeInvitationAsync(string business, string id, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (!_invitations.TryGetValue(id, out var entry) || entry.Invitation.Business != business || entry.Invitation.Status != InvitationStatus.Pending)
+                return Task.FromResult(false);
+            _invitations[id] = (entry.Invitation with { Status = InvitationStatus.Revoked }, entry.Token);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> AcceptInvitationAsync(Invitation invitation, Membership membership, DateTimeOffset now, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (!_invitations.TryGetValue(invitation.Id, out var entry) || entry.Invitation.Status != InvitationStatus.Pending || entry.Invitation.IsExpiredAt(now))
+                return Task.FromResult(false);
+            if (_members.ContainsKey((membership.Business, membership.User))) throw new AlreadyExistsException();
+            _invitations[invitation.Id] = (entry.Invitation with { Status = InvitationStatus.Accepted, AcceptedAt = now, AcceptedBy = membership.User }, entry.Token);
+            _members[(membership.Business, membership.User)] = membership;
+            _defaults[membership.User] = membership.Business;
+            return Task.FromResult(true);
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed record Customer
     public int InvoiceCount { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The user (Cognito sub) whose request wrote this version.</summary>
+    public string? UpdatedBy { get; init; }
 
     public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId);
 

@@ -16,6 +16,8 @@ public sealed record Invoice
     public long Version { get; init; } = 1;
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The user (Cognito sub) whose request wrote this version: the history says who finalized or voided.</summary>
+    public string? UpdatedBy { get; init; }
     public DateTimeOffset? FinalizedAt { get; init; }
     public DateOnly? PaidDate { get; init; }
     public DateTimeOffset? VoidedAt { get; init; }

@@ -20,6 +20,8 @@ public sealed record BusinessSettings
     public long NextNumber { get; init; } = 1;
     /// <summary>0 means never saved: defaults.</summary>
     public long Version { get; init; }
+    /// <summary>The user (Cognito sub) whose request wrote this version.</summary>
+    public string? UpdatedBy { get; init; }
 
     public static readonly BusinessSettings Defaults = new();
 

@@ -22,7 +22,7 @@ public sealed class CreateCustomer(ICustomerStore customers) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var details = request.ReadJson(ApiJsonContext.Default.CustomerInput).ToDetails();
-        var customer = new Customer { Id = request.NewId("cus"), Tenant = request.Tenant, Details = details, CreatedAt = request.ReceivedAt, UpdatedAt = request.ReceivedAt };
+        var customer = new Customer { Id = request.NewId("cus"), Tenant = request.Tenant, Details = details, CreatedAt = request.ReceivedAt, UpdatedAt = request.ReceivedAt, UpdatedBy = request.Actor };
         try { await customers.CreateAsync(customer, ct); }
         catch (AlreadyExistsException)
         {
@@ -60,7 +60,7 @@ public sealed class UpdateCustomer(ICustomerStore customers) : IApiHandler
         var expected = request.RequireIfMatchVersion();
         var details = request.ReadJson(ApiJsonContext.Default.CustomerInput).ToDetails();
         var current = await CustomerAccess.LoadAsync(customers, request, ct);
-        var updated = current with { Details = details, Version = expected + 1, UpdatedAt = request.ReceivedAt };
+        var updated = current with { Details = details, Version = expected + 1, UpdatedAt = request.ReceivedAt, UpdatedBy = request.Actor };
         await customers.UpdateAsync(updated, current.Details.Email, ct);
         return ApiResponse.OkWithETag(CustomerView.From(updated), ApiViewJsonContext.Default.CustomerView, updated.Version);
     }

@@ -21,7 +21,8 @@ public sealed class DocumentWorker(
     IInvoiceDocumentRenderer renderer,
     IInvoiceEmailComposer composer,
     IMailSender mail,
-    TimeProvider clock) : ISqsRecordHandler
+    TimeProvider clock,
+    InvitationMailer? invitations = null) : ISqsRecordHandler
 {
     /// <summary>
     /// How long a claim keeps other workers off a delivery: longer than one send can take (the function's 30 s timeout),
@@ -38,6 +39,7 @@ public sealed class DocumentWorker(
                 [("messageId", message.MessageId), ("invoiceId", change.InvoiceId), ("recordVersion", change.Version),
                  ("receiveCount", message.ReceiveCount), .. fields, ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3))]);
 
+        if (change.Entity == "Invitation" && invitations is not null) { Log("invitation: " + await invitations.HandleAsync(change.InvoiceId, ct)); return; }
         if (!change.IsInvoice) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
         var invoice = await invoices.LoadAsync(change.InvoiceId, ct);
         if (invoice is null) { Log("skipped: the invoice no longer exists"); return; }

@@ -18,13 +18,17 @@ public static class DocumentWorkerSetup
             ? new SecretsExtensionCredentials(SecretsHttp, secret, environment.Get("AWS_SESSION_TOKEN"),
                 int.TryParse(environment.Get(SecretsExtensionCredentials.PortVariable), out var port) ? port : SecretsExtensionCredentials.DefaultPort)
             : new NoSmtpCredentials();
+        var mail = new SmtpMailSender(smtp, credentials);
         return new DocumentWorker(
             services.WorkerInvoices,
             services.Settings,
             services.Documents,
             new PdfSharpDocumentRenderer(new InvoicePdfRenderer()),
             new DeliveryEmailComposer(new InvoiceEmailComposer(smtp.Sender)),
-            new SmtpMailSender(smtp, credentials),
-            environment.Clock);
+            mail,
+            environment.Clock,
+            services.Teams is IInvitationOutbox outbox
+                ? new InvitationMailer(outbox, services.Settings, mail, smtp.Sender, environment.Get("APP_URL") ?? "http://localhost:3000", environment.Clock)
+                : null);
     }
 }

@@ -24,10 +24,12 @@ public sealed record InvoiceChange(string InvoiceId, long Version, string EventN
         var image = record?.Dynamodb?.NewImage ?? throw new MalformedRecordException("The stream record has no dynamodb.NewImage.");
         var id = image.GetValueOrDefault("id")?.S ?? record.Dynamodb.Keys?.GetValueOrDefault("id")?.S;
         if (string.IsNullOrEmpty(id)) throw new MalformedRecordException("The stream record's NewImage has no id.");
+        var entity = image.GetValueOrDefault("entity")?.S;
         var versionText = image.GetValueOrDefault("version")?.N;
-        if (!long.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) || version < 1)
+        long version = 0;
+        if (entity == "Invoice" && (!long.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out version) || version < 1))
             throw new MalformedRecordException($"The stream record's NewImage has no valid version ({versionText ?? "none"}).");
-        return new InvoiceChange(id, version, record.EventName ?? "", image.GetValueOrDefault("entity")?.S);
+        return new InvoiceChange(id, version, record.EventName ?? "", entity);
     }
 }
 

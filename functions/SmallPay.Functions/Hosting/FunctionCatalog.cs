@@ -8,6 +8,8 @@ using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Settings;
+using SmallPay.Functions.Team;
+using SmallPay.Domain.Teams;
 
 namespace SmallPay.Functions.Hosting;
 
@@ -16,28 +18,40 @@ public static class FunctionCatalog
 {
     public const string SelectorVariable = "SMALLPAY_FUNCTION";
 
-    private static readonly Dictionary<string, Func<IFunctionServices, ILambdaHandler>> Factories = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (Permission Permission, Func<IFunctionServices, ILambdaHandler> Build)> Factories = new(StringComparer.Ordinal)
     {
-        ["CreateInvoice"] = Api("CreateInvoice", s => Idempotent(s, new CreateInvoice(s.Invoices, s.Customers, s.Settings))),
-        ["ListInvoices"] = Api("ListInvoices", s => new ListInvoices(s.Invoices)),
-        ["GetInvoice"] = Api("GetInvoice", s => new GetInvoice(s.Invoices)),
-        ["UpdateInvoice"] = Api("UpdateInvoice", s => new UpdateInvoice(s.Invoices, s.Customers, s.Settings)),
-        ["DeleteInvoice"] = Api("DeleteInvoice", s => new DeleteInvoice(s.Invoices)),
-        ["FinalizeInvoice"] = Api("FinalizeInvoice", s => new FinalizeInvoice(Allocator(s))),
-        ["VoidInvoice"] = Api("VoidInvoice", s => new VoidInvoice(s.Invoices)),
-        ["RecordPayment"] = Api("RecordPayment", s => Idempotent(s, new RecordPayment(s.Invoices))),
-        ["CreateCustomer"] = Api("CreateCustomer", s => Idempotent(s, new CreateCustomer(s.Customers))),
-        ["ListCustomers"] = Api("ListCustomers", s => new ListCustomers(s.Customers)),
-        ["GetCustomer"] = Api("GetCustomer", s => new GetCustomer(s.Customers)),
-        ["UpdateCustomer"] = Api("UpdateCustomer", s => new UpdateCustomer(s.Customers)),
-        ["DeleteCustomer"] = Api("DeleteCustomer", s => new DeleteCustomer(s.Customers)),
-        ["GetDashboard"] = Api("GetDashboard", s => new GetDashboard(s.Invoices)),
-        ["GetSettings"] = Api("GetSettings", s => new GetSettings(s.Settings)),
-        ["UpdateSettings"] = Api("UpdateSettings", s => new UpdateSettings(s.Settings)),
-        ["SendInvoice"] = Api("SendInvoice", s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s), emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
-        ["GetInvoicePdf"] = Api("GetInvoicePdf", s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
+        ["CreateInvoice"] = Api("CreateInvoice", Permission.Write, s => Idempotent(s, new CreateInvoice(s.Invoices, s.Customers, s.Settings))),
+        ["ListInvoices"] = Api("ListInvoices", Permission.Read, s => new ListInvoices(s.Invoices)),
+        ["GetInvoice"] = Api("GetInvoice", Permission.Read, s => new GetInvoice(s.Invoices)),
+        ["UpdateInvoice"] = Api("UpdateInvoice", Permission.Write, s => new UpdateInvoice(s.Invoices, s.Customers, s.Settings)),
+        ["DeleteInvoice"] = Api("DeleteInvoice", Permission.Write, s => new DeleteInvoice(s.Invoices)),
+        ["FinalizeInvoice"] = Api("FinalizeInvoice", Permission.Write, s => new FinalizeInvoice(Allocator(s))),
+        ["VoidInvoice"] = Api("VoidInvoice", Permission.Write, s => new VoidInvoice(s.Invoices)),
+        ["RecordPayment"] = Api("RecordPayment", Permission.Write, s => Idempotent(s, new RecordPayment(s.Invoices))),
+        ["CreateCustomer"] = Api("CreateCustomer", Permission.Write, s => Idempotent(s, new CreateCustomer(s.Customers))),
+        ["ListCustomers"] = Api("ListCustomers", Permission.Read, s => new ListCustomers(s.Customers)),
+        ["GetCustomer"] = Api("GetCustomer", Permission.Read, s => new GetCustomer(s.Customers)),
+        ["UpdateCustomer"] = Api("UpdateCustomer", Permission.Write, s => new UpdateCustomer(s.Customers)),
+        ["DeleteCustomer"] = Api("DeleteCustomer", Permission.Write, s => new DeleteCustomer(s.Customers)),
+        ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
+        ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings)),
+        ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings)),
+        ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s), emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
+        ["GetInvoicePdf"] = Api("GetInvoicePdf", Permission.Read, s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
+        ["GetMe"] = Api("GetMe", Permission.Self, s => new GetMe(s.Teams, s.Settings)),
+        ["GetTeam"] = Api("GetTeam", Permission.Read, s => new GetTeam(s.Teams)),
+        ["InviteMember"] = Api("InviteMember", Permission.ManageTeam, s => Idempotent(s, new InviteMember(s.Teams, s.Environment.Get("APP_URL") ?? "http://localhost:3000"))),
+        ["RevokeInvitation"] = Api("RevokeInvitation", Permission.ManageTeam, s => new RevokeInvitation(s.Teams)),
+        ["ChangeMemberRole"] = Api("ChangeMemberRole", Permission.ManageTeam, s => new ChangeMemberRole(s.Teams)),
+        // Any member may leave; removing someone else needs ManageTeam, checked by the handler.
+        ["RemoveMember"] = Api("RemoveMember", Permission.Read, s => new RemoveMember(s.Teams)),
+        ["AcceptInvitation"] = Api("AcceptInvitation", Permission.Self, s => new AcceptInvitation(s.Teams, s.Settings)),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
     };
+
+    /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumer).</summary>
+    public static Permission? PermissionOf(string name) =>
+        Factories.TryGetValue(name, out var entry) && name != "DocumentWorker" ? entry.Permission : null;
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
@@ -49,16 +63,16 @@ public static class FunctionCatalog
     /// <summary>Builds the handler over the given stores (in-memory ones in unit tests and the warm benchmark).</summary>
     public static ILambdaHandler Create(string name, IFunctionServices services) =>
         Factories.TryGetValue(name, out var factory)
-            ? factory(services)
+            ? factory.Build(services)
             : throw new ArgumentException($"Unknown function '{name}'. Known: {string.Join(", ", Factories.Keys)}", nameof(name));
 
     /// <summary>An HTTP API function: the shared adapter around one route handler.</summary>
-    private static Func<IFunctionServices, ILambdaHandler> Api(string name, Func<IFunctionServices, IApiHandler> build) =>
-        services => new HttpApiFunction(build(services), Log(name, services), services.Clock);
+    private static (Permission, Func<IFunctionServices, ILambdaHandler>) Api(string name, Permission permission, Func<IFunctionServices, IApiHandler> build) =>
+        (permission, services => new HttpApiFunction(build(services), Log(name, services), services.Clock, permission, services.Teams));
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
-    private static Func<IFunctionServices, ILambdaHandler> Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>
-        services => new SqsBatchFunction(build(services), Log(name, services), services.Clock);
+    private static (Permission, Func<IFunctionServices, ILambdaHandler>) Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>
+        (Permission.Self, services => new SqsBatchFunction(build(services), Log(name, services), services.Clock));
 
     private static JsonLog Log(string name, IFunctionServices services) =>
         new(name, services.LogOutput, services.Environment.Get(JsonLog.LevelVariable));

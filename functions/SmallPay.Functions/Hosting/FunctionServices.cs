@@ -22,6 +22,7 @@ public interface IFunctionServices
     IIdempotencyStore Idempotency { get; }
     IWorkerInvoiceStore WorkerInvoices { get; }
     IDocumentStorage Documents { get; }
+    ITeamStore Teams { get; }
 
     /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
     TimeSpan DocumentLinkLifetime =>
@@ -43,5 +44,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public ISettingsStore Settings => field ??= new DynamoDbSettingsStore(_clients.DynamoDb, InvoicesTable);
     public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
     public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
+    public ITeamStore Teams => field ??= new DynamoDbTeamStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -20,7 +20,7 @@ internal static class InvoiceAccess
 
     /// <summary>The route's invoice, finalized as the request asks (If-Match, the function's deadline).</summary>
     public static FinalizeCommand FinalizeCommand(ApiRequest request) =>
-        new(request.Tenant, request.PathParameter("invoiceId"), request.IfMatchVersion(), request.ReceivedAt, request.Deadline - InvoiceNumberAllocator.DeadlineMargin);
+        new(request.Tenant, request.PathParameter("invoiceId"), request.IfMatchVersion(), request.ReceivedAt, request.Deadline - InvoiceNumberAllocator.DeadlineMargin, request.Actor);
 
     public static ApiResponse Ok(Invoice invoice, ApiRequest request) =>
         ApiResponse.OkWithETag(InvoiceView.From(invoice, request.Today, request.ReceivedAt), ApiViewJsonContext.Default.InvoiceView, invoice.Version);
@@ -36,7 +36,7 @@ internal static class InvoiceAccess
             var current = await LoadAsync(invoices, request, ct);
             var next = change(current);
             if (ReferenceEquals(next, current)) return current; // nothing to change (the same payment again)
-            var changed = next with { Version = current.Version + 1 };
+            var changed = next with { Version = current.Version + 1, UpdatedBy = request.Actor };
             try
             {
                 await invoices.UpdateAsync(current, changed, ct);
@@ -61,7 +61,7 @@ public sealed class CreateInvoice(IInvoiceStore invoices, ICustomerStore custome
         var input = request.ReadJson(ApiJsonContext.Default.InvoiceInput);
         var content = input.ToContent(await settings.GetAsync(request.Tenant, ct), request.Today);
         var customer = await customers.SnapshotForInvoiceAsync(request.Tenant, content.CustomerId, ct);
-        var invoice = InvoiceLifecycle.CreateDraft(request.NewId("inv"), request.Tenant, content, customer, request.ReceivedAt);
+        var invoice = InvoiceLifecycle.CreateDraft(request.NewId("inv"), request.Tenant, content, customer, request.ReceivedAt) with { UpdatedBy = request.Actor };
         try { await invoices.CreateAsync(invoice, ct); }
         catch (AlreadyExistsException)
         {
@@ -90,7 +90,7 @@ public sealed class UpdateInvoice(IInvoiceStore invoices, ICustomerStore custome
         // A draft shows its customer as they are now; a finalized invoice keeps the details it was issued with.
         var customer = current.IsFinalized ? current.Customer : await customers.SnapshotForInvoiceAsync(request.Tenant, content.CustomerId, ct);
 
-        var updated = InvoiceLifecycle.Edit(current, content, customer, request.ReceivedAt) with { Version = expected + 1 };
+        var updated = InvoiceLifecycle.Edit(current, content, customer, request.ReceivedAt) with { Version = expected + 1, UpdatedBy = request.Actor };
         await invoices.UpdateAsync(current, updated, ct);
         return InvoiceAccess.Ok(updated, request);
     }

@@ -21,7 +21,7 @@ public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
         var input = request.ReadJson(ApiJsonContext.Default.SettingsInput);
         var current = await settings.GetAsync(request.Tenant, ct);
         if (current.Version != expected) throw Problems.PreconditionFailed("Your settings");
-        var updated = input.ApplyTo(current);
+        var updated = input.ApplyTo(current) with { UpdatedBy = request.Actor };
         await settings.SaveAsync(request.Tenant, updated, ct);
         return ApiResponse.OkWithETag(SettingsView.From(updated), ApiViewJsonContext.Default.SettingsView, updated.Version);
     }

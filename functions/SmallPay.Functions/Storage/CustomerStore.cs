@@ -43,6 +43,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
         item["invoiceCount"] = N(0);
         item["createdAt"] = Time(customer.CreatedAt);
         item["updatedAt"] = Time(customer.UpdatedAt);
+        item.PutIfPresent("updatedBy", customer.UpdatedBy);
 
         var writes = new List<TransactWriteItem> { new() { Put = new Put { TableName = customersTable, Item = item, ConditionExpression = "attribute_not_exists(id)" } } };
         if (Customer.NormalizeEmail(customer.Details.Email) is { } email) writes.Add(ClaimEmail(customer.Tenant, email, customer.Id));
@@ -54,6 +55,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
         var details = ItemMapping.DetailsAttributes(updated.Details);
         details["sortKey"] = S($"{details["sortKey"].S}#{updated.Id}");
         details["updatedAt"] = Time(updated.UpdatedAt);
+        details.PutIfPresent("updatedBy", updated.UpdatedBy);
         details["version"] = N(updated.Version);
         var names = new Dictionary<string, string>();
         var values = new Dictionary<string, AttributeValue> { [":expected"] = N(updated.Version - 1), [":tenant"] = S(updated.Tenant) };

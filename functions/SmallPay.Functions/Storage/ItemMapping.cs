@@ -22,7 +22,7 @@ internal static class ItemMapping
 
     /// <summary>Optional attributes the API owns: an update that has no value for one removes it.</summary>
     public static readonly IReadOnlyList<string> OptionalApiAttributes =
-        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason"];
+        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy"];
 
     /// <summary>A new invoice item: the API's attributes and an empty <c>deliveryResults</c> map for the worker to fill.</summary>
     public static Dictionary<string, AttributeValue> ToItem(Invoice invoice)
@@ -83,6 +83,7 @@ internal static class ItemMapping
             ["deliveryRequests"] = L(invoice.DeliveryRequests.Select(r => M(ToMap(r))).ToList()),
             ["changedBy"] = S(ChangedByApi),
         };
+        item.PutIfPresent("updatedBy", invoice.UpdatedBy);
         item.PutIfPresent("number", invoice.Number);
         item.PutIfPresent("notes", content.Notes);
         if (content.PaymentTermsDays is { } terms) item["paymentTermsDays"] = N(terms);
@@ -122,6 +123,7 @@ internal static class ItemMapping
             Version = item.GetLong("version"),
             CreatedAt = item.GetTime("createdAt")!.Value,
             UpdatedAt = item.GetTime("updatedAt")!.Value,
+            UpdatedBy = item.GetString("updatedBy"),
             FinalizedAt = item.GetTime("finalizedAt"),
             PaidDate = item.GetDate("paidDate"),
             VoidedAt = item.GetTime("voidedAt"),
@@ -241,6 +243,7 @@ internal static class ItemMapping
         InvoiceCount = (int)item.GetLong("invoiceCount"),
         CreatedAt = item.GetTime("createdAt")!.Value,
         UpdatedAt = item.GetTime("updatedAt")!.Value,
+        UpdatedBy = item.GetString("updatedBy"),
     };
 
     // ---- settings --------------------------------------------------------------------------------------------
@@ -262,6 +265,7 @@ internal static class ItemMapping
         item.PutIfPresent("email", settings.Email);
         item.PutIfPresent("phone", settings.Phone);
         item.PutIfPresent("taxId", settings.TaxId);
+        item.PutIfPresent("updatedBy", settings.UpdatedBy);
         if (settings.Address is { IsEmpty: false } address) item["address"] = M(ToMap(address));
         return item;
     }
@@ -278,6 +282,7 @@ internal static class ItemMapping
         NumberPrefix = item.GetString("numberPrefix") ?? BusinessSettings.Defaults.NumberPrefix,
         NextNumber = item.GetLong("nextNumber", 1),
         Version = item.GetLong("version"),
+        UpdatedBy = item.GetString("updatedBy"),
     };
 
     public static string SettingsId(string tenant) => $"settings#{tenant}";

@@ -6,15 +6,26 @@ using System.Text.Json.Serialization.Metadata;
 namespace SmallPay.Functions.Hosting.Http;
 
 /// <summary>
-/// One authenticated API request, as a handler sees it. The tenant is the verified JWT's <c>sub</c> claim —
-/// never a parameter or a body field.
+/// One authenticated API request, as a handler sees it. <see cref="Tenant"/> is the business the caller works in, and
+/// the caller is a member of it with <see cref="Role"/> (checked before the handler runs, from a trusted store — never
+/// from a parameter or a body field); <see cref="Actor"/> is who they are (the verified JWT's <c>sub</c>).
 /// </summary>
-public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset receivedAt, DateTimeOffset? deadline = null)
+public sealed class ApiRequest(HttpApiRequest raw, string tenant, DateTimeOffset receivedAt, DateTimeOffset? deadline = null,
+    string? actor = null, SmallPay.Domain.Teams.Role role = SmallPay.Domain.Teams.Role.Owner, string? actorEmail = null)
 {
+    /// <summary>The header that picks the business a request works in; absent, the caller's own business.</summary>
+    public const string BusinessHeader = "x-smallpay-business";
+
     public const int MaxBodyBytes = 256 * 1024;
 
     public HttpApiRequest Raw { get; } = raw;
+    /// <summary>The business: every item read or written belongs to it.</summary>
     public string Tenant { get; } = tenant;
+    /// <summary>The signed-in user acting (their Cognito sub); writes record it.</summary>
+    public string Actor { get; } = actor ?? tenant;
+    public SmallPay.Domain.Teams.Role Role { get; } = role;
+    /// <summary>The caller's verified e-mail address, when the token carries one.</summary>
+    public string? ActorEmail { get; } = actorEmail;
     /// <summary>The clock for this request: tests set it, handlers never call DateTimeOffset.UtcNow themselves.</summary>
     public DateTimeOffset ReceivedAt { get; } = receivedAt;
     public DateOnly Today => DateOnly.FromDateTime(ReceivedAt.UtcDateTime);

@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using SmallPay.Domain.Teams;
 using SmallPay.Domain.Validation;
 using SmallPay.Functions.Hosting.Logging;
+using SmallPay.Functions.Storage;
 
 namespace SmallPay.Functions.Hosting.Http;
 
 /// <summary>
-/// The adapter every API function goes through, written once: HTTP API event in → tenant from the JWT claims →
-/// content checks → handler → response out; every expected failure becomes an RFC 9457 problem, never a 5xx.
+/// The adapter every API function goes through, written once: HTTP API event in → the caller from the JWT claims →
+/// the business they work in and their role there (<see cref="ITeamStore"/>), checked against the route's
+/// <see cref="Permission"/> → content checks → handler → response out; every expected failure becomes an RFC 9457
+/// problem, never a 5xx.
 /// </summary>
-public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvider? clock = null) : ILambdaHandler
+public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvider? clock = null, Permission permission = Permission.Read,
+    ITeamStore? teams = null) : ILambdaHandler
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -31,13 +36,14 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
     {
         try
         {
-            var request = new ApiRequest(raw, TenantOf(raw), _clock.GetUtcNow(), deadline);
+            var request = await AuthorizeAsync(raw, deadline, cancellationToken);
             CheckBody(request);
             return await handler.HandleAsync(request, cancellationToken);
         }
         catch (ProblemException e) { return e.ToResponse(raw.RawPath); }
         catch (DomainValidationException e) { return ApiResponse.From(Problems.Validation(e.Message, e.Errors).ToProblem(raw.RawPath)); }
         catch (InvoiceStateException e) { return ApiResponse.From(Problems.Conflict(e.Message).ToProblem(raw.RawPath)); }
+        catch (ForbiddenException e) { return ApiResponse.From(Problems.Forbidden(e.Message).ToProblem(raw.RawPath)); }
         catch (Exception e) when (StoreProblems.From(e) is { } problem) { return problem.ToResponse(raw.RawPath); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -46,10 +52,40 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
         }
     }
 
-    private static string TenantOf(HttpApiRequest raw) =>
-        raw.RequestContext.Authorizer?.Jwt?.Claims?.GetValueOrDefault("sub") is { Length: > 0 and <= 128 } sub
-            ? sub
-            : throw Problems.Unauthorized();
+    /// <summary>
+    /// Who calls (the JWT's sub), in which business (the business header, else their own), with which role there. The
+    /// role is read on every request that names another business (one consistent GetItem), so a member removed a moment
+    /// ago is refused on their next request although their token is still valid; a user's own business needs no read.
+    /// </summary>
+    private async Task<ApiRequest> AuthorizeAsync(HttpApiRequest raw, DateTimeOffset deadline, CancellationToken ct)
+    {
+        var claims = raw.RequestContext.Authorizer?.Jwt?.Claims;
+        if (claims?.GetValueOrDefault("sub") is not { Length: > 0 and <= 128 } user) throw Problems.Unauthorized();
+        var email = claims.GetValueOrDefault("email_verified") is "true" or "True" ? claims.GetValueOrDefault("email") : null;
+        var business = raw.Headers?.GetValueOrDefault(ApiRequest.BusinessHeader)?.Trim() is { Length: > 0 } named ? named : user;
+        if (business.Length > 128 || business.AsSpan().IndexOfAnyExcept(BusinessIdCharacters) >= 0)
+            throw Problems.BadRequest("X-SmallPay-Business must be the id of a business you belong to.", "/headers/x-smallpay-business");
+        if (permission == Permission.Self) return new ApiRequest(raw, user, _clock.GetUtcNow(), deadline, user, Role.Owner, email);
+
+        var role = business == user ? Role.Owner : teams is null ? null : await teams.RoleOfAsync(business, user, ct);
+        if (role is not { } granted) throw new ForbiddenException("You are not a member of this business (any more). Ask its owner for an invitation.");
+        if (!granted.Allows(permission))
+            throw new ForbiddenException($"As {Article(granted)} {granted.Name()} of this business you may not {Describe(permission)}; ask an owner.");
+        return new ApiRequest(raw, business, _clock.GetUtcNow(), deadline, user, granted, email);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> BusinessIdCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+
+    private static string Article(Role role) => role == Role.Accountant ? "an" : "a";
+
+    private static string Describe(Permission permission) => permission switch
+    {
+        Permission.Write => "change customers or invoices",
+        Permission.ManageSettings => "change the business's settings",
+        Permission.ManageTeam => "invite, remove or change members",
+        _ => "do this",
+    };
 
     private static void CheckBody(ApiRequest request)
     {

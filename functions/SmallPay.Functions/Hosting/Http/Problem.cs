@@ -50,6 +50,9 @@ public static class Problems
     public static ProblemException Unauthorized() =>
         new(401, "/problems/unauthorized", "Sign-in required.", "The request carries no verified identity.");
 
+    public static ProblemException Forbidden(string detail) =>
+        new(403, "/problems/forbidden", "Your role does not allow this.", detail);
+
     public static ProblemException NotFound(string what) =>
         new(404, "/problems/not-found", "Not found.", $"{what} does not exist.");
 
