@@ -368,12 +368,13 @@ public sealed class TeamStore(Lock gate) : ITeamStore
         return Task.CompletedTask;
     }
 
-    public Task ChangeRoleAsync(string business, string user, Role role, CancellationToken ct)
+    public Task ChangeRoleAsync(string business, string user, Role role, long expectedVersion, CancellationToken ct)
     {
         lock (gate)
         {
             if (!_members.TryGetValue((business, user), out var member)) throw new NotFoundException("This member");
-            _members[(business, user)] = member with { Role = role };
+            if (member.Version != expectedVersion) throw new StaleVersionException($"Member {member.Email ?? user}");
+            _members[(business, user)] = member with { Role = role, Version = member.Version + 1 };
         }
         return Task.CompletedTask;
     }

@@ -5,10 +5,11 @@ namespace SmallPay.Domain.Teams;
 /// under; every user owns the business whose id is their own <c>sub</c> (so an account made before teams existed is
 /// that business's owner, and nothing stored had to move).
 /// </summary>
-public sealed record Membership(string Business, string User, Role Role, string? Email, DateTimeOffset JoinedAt, string? AddedBy, string? BusinessName = null)
+public sealed record Membership(string Business, string User, Role Role, string? Email, DateTimeOffset JoinedAt, string? AddedBy,
+    string? BusinessName = null, long Version = 1)
 {
     /// <summary>The business every user owns: the one whose id is their sub. It needs no membership item.</summary>
-    public static Membership Own(string user, string? email) => new(user, user, Role.Owner, email, DateTimeOffset.UnixEpoch, null);
+    public static Membership Own(string user, string? email) => new(user, user, Role.Owner, email, DateTimeOffset.UnixEpoch, null, Version: 0);
 
     public bool IsOwn => Business == User;
 }

@@ -17,8 +17,11 @@ public interface ITeamStore
     /// <summary>The business the app opens for the user (set when they accept an invitation); null = their own.</summary>
     Task<string?> DefaultBusinessAsync(string user, CancellationToken ct);
     Task SetDefaultBusinessAsync(string user, string business, CancellationToken ct);
-    /// <summary>Throws <see cref="NotFoundException"/> when the user is not a member.</summary>
-    Task ChangeRoleAsync(string business, string user, Role role, CancellationToken ct);
+    /// <summary>
+    /// Gives the member <paramref name="role"/> if their membership is still at <paramref name="expectedVersion"/>.
+    /// Throws <see cref="NotFoundException"/> when the user is not a member, <see cref="StaleVersionException"/> when it changed.
+    /// </summary>
+    Task ChangeRoleAsync(string business, string user, Role role, long expectedVersion, CancellationToken ct);
     /// <summary>Throws <see cref="NotFoundException"/> when the user is not a member.</summary>
     Task RemoveAsync(string business, string user, CancellationToken ct);
 
@@ -110,14 +113,18 @@ public sealed class DynamoDbTeamStore(IAmazonDynamoDB dynamo, string table) : IT
             ExpressionAttributeValues = new() { [":user"] = S("User"), [":business"] = S(business) },
         }, ct);
 
-    public async Task ChangeRoleAsync(string business, string user, Role role, CancellationToken ct)
+    public async Task ChangeRoleAsync(string business, string user, Role role, long expectedVersion, CancellationToken ct)
     {
         var items = new List<TransactWriteItem>
         {
-            SetRole(MemberId(business, user), role),
-            SetRole(MembershipId(user, business), role),
+            SetRole(MemberId(business, user), role, expectedVersion),
+            SetRole(MembershipId(user, business), role, null),
         };
-        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not null) throw new NotFoundException("This member");
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is { } reasons)
+        {
+            var current = reasons.FirstOrDefault()?.Item;
+            throw current is { Count: > 0 } ? new StaleVersionException($"Member {current.GetString("email") ?? user}") : new NotFoundException("This member");
+        }
     }
 
     public async Task RemoveAsync(string business, string user, CancellationToken ct)
@@ -221,17 +228,23 @@ public sealed class DynamoDbTeamStore(IAmazonDynamoDB dynamo, string table) : IT
         return items;
     }
 
-    private TransactWriteItem SetRole(string id, Role role) => new()
+    private TransactWriteItem SetRole(string id, Role role, long? expectedVersion)
     {
-        Update = new Update
+        var values = new Dictionary<string, AttributeValue> { [":role"] = S(role.ToString()), [":one"] = N(1) };
+        if (expectedVersion is { } expected) values[":expected"] = N(expected);
+        return new()
         {
-            TableName = table, Key = Key(id),
-            UpdateExpression = "SET #role = :role",
-            ConditionExpression = "attribute_exists(id)",
-            ExpressionAttributeNames = new() { ["#role"] = "role" },
-            ExpressionAttributeValues = new() { [":role"] = S(role.ToString()) },
-        },
-    };
+            Update = new Update
+            {
+                TableName = table, Key = Key(id),
+                UpdateExpression = "SET #role = :role ADD #version :one",
+                ConditionExpression = expectedVersion is null ? "attribute_exists(id)" : "attribute_exists(id) AND #version = :expected",
+                ExpressionAttributeNames = new() { ["#role"] = "role", ["#version"] = "version" },
+                ExpressionAttributeValues = values,
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            },
+        };
+    }
 
     private static string MemberId(string business, string user) => $"member#{business}#{user}";
     private static string MembershipId(string user, string business) => $"membership#{user}#{business}";
@@ -250,6 +263,7 @@ public sealed class DynamoDbTeamStore(IAmazonDynamoDB dynamo, string table) : IT
             ["joinedAt"] = Time(membership.JoinedAt),
             ["rankedIn"] = S(forBusiness ? $"members#{membership.Business}" : $"memberships#{membership.User}"),
             ["rank"] = N(membership.JoinedAt.ToUnixTimeMilliseconds()),
+            ["version"] = N(membership.Version),
         };
         item.PutIfPresent("email", membership.Email);
         item.PutIfPresent("addedBy", membership.AddedBy);
@@ -260,7 +274,8 @@ public sealed class DynamoDbTeamStore(IAmazonDynamoDB dynamo, string table) : IT
     private static Membership ToMembership(Dictionary<string, AttributeValue> item) => new(
         item.RequireString("business"), item.RequireString("user"),
         Roles.TryParse(item.GetString("role"), out var role) ? role : Role.Accountant,
-        item.GetString("email"), item.GetTime("joinedAt") ?? DateTimeOffset.UnixEpoch, item.GetString("addedBy"), item.GetString("businessName"));
+        item.GetString("email"), item.GetTime("joinedAt") ?? DateTimeOffset.UnixEpoch, item.GetString("addedBy"), item.GetString("businessName"),
+        item.GetLong("version", 1));
 
     private static Dictionary<string, AttributeValue> ToItem(Invitation invitation) => new()
     {

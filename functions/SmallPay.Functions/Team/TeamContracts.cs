@@ -27,10 +27,10 @@ public sealed record BusinessView(string Id, string Name, string Role, bool Own)
 /// <summary>GET /me: who the caller is and the businesses they work in.</summary>
 public sealed record MeView(string UserId, string? Email, string DefaultBusiness, IReadOnlyList<BusinessView> Businesses);
 
-public sealed record MemberView(string UserId, string? Email, string Role, DateTimeOffset? JoinedAt, bool Founder, bool You)
+public sealed record MemberView(string UserId, string? Email, string Role, DateTimeOffset? JoinedAt, bool Founder, bool You, long Version)
 {
     public static MemberView From(Membership member, string caller) =>
-        new(member.User, member.Email, member.Role.Name(), member.IsOwn ? null : member.JoinedAt, member.IsOwn, member.User == caller);
+        new(member.User, member.Email, member.Role.Name(), member.IsOwn ? null : member.JoinedAt, member.IsOwn, member.User == caller, member.Version);
 }
 
 public sealed record InvitationView(string Id, string Email, string Role, string Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? AcceptedAt, string? Link)

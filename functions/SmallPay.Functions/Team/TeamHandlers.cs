@@ -89,11 +89,14 @@ public sealed class ChangeMemberRole(ITeamStore teams) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
+        var expected = request.RequireIfMatchVersion();
         var role = TeamRules.ValidateRole(request.ReadJson(ApiJsonContext.Default.RoleInput).Role);
         var member = await TeamAccess.MemberAsync(teams, request, ct);
         TeamRules.CheckOwnerRemains(request.Tenant, member, role, 0);
-        await teams.ChangeRoleAsync(request.Tenant, member.User, role, ct);
-        return ApiResponse.Ok(MemberView.From(member with { Role = role }, request.Actor), ApiViewJsonContext.Default.MemberView);
+        if (member.Version != expected) throw new StaleVersionException($"Member {member.Email ?? member.User}");
+        await teams.ChangeRoleAsync(request.Tenant, member.User, role, expected, ct);
+        var changed = member with { Role = role, Version = expected + 1 };
+        return ApiResponse.OkWithETag(MemberView.From(changed, request.Actor), ApiViewJsonContext.Default.MemberView, changed.Version);
     }
 }
 

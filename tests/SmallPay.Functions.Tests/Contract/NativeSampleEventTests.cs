@@ -1,3 +1,4 @@
+using SmallPay.Local.Demo;
 using System.Text.Json;
 using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Tests.Hosting.Runtime;
@@ -26,7 +27,7 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
     [MemberData(nameof(Events))]
     public async Task Sample_event_succeeds_through_the_native_executable(string eventFile)
     {
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
         var function = string.Concat(Path.GetFileNameWithoutExtension(eventFile).Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
         await using var emulator = await RuntimeApiEmulator.StartAsync();
         await using var process = FunctionProcess.Start(new FunctionProcessOptions(published.BootstrapPath, emulator.Address, function)
@@ -47,10 +48,10 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
             var invoice = await stack.DynamoDb.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
             {
                 TableName = stack.FunctionEnvironment.Require("INVOICES_TABLE"),
-                Key = new() { ["id"] = new Amazon.DynamoDBv2.Model.AttributeValue { S = DemoTenant.SentInvoice } },
+                Key = new() { ["id"] = new Amazon.DynamoDBv2.Model.AttributeValue { S = SampleEventData.SentInvoice } },
                 ConsistentRead = true,
             });
-            Assert.Equal("Sent", invoice.Item["deliveryResults"].M[DemoTenant.PendingDelivery].M["status"].S);
+            Assert.Equal("Sent", invoice.Item["deliveryResults"].M[SampleEventData.PendingDelivery].M["status"].S);
             Assert.True(invoice.Item.ContainsKey("document"), "the worker recorded the rendered PDF");
             return;
         }

@@ -1,3 +1,4 @@
+using SmallPay.Local.Demo;
 using SmallPay.Functions.Hosting;
 using SmallPay.Functions.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -25,7 +26,7 @@ public class SampleEventInvocationTests(LocalStackFixture stack, ITestOutputHelp
     public async Task Sample_event_gets_the_documented_success_and_a_documented_response(string function)
     {
         // Every event gets the same fresh demo data, so each one can run alone and in any order.
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
         var handler = FunctionCatalog.Create(function, stack.EnvironmentFor(function));
 
         var response = await ContractInvocation.InvokeAsync(handler, await File.ReadAllBytesAsync(ContractFiles.EventPath(function)));

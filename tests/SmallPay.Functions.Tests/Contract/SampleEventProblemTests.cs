@@ -1,3 +1,4 @@
+using SmallPay.Local.Demo;
 using System.Text;
 using System.Text.Json.Nodes;
 using SmallPay.Functions.Hosting;
@@ -22,7 +23,7 @@ public class SampleEventProblemTests(LocalStackFixture stack)
     [MemberData(nameof(Functions))]
     public async Task Spoiled_and_replayed_sample_events_get_documented_answers(string function)
     {
-        await DemoTenant.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, stack.FunctionEnvironment, CancellationToken.None);
         var handler = FunctionCatalog.Create(function, stack.EnvironmentFor(function));
         var original = await File.ReadAllBytesAsync(ContractFiles.EventPath(function));
         var results = new List<InvocationResult>();

@@ -1,3 +1,4 @@
+using SmallPay.Local.Demo;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -88,8 +89,11 @@ public partial class SampleEventTests
         // Who calls: the JWT authorizer's claims (all strings), valid when the request was made.
         var claims = context.Authorizer?.Jwt?.Claims ?? [];
         Check(RequiredClaims.All(claims.ContainsKey), $"claims lack {string.Join(", ", RequiredClaims.Where(claim => !claims.ContainsKey(claim)))}");
-        Check(claims.GetValueOrDefault("sub") == DemoTenant.Sub, $"sub is {claims.GetValueOrDefault("sub")}, not the demo tenant {DemoTenant.Sub}");
-        Check(claims.GetValueOrDefault("cognito:username") == DemoTenant.Sub, "cognito:username is not the sub (the pool signs in by e-mail)");
+        // The business's founder calls, except to accept an invitation: that is the invited user, not yet a member.
+        var caller = route.Function.CatalogName == "AcceptInvitation" ? SampleEventData.Invitee : SampleEventData.Sub;
+        Check(claims.GetValueOrDefault("sub") == caller, $"sub is {claims.GetValueOrDefault("sub")}, not {caller}");
+        Check(claims.GetValueOrDefault("cognito:username") == caller, "cognito:username is not the sub (the pool signs in by e-mail)");
+        if (caller == SampleEventData.Invitee) Check(claims.GetValueOrDefault("email") == SampleEventData.InviteeEmail, "the invitee's e-mail is not the invited address");
         Check(claims.GetValueOrDefault("token_use") == "id", "token_use is not id (the SPA sends the ID token)");
         Check(CognitoIssuer().IsMatch(claims.GetValueOrDefault("iss") ?? ""), $"iss {claims.GetValueOrDefault("iss")} is not a Cognito user pool");
         var requestedAt = context.TimeEpoch / 1000;
@@ -108,8 +112,13 @@ public partial class SampleEventTests
         // The invoices and customers it refers to are well-formed and seeded for the demo tenant.
         foreach (var (kind, id) in ReferencedIds(request))
         {
+            if (kind == "userId")
+            {
+                Check(id == SampleEventData.Accountant, $"{id} is not the seeded member");
+                continue;
+            }
             Check(Ids.IsWellFormed(id, kind), $"{id} is not a well-formed {kind} id");
-            Check(DemoTenant.Ids.Contains(id), $"{id} is not seeded by DemoTenant");
+            Check(SampleEventData.Ids.Contains(id) || id == SampleEventData.RevocableInvitation, $"{id} is not seeded by SampleEventData");
         }
 
         Assert.True(problems.Count == 0, $"{file}:\n" + string.Join("\n", problems));
@@ -126,7 +135,7 @@ public partial class SampleEventTests
     private static IEnumerable<(string Kind, string Id)> ReferencedIds(HttpApiRequest request)
     {
         foreach (var (name, value) in request.PathParameters ?? [])
-            yield return (name == "invoiceId" ? "inv" : name == "customerId" ? "cus" : name, value);
+            yield return (name == "invoiceId" ? "inv" : name == "customerId" ? "cus" : name == "invitationId" ? "ivt" : name, value);
         if (request.QueryStringParameters?.GetValueOrDefault("customerId") is { } queried)
             yield return ("cus", queried);
         if (request.Body is { } body && IsJsonObject(body))

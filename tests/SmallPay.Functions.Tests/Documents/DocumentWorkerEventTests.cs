@@ -5,6 +5,7 @@ using SmallPay.Functions.Hosting;
 using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Storage;
 using SmallPay.Functions.Tests.Contract;
+using SmallPay.Local.Demo;
 using SmallPay.Functions.Tests.Infrastructure;
 
 namespace SmallPay.Functions.Tests.Documents;
@@ -22,7 +23,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
     public async Task The_sample_event_renders_the_pdf_to_s3_and_mails_the_pending_delivery_once()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         await using var smtp = new ScriptedSmtpServer();
         var sample = await File.ReadAllBytesAsync(EventPath);
 
@@ -31,7 +32,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
 
         Assert.Empty(first);
         Assert.Empty(again);
-        var key = $"invoices/{DemoTenant.Sub}/{DemoTenant.SentInvoice}/v3.pdf";
+        var key = $"invoices/{SampleEventData.Sub}/{SampleEventData.SentInvoice}/v3.pdf";
         var pdf = await isolated.ObjectAsync(key);
         Assert.NotNull(pdf);
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
@@ -41,8 +42,8 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
         Assert.Contains("Invoice INV-000004 from Atelier Sommer", DecodedSubject(mail), StringComparison.Ordinal);
         Assert.Contains("application/pdf", mail, StringComparison.Ordinal);
 
-        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
-        Assert.Equal(DeliveryStatus.Sent, invoice.DeliveryResults[DemoTenant.PendingDelivery].Status);
+        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(SampleEventData.SentInvoice, CancellationToken.None))!;
+        Assert.Equal(DeliveryStatus.Sent, invoice.DeliveryResults[SampleEventData.PendingDelivery].Status);
         Assert.Equal((key, 3L, (long)pdf.Length), (invoice.Document!.Key, invoice.Document.Version, invoice.Document.SizeBytes));
         Assert.Equal(3, invoice.Version);
     }
@@ -51,7 +52,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
     public async Task A_stale_copy_of_the_sample_record_does_nothing()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         await using var smtp = new ScriptedSmtpServer();
         var sample = JsonNode.Parse(await File.ReadAllBytesAsync(EventPath))!;
         var record = JsonNode.Parse(sample["Records"]![0]!["body"]!.GetValue<string>())!;
@@ -62,14 +63,14 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
 
         Assert.Empty(failures);
         Assert.Empty(smtp.Messages);
-        Assert.Null(await isolated.ObjectAsync($"invoices/{DemoTenant.Sub}/{DemoTenant.SentInvoice}/v3.pdf"));
+        Assert.Null(await isolated.ObjectAsync($"invoices/{SampleEventData.Sub}/{SampleEventData.SentInvoice}/v3.pdf"));
     }
 
     [Fact]
     public async Task With_the_mail_server_down_the_record_is_handed_back_and_the_delivery_stays_pending()
     {
         var isolated = await IsolatedDocumentsStack.CreateAsync(stack);
-        await DemoTenant.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
+        await SampleEventData.ResetAsync(stack.DynamoDb, isolated.EnvironmentFor("DocumentWorker"), CancellationToken.None);
         var closedPort = FreePort();
         var handler = FunctionCatalog.Create("DocumentWorker", WorkerEnvironment(isolated, closedPort));
 
@@ -77,7 +78,7 @@ public sealed class DocumentWorkerEventTests(LocalStackFixture stack)
 
         var failure = Assert.Single(JsonSerializer.Deserialize(output, SqsJsonContext.Default.SqsBatchResponse)!.BatchItemFailures);
         Assert.Equal("059f36b4-87a3-44ab-83d2-661975830a7d", failure.ItemIdentifier);
-        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(DemoTenant.SentInvoice, CancellationToken.None))!;
+        var invoice = (await new DynamoDbWorkerInvoiceStore(stack.DynamoDb, isolated.InvoicesTable).LoadAsync(SampleEventData.SentInvoice, CancellationToken.None))!;
         Assert.Equal(DeliveryStatus.Pending, InvoiceDeliveries.Deliveries(invoice, DateTimeOffset.UtcNow).Single().Status);
         Assert.Equal(3, invoice.Document!.Version); // the PDF is stored; only the e-mail waits for the retry
     }

@@ -249,11 +249,15 @@ public sealed class TeamTests
         var coOwner = await JoinAsync(owner, NewUser(), "owner");
         (await member.Api.PostAsync("/customers", ApiData.Customer())).Expect(201);
 
-        (await coOwner.Api.PutAsync($"/team/members/{member.Sub}", new { role = "accountant" }, null)).Expect(200);
+        (await coOwner.Api.PutAsync($"/team/members/{member.Sub}", new { role = "accountant" }, null)).Expect(428);
+        (await coOwner.Api.PutAsync($"/team/members/{member.Sub}", new { role = "accountant" }, "\"7\"")).Expect(412);
+        var changed = (await coOwner.Api.PutAsync($"/team/members/{member.Sub}", new { role = "accountant" }, "\"1\"")).Expect(200);
+        Assert.Equal("\"2\"", changed.ETag);
+        (await owner.Api.PutAsync($"/team/members/{member.Sub}", new { role = "owner" }, "\"1\"")).Expect(412); // a stale second change loses
         (await member.Api.PostAsync("/customers", ApiData.Customer())).Expect(403);
         (await member.Api.GetAsync("/customers")).Expect(200);
 
-        (await coOwner.Api.PutAsync($"/team/members/{owner.Sub}", new { role = "member" }, null)).Expect(409);
+        (await coOwner.Api.PutAsync($"/team/members/{owner.Sub}", new { role = "member" }, "\"0\"")).Expect(409);
         (await coOwner.Api.DeleteAsync($"/team/members/{owner.Sub}")).Expect(409);
         (await member.Api.DeleteAsync($"/team/members/{coOwner.Sub}")).Expect(403);
         (await member.Api.DeleteAsync($"/team/members/{member.Sub}")).Expect(204); // leaving is always allowed

@@ -4,19 +4,38 @@ using SmallPay.Domain.Customers;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
+using SmallPay.Domain.Teams;
 using SmallPay.Functions.Hosting;
 using SmallPay.Functions.Storage;
 
-namespace SmallPay.Functions.Tests.Contract;
+namespace SmallPay.Local.Demo;
 
 /// <summary>
-/// The account the sample events in events/ act for, and the data they refer to. Each event that changes something
+/// The business the sample events in events/ act in, and the data they refer to. Each event that changes something
 /// has a target of its own, in the state its route needs, so every event succeeds on the same freshly seeded data.
+/// `make run` seeds it into the demo business (whose id is <see cref="Sub"/>, the events' caller: its founder), so
+/// `make invoke FN=… EVENT=events/….json` works on what the app shows; the tests and the benchmark reset it per use.
 /// </summary>
-internal static class DemoTenant
+public static class SampleEventData
 {
-    /// <summary>The Cognito <c>sub</c> of every sample event.</summary>
+    /// <summary>The Cognito <c>sub</c> of the sample events' caller, and so the id of the business they work in.</summary>
     public const string Sub = "5f1c2f9e-3b8d-4b7e-9a0c-0e7e4e000001";
+
+    /// <summary>An accountant of the business (change-member-role, remove-member).</summary>
+    public const string Accountant = "5f1c2f9e-3b8d-4b7e-9a0c-0e7e4e000002";
+    public const string AccountantEmail = "sam@bookkeeping.example";
+
+    /// <summary>The user the accept-invitation event acts for: invited, not yet a member.</summary>
+    public const string Invitee = "5f1c2f9e-3b8d-4b7e-9a0c-0e7e4e000003";
+    public const string InviteeEmail = "newhire@northwind.example";
+
+    /// <summary>The secret of the pending invitation for <see cref="InviteeEmail"/> (accept-invitation).</summary>
+    public const string InvitationToken = "sample-invitation-token-for-the-events-folder-00000001";
+
+    /// <summary>The secret of the pending invitation revoke-invitation withdraws.</summary>
+    public const string RevocableInvitationToken = "sample-invitation-token-for-the-events-folder-00000002";
+
+    public static string RevocableInvitation => DynamoDbTeamStore.InvitationIdOf(RevocableInvitationToken);
 
     /// <summary>Müller GmbH: the customer the invoices belong to (get, update, create-invoice, list filter).</summary>
     public const string CustomerWithInvoices = "cus_01JE3Z4Q6M8N9P0R2S4T6V8W0X";
@@ -74,15 +93,33 @@ internal static class DemoTenant
         Version = 1,
     };
 
-    /// <summary>Removes everything of the demo account (items it created and its claims), then seeds it afresh.</summary>
+    /// <summary>Removes everything of the sample business (items it created, its claims, team), then seeds it afresh.</summary>
     public static async Task ResetAsync(IAmazonDynamoDB dynamo, FunctionEnvironment environment, CancellationToken ct)
     {
         var invoicesTable = environment.Require("INVOICES_TABLE");
         var customersTable = environment.Require("CUSTOMERS_TABLE");
         await DeleteTenantItemsAsync(dynamo, invoicesTable, ct);
         await DeleteTenantItemsAsync(dynamo, customersTable, ct);
+        foreach (var user in new[] { Accountant, Invitee })
+            await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = invoicesTable, Key = new() { ["id"] = new AttributeValue { S = $"user#{user}" } } }, ct);
 
         await new DynamoDbSettingsStore(dynamo, invoicesTable).SaveAsync(Sub, Settings, ct);
+        await SeedAsync(dynamo, invoicesTable, customersTable, ct);
+    }
+
+    /// <summary>
+    /// The sample records into a business that may hold other data already (the demo account of `make run`), unless
+    /// they are there: customers, invoices and the team, never the settings.
+    /// </summary>
+    public static async Task SeedIfMissingAsync(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable, CancellationToken ct)
+    {
+        var existing = await dynamo.GetItemAsync(new GetItemRequest { TableName = customersTable, Key = new() { ["id"] = new AttributeValue { S = CustomerWithInvoices } }, ConsistentRead = true }, ct);
+        if (existing.Item is { Count: > 0 }) return;
+        await SeedAsync(dynamo, invoicesTable, customersTable, ct);
+    }
+
+    private static async Task SeedAsync(IAmazonDynamoDB dynamo, string invoicesTable, string customersTable, CancellationToken ct)
+    {
 
         var customers = new DynamoDbCustomerStore(dynamo, customersTable);
         await customers.CreateAsync(NewCustomer(CustomerWithInvoices, Mueller), ct);
@@ -109,6 +146,18 @@ internal static class DemoTenant
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
             with { Version = sent.Version + 1 };
         await invoices.UpdateAsync(sent, withDelivery, ct);
+
+        // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
+        var team = new DynamoDbTeamStore(dynamo, invoicesTable);
+        var joined = new Invitation(DynamoDbTeamStore.InvitationIdOf("sample-invitation-accepted-by-the-accountant"), Sub, AccountantEmail, Role.Accountant,
+            Seeded.AddDays(1), Seeded.AddDays(8), Sub);
+        await team.CreateInvitationAsync(joined, "sample-invitation-accepted-by-the-accountant", ct);
+        await team.AcceptInvitationAsync(joined, new Membership(Sub, Accountant, Role.Accountant, AccountantEmail, Seeded.AddDays(2), Sub), Seeded.AddDays(2), ct);
+        // Valid for a long time: the events work on the seeded data whenever they are tried.
+        await team.CreateInvitationAsync(new Invitation(DynamoDbTeamStore.InvitationIdOf(InvitationToken), Sub, InviteeEmail, Role.Member,
+            Seeded.AddDays(3), Seeded.AddYears(10), Sub), InvitationToken, ct);
+        await team.CreateInvitationAsync(new Invitation(RevocableInvitation, Sub, "freelancer@northwind.example", Role.Member,
+            Seeded.AddDays(4), Seeded.AddYears(10), Sub), RevocableInvitationToken, ct);
     }
 
     private static Customer NewCustomer(string id, CustomerDetails details) =>
@@ -139,7 +188,7 @@ internal static class DemoTenant
             {
                 TableName = table,
                 ProjectionExpression = "#id",
-                FilterExpression = "creator = :tenant OR contains(#id, :tenant)",
+                FilterExpression = "creator = :tenant OR business = :tenant OR contains(#id, :tenant)",
                 ExpressionAttributeNames = new() { ["#id"] = "id" },
                 ExpressionAttributeValues = new() { [":tenant"] = new AttributeValue { S = Sub } },
                 ExclusiveStartKey = start,
