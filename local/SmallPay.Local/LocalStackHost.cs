@@ -23,6 +23,7 @@ using SmallPay.Local.Pipeline;
 using SmallPay.Local.Provisioning;
 using SmallPay.Local.Template;
 using SmallPay.Local.Web;
+using SmallPay.Functions.Storage;
 
 namespace SmallPay.Local;
 
@@ -233,8 +234,13 @@ public sealed class LocalStackHost : IAsyncDisposable
                 host.Demo = await DemoAccount.EnsureAsync(cognito, client.UserPoolId, client.ClientId, options.DemoEmail, options.DemoPassword, cancellationToken);
                 try
                 {
-                    using var demoApi = host.Demo.CreateApiClient(apiBaseUrl);
+                    // The demo user is an owner of the business the sample events work in, and the app opens it: the
+                    // Northwind data (through the API, as the app would) and the events' records are one business.
+                    var invoicesTable = resources.Tables["InvoicesTable"];
+                    await DemoBusiness.JoinAsync(new DynamoDbTeamStore(dynamo, invoicesTable), host.Demo, cancellationToken);
+                    using var demoApi = host.Demo.CreateApiClient(apiBaseUrl, SampleEventData.Sub);
                     await DemoData.SeedAsync(demoApi, cancellationToken);
+                    await SampleEventData.SeedIfMissingAsync(dynamo, invoicesTable, resources.Tables["CustomersTable"], cancellationToken);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

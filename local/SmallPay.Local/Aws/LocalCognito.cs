@@ -63,6 +63,14 @@ public sealed class LocalCognito
         {
         }
         await CallAsync("AdminConfirmSignUp", new JsonObject { ["UserPoolId"] = userPoolId, ["Username"] = email }, cancellationToken);
+        // Cognito marks the address verified when a sign-up is confirmed with the e-mailed code (AutoVerifiedAttributes:
+        // email), and its ID tokens then say email_verified; moto does not, so say it here.
+        await CallAsync("AdminUpdateUserAttributes", new JsonObject
+        {
+            ["UserPoolId"] = userPoolId,
+            ["Username"] = email,
+            ["UserAttributes"] = new JsonArray(new JsonObject { ["Name"] = "email_verified", ["Value"] = "true" }),
+        }, cancellationToken);
     }
 
     /// <summary>USER_PASSWORD_AUTH sign-in, as the SPA does it: the ID, access and refresh tokens.</summary>
