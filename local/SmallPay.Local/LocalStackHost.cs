@@ -122,7 +122,8 @@ public sealed class LocalStackHost : IAsyncDisposable
         ["region"] = LocalResourceNames.Region,
         ["userPoolId"] = Resources.AppClient?.UserPoolId,
         ["userPoolClientId"] = Resources.AppClient?.ClientId,
-        ["cognitoEndpoint"] = AwsEndpoint.ToString().TrimEnd('/'),
+        // moto, through this host (CognitoProxy: a confirmed sign-up gets email_verified, as in Cognito).
+        ["cognitoEndpoint"] = new Uri(ApiBaseUrl, Auth.CognitoProxy.Path).ToString(),
     };
 
     /// <summary>The variables every function gets locally (Globals.Function's and the emulator's).</summary>
@@ -200,7 +201,8 @@ public sealed class LocalStackHost : IAsyncDisposable
                     logger, options.HandlerOverride);
                 if (options.StartPipeline) await pipeline.StartAsync(cancellationToken: cancellationToken);
             }
-            ConfigurePipeline(app, gateway, api.Cors, site, pipeline, requestLogger);
+            var cognitoProxy = new Auth.CognitoProxy(http, awsEndpoint, cognito, () => resources.AppClient?.UserPoolId);
+            ConfigurePipeline(app, gateway, api.Cors, site, pipeline, cognitoProxy, requestLogger);
 
             await app.StartAsync(cancellationToken);
             var apiBaseUrl = ListeningUrl(app, options);
@@ -330,7 +332,7 @@ public sealed class LocalStackHost : IAsyncDisposable
     }
 
     private static void ConfigurePipeline(
-        WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, LocalPipeline? pipeline, ILogger requestLogger)
+        WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, LocalPipeline? pipeline, Auth.CognitoProxy cognitoProxy, ILogger requestLogger)
     {
         // One line per request: method, path, status, milliseconds (and why, for gateway refusals).
         app.Use(async (context, next) =>
@@ -347,6 +349,12 @@ public sealed class LocalStackHost : IAsyncDisposable
                     context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, context.Response.StatusCode,
                     (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, note is null ? "" : $" ({note})");
             }
+        });
+
+        // Before the API's CORS: the Cognito SDK's headers are not the API's.
+        app.Use(async (context, next) =>
+        {
+            if (!await cognitoProxy.TryServeAsync(context)) await next(context);
         });
 
         if (cors is not null)

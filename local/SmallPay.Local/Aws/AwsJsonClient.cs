@@ -36,7 +36,7 @@ public sealed class AwsJsonClient
     public async Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken)
     {
         var body = System.Text.Encoding.UTF8.GetBytes(request.ToJsonString());
-        var uri = new Uri(_endpoint, "/");
+        var uri = _endpoint; // moto at its root, or the local host's Cognito path
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["content-type"] = _contentType,
@@ -44,7 +44,7 @@ public sealed class AwsJsonClient
             ["x-amz-date"] = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture),
             ["x-amz-target"] = $"{_targetPrefix}.{operation}",
         };
-        Sign(headers, body);
+        Sign(headers, body, uri.AbsolutePath);
 
         using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(_contentType);
@@ -66,11 +66,11 @@ public sealed class AwsJsonClient
     }
 
     /// <summary>SigV4 with AWSSDK.Core's signer: a canonical request of POST / with the headers above and the body's hash.</summary>
-    private void Sign(SortedDictionary<string, string> headers, byte[] body)
+    private void Sign(SortedDictionary<string, string> headers, byte[] body, string path)
     {
         var signedHeaders = string.Join(';', headers.Keys);
         var canonicalRequest = string.Join('\n',
-            "POST", "/", "", string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n")), signedHeaders,
+            "POST", path, "", string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n")), signedHeaders,
             Convert.ToHexStringLower(SHA256.HashData(body)));
         var signedAt = DateTime.ParseExact(headers["x-amz-date"], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);

@@ -206,7 +206,7 @@ public sealed class LocalStackHostTests(LocalStackFixture stack)
 
         Assert.Equal(stack.ApiBaseUrl.ToString().TrimEnd('/'), config["apiUrl"]!.GetValue<string>());
         Assert.Equal("us-east-1", config["region"]!.GetValue<string>());
-        Assert.Equal(stack.AwsEndpoint, config["cognitoEndpoint"]!.GetValue<string>());
+        Assert.Equal(new Uri(stack.ApiBaseUrl, "/_local/cognito").ToString(), config["cognitoEndpoint"]!.GetValue<string>());
 
         // Sign in the way the SPA does: with only what config.json says.
         var user = await stack.CreateUserAsync();
