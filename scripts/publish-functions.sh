@@ -40,6 +40,11 @@ started=$(date +%s)
 rm -rf "$out.tmp"
 dotnet publish "$root/functions/SmallPay.Functions/SmallPay.Functions.csproj" -c Release -r "$rid" --self-contained \
   --artifacts-path "$root/artifacts/build/$rid" -o "$out.tmp" -nologo -v quiet "${args[@]}" >&2
+# What Lambda runs must be the native executable (an ELF file that can be executed), never a half-written one.
+if [ ! -x "$out.tmp/SmallPay.Functions" ] || [ "$(head -c 4 "$out.tmp/SmallPay.Functions" | od -An -c | tr -d ' \n')" != '177ELF' ]; then
+  echo "publish-functions: dotnet publish did not produce a native executable in $out.tmp" >&2
+  exit 1
+fi
 mv "$out.tmp/SmallPay.Functions" "$out.tmp/bootstrap"
 rm -f "$out.tmp"/*.dbg "$out.tmp"/*.pdb
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -30,6 +30,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IWorkerInvoiceStore WorkerInvoices => Stores.WorkerInvoices;
     public IDocumentStorage Documents => DocumentObjects;
     public ITeamStore Teams => Stores.Teams;
+    public IMailPolicyStore MailPolicy => Stores.MailPolicy;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

@@ -22,11 +22,17 @@ public sealed class InMemoryStores
     {
         Settings = new SettingsStore(_gate);
         Customers = new CustomerStore(_gate);
-        Invoices = new InvoiceStore(_gate, Customers, Settings);
+        Invoices = new InvoiceStore(_gate, Customers, Settings, _sent);
         Idempotency = new IdempotencyStore(_gate);
         WorkerInvoices = new WorkerInvoiceStore(_gate, Invoices);
-        Teams = new TeamStore(_gate);
+        Teams = new TeamStore(_gate, _sent);
+        MailPolicy = new MailPolicyStore(_gate, Invoices, _sent);
     }
+
+    /// <summary>Recipients e-mailed per business and day (the daily sending limit's counters).</summary>
+    private readonly Dictionary<(string Business, DateOnly Day), int> _sent = [];
+
+    public MailPolicyStore MailPolicy { get; }
 
     public TeamStore Teams { get; }
 
@@ -134,8 +140,30 @@ public sealed class InMemoryStores
         private static string? EmailKey(string tenant, string? email) => Customer.NormalizeEmail(email) is { } e ? $"{tenant}#{e}" : null;
     }
 
-    public sealed class InvoiceStore(Lock gate, CustomerStore customers, SettingsStore settings) : IInvoiceStore
+    public sealed class InvoiceStore(Lock gate, CustomerStore customers, SettingsStore settings, Dictionary<(string Business, DateOnly Day), int> sent) : IInvoiceStore
     {
+        /// <summary>Counts the quota's recipients, as the DynamoDB store's conditional counter does; throws when over.</summary>
+        private void Reserve(SendingQuota? quota)
+        {
+            if (quota is null) return;
+            var used = sent.GetValueOrDefault((quota.Business, quota.Day));
+            if (used + quota.Recipients > quota.Limit) throw new SendingLimitException(quota.Limit, used, quota.Day);
+            sent[(quota.Business, quota.Day)] = used + quota.Recipients;
+        }
+
+        public Task AddDeliveryAsync(Invoice invoice, DeliveryRequest request, SendingQuota quota, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_invoices.TryGetValue(invoice.Id, out var stored) || stored.Tenant != invoice.Tenant || stored.Status == InvoiceStatus.Void)
+                    throw new StaleVersionException($"Invoice {invoice.Number ?? invoice.Id}");
+                if (stored.DeliveryRequests.Any(r => r.RequestId == request.RequestId)) return Task.CompletedTask;
+                Reserve(quota);
+                _invoices[invoice.Id] = stored with { DeliveryRequests = [.. stored.DeliveryRequests, request] };
+            }
+            return Task.CompletedTask;
+        }
+
         private readonly Dictionary<string, Invoice> _invoices = new(StringComparer.Ordinal);
         private readonly HashSet<string> _numbers = new(StringComparer.Ordinal);
 
@@ -190,7 +218,7 @@ public sealed class InMemoryStores
             return Task.CompletedTask;
         }
 
-        public Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+        public Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct, SendingQuota? quota = null)
         {
             lock (gate)
             {
@@ -198,7 +226,9 @@ public sealed class InMemoryStores
                     return Task.FromResult(new FinalizeResult(FinalizeOutcome.InvoiceChanged));
                 var counter = settings.Get(finalized.Tenant);
                 if (counter.NextNumber != sequence) return Task.FromResult(new FinalizeResult(FinalizeOutcome.CounterMoved, counter));
-                if (!_numbers.Add($"{finalized.Tenant}#{finalized.Number}")) return Task.FromResult(new FinalizeResult(FinalizeOutcome.NumberTaken));
+                if (_numbers.Contains($"{finalized.Tenant}#{finalized.Number}")) return Task.FromResult(new FinalizeResult(FinalizeOutcome.NumberTaken));
+                Reserve(quota);
+                _numbers.Add($"{finalized.Tenant}#{finalized.Number}");
                 settings.Put(finalized.Tenant, counter with { NextNumber = sequence + 1, Version = counter.Version + 1 });
                 _invoices[finalized.Id] = finalized with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
                 return Task.FromResult(new FinalizeResult(FinalizeOutcome.Finalized));
@@ -265,7 +295,7 @@ public sealed class InMemoryStores
     /// <summary>The document worker's conditional writes on the same invoices (never touching their version).</summary>
     public sealed class WorkerInvoiceStore(Lock gate, InvoiceStore invoices) : IWorkerInvoiceStore
     {
-        public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct)
+        public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null)
         {
             lock (gate) return Task.FromResult(invoices.Load(invoiceId));
         }
@@ -336,7 +366,41 @@ public sealed class InMemoryStores
     }
 }
 
-public sealed class TeamStore(Lock gate) : ITeamStore
+public sealed class MailPolicyStore(Lock gate, InMemoryStores.InvoiceStore invoices, Dictionary<(string Business, DateOnly Day), int> sent) : IMailPolicyStore
+{
+    private readonly Dictionary<string, int> _limits = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Business, string Address), string> _suppressed = [];
+
+    /// <summary>What the operator sets for a business (limits#{business} in DynamoDB).</summary>
+    public void SetOperatorLimit(string business, int dailyRecipients)
+    {
+        lock (gate) _limits[business] = dailyRecipients;
+    }
+
+    public Task<SendingStanding> StandingAsync(string business, DateOnly day, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            var paid = invoices.All.Any(i => i.Tenant == business && i.Status == InvoiceStatus.Paid);
+            return Task.FromResult(new SendingStanding(_limits.TryGetValue(business, out var limit) ? limit : null, paid, sent.GetValueOrDefault((business, day))));
+        }
+    }
+
+    public Task<IReadOnlySet<string>> SuppressedAsync(string business, IEnumerable<string> addresses, CancellationToken ct)
+    {
+        lock (gate)
+            return Task.FromResult<IReadOnlySet<string>>(addresses.Select(a => a.Trim().ToLowerInvariant())
+                .Where(a => _suppressed.ContainsKey((business, a))).ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+
+    public Task SuppressAsync(string business, string address, string reason, DateTimeOffset at, CancellationToken ct)
+    {
+        lock (gate) _suppressed[(business, address.Trim().ToLowerInvariant())] = reason;
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class TeamStore(Lock gate, Dictionary<(string Business, DateOnly Day), int> sent) : ITeamStore
 {
     private readonly Dictionary<(string Business, string User), Membership> _members = [];
     private readonly Dictionary<string, (Invitation Invitation, string Token)> _invitations = new(StringComparer.Ordinal);
@@ -386,10 +450,19 @@ public sealed class TeamStore(Lock gate) : ITeamStore
         return Task.CompletedTask;
     }
 
-    public Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct)
+    public Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct, SendingQuota? quota = null)
     {
         lock (gate)
-            if (!_invitations.TryAdd(invitation.Id, (invitation, token))) throw new AlreadyExistsException();
+        {
+            if (_invitations.ContainsKey(invitation.Id)) throw new AlreadyExistsException();
+            if (quota is not null)
+            {
+                var used = sent.GetValueOrDefault((quota.Business, quota.Day));
+                if (used + quota.Recipients > quota.Limit) throw new SendingLimitException(quota.Limit, used, quota.Day);
+                sent[(quota.Business, quota.Day)] = used + quota.Recipients;
+            }
+            _invitations[invitation.Id] = (invitation, token);
+        }
         return Task.CompletedTask;
     }
 

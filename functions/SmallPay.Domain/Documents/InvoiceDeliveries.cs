@@ -52,20 +52,27 @@ public static class InvoiceDeliveries
             throw new InvoiceStateException($"Invoice {invoice.Number} has been sent {MaxRequestsPerInvoice} times already; no more deliveries are accepted.");
         Validate(input);
 
-        var to = Clean(input.To);
-        if (to.Count == 0)
-        {
-            if (string.IsNullOrWhiteSpace(invoice.Customer.Email))
-                throw new DomainValidationException("Nobody to send the invoice to.",
-                    [new FieldError("to", "the customer has no e-mail address: name at least one recipient")]);
-            to = [invoice.Customer.Email.Trim()];
-        }
-        var cc = Clean(input.Cc).Where(address => !to.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
+        var (to, cc) = Recipients(input, invoice.Customer.Email);
         var subject = string.IsNullOrWhiteSpace(input.Subject) ? DefaultSubject(invoice.Number, businessName) : input.Subject.Trim();
         var message = string.IsNullOrWhiteSpace(input.Message) ? null : input.Message.Trim();
 
         var request = new DeliveryRequest(requestId, to, cc, subject, message, now, invoice.Version + 1);
         return invoice with { DeliveryRequests = [.. invoice.DeliveryRequests, request], UpdatedAt = now };
+    }
+
+    /// <summary>Who an e-mail goes to: the addresses named (without repeats), or the customer's; Cc never repeats a To.</summary>
+    public static (IReadOnlyList<string> To, IReadOnlyList<string> Cc) Recipients(DeliveryInput input, string? customerEmail)
+    {
+        var to = Clean(input.To);
+        if (to.Count == 0)
+        {
+            if (string.IsNullOrWhiteSpace(customerEmail))
+                throw new DomainValidationException("Nobody to send the invoice to.",
+                    [new FieldError("to", "the customer has no e-mail address: name at least one recipient")]);
+            to = [customerEmail.Trim()];
+        }
+        var cc = Clean(input.Cc).Where(address => !to.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
+        return (to, cc);
     }
 
     public static string DefaultSubject(string? number, string? businessName)

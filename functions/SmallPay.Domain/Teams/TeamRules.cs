@@ -32,14 +32,12 @@ public static class TeamRules
     }
 
     /// <summary>
-    /// A business always keeps an owner: its last owner can neither leave nor become something else. (The owner of the
-    /// business whose id is their own sub is its owner for good.)
+    /// A business always keeps an owner: its founder (the user whose sub is its id) is its owner for good, so they can
+    /// be neither removed nor given another role; every other member, owners included, can.
     /// </summary>
-    public static void CheckOwnerRemains(string business, Membership target, Role? newRole, int owners)
+    public static void CheckOwnerRemains(string business, Membership target)
     {
         if (target.User == business)
-            throw new InvoiceStateException("The business's founding owner stays its owner; they can hand over by making someone else an owner too.");
-        if (target.Role == Role.Owner && newRole is not Role.Owner && owners <= 1)
-            throw new InvoiceStateException("A business needs at least one owner: make someone else an owner first.");
+            throw new InvoiceStateException("The business's founder stays its owner; they can hand over by making someone else an owner too.");
     }
 }

@@ -40,11 +40,14 @@ public sealed class DocumentWorker(
                  ("receiveCount", message.ReceiveCount), .. fields, ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3))]);
 
         if (change.Entity == "Invitation" && invitations is not null) { Log("invitation: " + await invitations.HandleAsync(change.InvoiceId, ct)); return; }
-        if (!change.IsInvoice) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
-        var invoice = await invoices.LoadAsync(change.InvoiceId, ct);
+        // A new e-mail request (its own item, delivery#{invoiceId}#{requestId}) or a change of a finalized invoice.
+        var isDelivery = change.Entity == ItemMapping.EntityDelivery;
+        if (!change.IsInvoice && !isDelivery) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
+        var invoiceId = isDelivery ? change.InvoiceId.Split('#')[1] : change.InvoiceId;
+        var invoice = await invoices.LoadAsync(invoiceId, ct, isDelivery ? change.InvoiceId : null);
         if (invoice is null) { Log("skipped: the invoice no longer exists"); return; }
-        if (invoice.Version > change.Version) { Log("skipped: stale record", ("currentVersion", invoice.Version)); return; }
-        if (invoice.Version < change.Version)
+        if (!isDelivery && invoice.Version > change.Version) { Log("skipped: stale record", ("currentVersion", invoice.Version)); return; }
+        if (!isDelivery && invoice.Version < change.Version)
             throw new RetryableRecordException($"Read version {invoice.Version} of {invoice.Id}, older than the record's {change.Version}.");
         if (invoice.Status == InvoiceStatus.Draft) { Log("skipped: drafts have no document"); return; }
 

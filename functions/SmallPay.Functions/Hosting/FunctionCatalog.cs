@@ -36,11 +36,11 @@ public static class FunctionCatalog
         ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings)),
         ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings)),
-        ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Settings, Allocator(s), emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
+        ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["GetInvoicePdf"] = Api("GetInvoicePdf", Permission.Read, s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),
         ["GetMe"] = Api("GetMe", Permission.Self, s => new GetMe(s.Teams, s.Settings)),
         ["GetTeam"] = Api("GetTeam", Permission.Read, s => new GetTeam(s.Teams)),
-        ["InviteMember"] = Api("InviteMember", Permission.ManageTeam, s => Idempotent(s, new InviteMember(s.Teams, s.Environment.Get("APP_URL") ?? "http://localhost:3000"))),
+        ["InviteMember"] = Api("InviteMember", Permission.ManageTeam, s => Idempotent(s, new InviteMember(s.Teams, s.MailPolicy, s.SendingPolicy, s.Environment.Get("APP_URL") ?? "http://localhost:3000"))),
         ["RevokeInvitation"] = Api("RevokeInvitation", Permission.ManageTeam, s => new RevokeInvitation(s.Teams)),
         ["ChangeMemberRole"] = Api("ChangeMemberRole", Permission.ManageTeam, s => new ChangeMemberRole(s.Teams)),
         // Any member may leave; removing someone else needs ManageTeam, checked by the handler.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmallPay.Domain.Documents;
 using SmallPay.Functions.Documents;
 using SmallPay.Functions.Hosting.Idempotency;
 using SmallPay.Functions.Storage;
@@ -23,6 +24,12 @@ public interface IFunctionServices
     IWorkerInvoiceStore WorkerInvoices { get; }
     IDocumentStorage Documents { get; }
     ITeamStore Teams { get; }
+    IMailPolicyStore MailPolicy { get; }
+
+    /// <summary>The daily sending limits: SENDING_LIMIT_NEW and SENDING_LIMIT (template parameters), else 50 and 1000.</summary>
+    SendingPolicy SendingPolicy => new(
+        int.TryParse(Environment.Get("SENDING_LIMIT_NEW"), NumberStyles.None, CultureInfo.InvariantCulture, out var fresh) ? fresh : SendingPolicy.Default.NewAccountDaily,
+        int.TryParse(Environment.Get("SENDING_LIMIT"), NumberStyles.None, CultureInfo.InvariantCulture, out var established) ? established : SendingPolicy.Default.EstablishedDaily);
 
     /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
     TimeSpan DocumentLinkLifetime =>
@@ -45,5 +52,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IIdempotencyStore Idempotency => field ??= new DynamoDbIdempotencyStore(_clients.DynamoDb, InvoicesTable);
     public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
     public ITeamStore Teams => field ??= new DynamoDbTeamStore(_clients.DynamoDb, InvoicesTable);
+    public IMailPolicyStore MailPolicy => field ??= new DynamoDbMailPolicyStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

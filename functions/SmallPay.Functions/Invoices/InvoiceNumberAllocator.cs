@@ -7,7 +7,9 @@ using SmallPay.Functions.Storage;
 namespace SmallPay.Functions.Invoices;
 
 /// <summary>Finalize this tenant's draft; <see cref="ExpectedVersion"/> is the client's If-Match (null: whatever is stored now).</summary>
-public sealed record FinalizeCommand(string Tenant, string InvoiceId, long? ExpectedVersion, DateTimeOffset Now, DateTimeOffset GiveUpAt, string? Actor = null);
+/// <param name="Quota">When the finalize also sends the invoice: its recipients, counted against the daily limit in the same write.</param>
+public sealed record FinalizeCommand(string Tenant, string InvoiceId, long? ExpectedVersion, DateTimeOffset Now, DateTimeOffset GiveUpAt, string? Actor = null,
+    SendingQuota? Quota = null);
 
 /// <summary>
 /// Gives a draft the tenant's next invoice number: unique and gapless under concurrency. The number, the advanced
@@ -32,7 +34,7 @@ public sealed class InvoiceNumberAllocator(IInvoiceStore invoices, ICustomerStor
             var number = InvoiceNumberFormat.Format(counter.NumberPrefix, counter.NextNumber);
             var finalized = InvoiceLifecycle.Finalize(draft, number, customer, command.Now);
             finalized = (alsoChange?.Invoke(finalized) ?? finalized) with { Version = draft.Version + 1, UpdatedBy = command.Actor };
-            var result = await invoices.FinalizeAsync(draft, finalized, counter.NextNumber, counter, ct);
+            var result = await invoices.FinalizeAsync(draft, finalized, counter.NextNumber, counter, ct, command.Quota);
             switch (result.Outcome)
             {
                 case FinalizeOutcome.Finalized:

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Dashboard;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using static SmallPay.Functions.Storage.Attributes;
@@ -34,9 +35,16 @@ public interface IInvoiceStore
     /// the customer count if the customer changed, and the tenant's dashboard total by what the change adds.
     /// </summary>
     Task UpdateAsync(Invoice current, Invoice updated, CancellationToken ct);
+    /// <summary>
+    /// Stores an e-mail request for a finalized invoice (its own item; the invoice itself does not change), within the
+    /// sending <paramref name="quota"/>. Throws <see cref="SendingLimitException"/>, <see cref="StaleVersionException"/>
+    /// (the invoice is gone, or was voided meanwhile).
+    /// </summary>
+    Task AddDeliveryAsync(Invoice invoice, DeliveryRequest request, SendingQuota quota, CancellationToken ct);
     Task DeleteAsync(Invoice draft, CancellationToken ct);
     /// <summary>Atomically: the invoice (version-checked), the tenant's counter advancing from sequence to sequence + 1, and a claim on the number.</summary>
-    Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    /// <param name="quota">When the finalized invoice carries a new e-mail request (send a draft): its recipients, counted.</param>
+    Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct, SendingQuota? quota = null);
     /// <summary>Moves the counter past a number that is already taken (the owner set the next number back).</summary>
     Task SkipTakenNumberAsync(string tenant, long sequence, BusinessSettings settingsRead, CancellationToken ct);
     /// <summary>A page of the tenant's invoices, newest issue date first, in at most two round trips to the table.</summary>
@@ -55,7 +63,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(id), ConsistentRead = true }, ct);
         var item = response.Item;
         return item is { Count: > 0 } && item.GetString("entity") == ItemMapping.EntityInvoice && item.GetString("creator") == tenant
-            ? ItemMapping.ToInvoice(item)
+            ? await WithDeliveriesAsync(ItemMapping.ToInvoice(item), ct)
             : null; // another tenant's invoice reads exactly like a missing one
     }
 
@@ -77,7 +85,8 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         var update = VersionedUpdate(updated);
         var previousCustomerId = current.Content.CustomerId;
         var change = InvoiceTally.Change(current, updated);
-        if (previousCustomerId == updated.Content.CustomerId && change.IsEmpty)
+        var deliveries = NewDeliveries(current, updated);
+        if (previousCustomerId == updated.Content.CustomerId && change.IsEmpty && deliveries.Count == 0)
         {
             var applied = await RetrySafeWrites.UpdateAsync(dynamo, new UpdateItemRequest
             {
@@ -94,10 +103,76 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             items.Add(CountOnCustomer(updated.Tenant, updated.Content.CustomerId, +1));
             items.Add(CountOnCustomer(updated.Tenant, previousCustomerId, -1));
         }
+        items.AddRange(deliveries);
         items.AddRange(_summaries.Writes(updated.Tenant, change, updated.Customer.Name));
         var customerCheck = previousCustomerId != updated.Content.CustomerId;
         await TransactAsync(items, Describe(updated), ct, reasons => customerCheck && Failed(reasons, 1) ? new CustomerMissingException() : null);
         await _summaries.TidyAsync(updated.Tenant, change, ct);
+    }
+
+    public async Task AddDeliveryAsync(Invoice invoice, DeliveryRequest request, SendingQuota quota, CancellationToken ct)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new()
+            {
+                Put = new Put
+                {
+                    TableName = invoicesTable, Item = ItemMapping.ToItem(invoice.Id, invoice.Tenant, request),
+                    ConditionExpression = "attribute_not_exists(id)",
+                },
+            },
+            // Only for this tenant's invoice, as long as it is not void.
+            new()
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = invoicesTable, Key = Key(invoice.Id),
+                    ConditionExpression = "creator = :tenant AND #status <> :void",
+                    ExpressionAttributeNames = new() { ["#status"] = "status" },
+                    ExpressionAttributeValues = new() { [":tenant"] = S(invoice.Tenant), [":void"] = S(nameof(InvoiceStatus.Void)) },
+                },
+            },
+            quota.Reserve(invoicesTable),
+        };
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not { } reasons) return;
+        if (Failed(reasons, 0)) return; // this very request, repeated under its Idempotency-Key: it is stored already
+        if (Failed(reasons, 2)) throw quota.Exceeded(reasons[2].Item);
+        throw new StaleVersionException(Describe(invoice));
+    }
+
+    /// <summary>The e-mail requests <paramref name="updated"/> has that <paramref name="current"/> has not: each becomes its own item.</summary>
+    private List<TransactWriteItem> NewDeliveries(Invoice current, Invoice updated) =>
+        updated.DeliveryRequests
+            .Where(request => current.DeliveryRequests.All(known => known.RequestId != request.RequestId))
+            .Select(request => new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = invoicesTable, Item = ItemMapping.ToItem(updated.Id, updated.Tenant, request),
+                    ConditionExpression = "attribute_not_exists(id)",
+                },
+            })
+            .ToList();
+
+    /// <summary>The invoice's e-mail requests and their outcomes: the items (newer) after those an older invoice item holds.</summary>
+    public async Task<Invoice> WithDeliveriesAsync(Invoice invoice, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = invoicesTable, IndexName = "rank",
+                KeyConditionExpression = "rankedIn = :ranking",
+                ExpressionAttributeValues = new() { [":ranking"] = S(ItemMapping.DeliveriesRanking(invoice.Id)) },
+                ExclusiveStartKey = start,
+            }, ct);
+            items.AddRange(page.Items ?? []);
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+        return Deliveries.Merge(invoice, items.Select(ItemMapping.ToDelivery));
     }
 
     public async Task DeleteAsync(Invoice draft, CancellationToken ct)
@@ -120,7 +195,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         await TransactAsync(items, Describe(draft), ct, _ => null);
     }
 
-    public async Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    public async Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct, SendingQuota? quota = null)
     {
         var items = new List<TransactWriteItem>
         {
@@ -136,9 +211,13 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 },
             },
         };
+        items.AddRange(NewDeliveries(draft, finalized));
+        var quotaAt = quota is null ? -1 : items.Count;
+        if (quota is not null) items.Add(quota.Reserve(invoicesTable));
         items.AddRange(_summaries.Writes(finalized.Tenant, InvoiceTally.Change(draft, finalized), finalized.Customer.Name));
         var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct, retryConflicts: false);
         if (reasons is null) return new FinalizeResult(FinalizeOutcome.Finalized);
+        if (quota is not null && Failed(reasons, quotaAt)) throw quota.Exceeded(reasons[quotaAt].Item);
         if (Failed(reasons, 0)) return new FinalizeResult(FinalizeOutcome.InvoiceChanged);
         if (Failed(reasons, 1))
         {

@@ -24,17 +24,41 @@ internal static class ItemMapping
     public static readonly IReadOnlyList<string> OptionalApiAttributes =
         ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy"];
 
-    /// <summary>A new invoice item: the API's attributes and an empty <c>deliveryResults</c> map for the worker to fill.</summary>
-    public static Dictionary<string, AttributeValue> ToItem(Invoice invoice)
+    /// <summary>A new invoice item: the API's attributes (its e-mails are items of their own: <see cref="ToItem(string, DeliveryRequest)"/>).</summary>
+    public static Dictionary<string, AttributeValue> ToItem(Invoice invoice) => ApiAttributes(invoice);
+
+    // ---- deliveries ------------------------------------------------------------------------------------------
+
+    public const string EntityDelivery = "Delivery";
+
+    /// <summary>
+    /// One "e-mail this invoice" request as an item of its own, <c>delivery#{invoiceId}#{requestId}</c>, listed under its
+    /// invoice in the "rank" index (oldest first): however often an invoice is sent, its own item stays the same size.
+    /// The worker records the outcome in its <c>result</c> map.
+    /// </summary>
+    public static Dictionary<string, AttributeValue> ToItem(string invoiceId, string business, DeliveryRequest request) => new()
     {
-        var item = ApiAttributes(invoice);
-        item["deliveryResults"] = M([]);
-        return item;
-    }
+        ["id"] = S(DeliveryId(invoiceId, request.RequestId)),
+        ["entity"] = S(EntityDelivery),
+        ["invoiceId"] = S(invoiceId),
+        ["business"] = S(business),
+        ["request"] = M(ToMap(request)),
+        ["rankedIn"] = S(DeliveriesRanking(invoiceId)),
+        ["rank"] = N(request.RequestedAt.ToUnixTimeMilliseconds()),
+        ["changedBy"] = S(ChangedByApi),
+    };
+
+    public static (DeliveryRequest Request, DeliveryResult? Result) ToDelivery(Dictionary<string, AttributeValue> item) =>
+        (ToDeliveryRequest(item.GetMap("request") ?? []), item.GetMap("result") is { } result ? ToDeliveryResult(result) : null);
+
+    public static string DeliveryId(string invoiceId, string requestId) => $"delivery#{invoiceId}#{requestId}";
+
+    public static string DeliveriesRanking(string invoiceId) => $"deliveries#{invoiceId}";
 
     /// <summary>
     /// Every attribute of an invoice item the API owns (docs/ARCHITECTURE.md, "Who writes what"): never the worker's
-    /// <c>document</c> and <c>deliveryResults</c>, so an update built from these cannot overwrite them.
+    /// <c>document</c>, nor the e-mails (their own items; invoices stored before kept theirs in <c>deliveryRequests</c>
+    /// and <c>deliveryResults</c>, which no write touches any more), so an update built from these cannot overwrite them.
     /// </summary>
     public static Dictionary<string, AttributeValue> ApiAttributes(Invoice invoice)
     {
@@ -80,7 +104,6 @@ internal static class ItemMapping
             ["total"] = N(totals.Total),
             ["balanceDue"] = N(totals.BalanceDue),
             ["searchText"] = S($"{invoice.Number} {invoice.Customer.Name} {invoice.Customer.Email}".ToLowerInvariant().Trim()),
-            ["deliveryRequests"] = L(invoice.DeliveryRequests.Select(r => M(ToMap(r))).ToList()),
             ["changedBy"] = S(ChangedByApi),
         };
         item.PutIfPresent("updatedBy", invoice.UpdatedBy);
@@ -134,7 +157,7 @@ internal static class ItemMapping
         };
     }
 
-    private static Dictionary<string, AttributeValue> ToMap(DeliveryRequest request)
+    public static Dictionary<string, AttributeValue> ToMap(DeliveryRequest request)
     {
         var map = new Dictionary<string, AttributeValue>
         {

@@ -28,5 +28,13 @@ public sealed class CustomerInUseException(int invoiceCount) : Exception($"The c
 /// <summary>Another customer of the tenant already uses the e-mail address.</summary>
 public sealed class DuplicateEmailException() : Exception("Another customer already uses this e-mail address.");
 
+/// <summary>E-mail to this many more recipients today would pass the business's daily sending limit; nothing was sent.</summary>
+public sealed class SendingLimitException(int limit, int used, DateOnly day) : Exception($"The daily limit of {limit} recipients is reached ({used} today).")
+{
+    public int Limit { get; } = limit;
+    public int Used { get; } = used;
+    public DateOnly Day { get; } = day;
+}
+
 /// <summary>An item with this id exists already (a create repeated under the same idempotency key).</summary>
 public sealed class AlreadyExistsException() : Exception("An item with this id exists already.");

@@ -25,8 +25,11 @@ public interface ITeamStore
     /// <summary>Throws <see cref="NotFoundException"/> when the user is not a member.</summary>
     Task RemoveAsync(string business, string user, CancellationToken ct);
 
-    /// <summary>Stores the invitation with its link's secret, which the document worker mails and then removes.</summary>
-    Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct);
+    /// <summary>
+    /// Stores the invitation with its link's secret, which the document worker mails and then removes; its e-mail counts
+    /// against <paramref name="quota"/> when given (throws <see cref="SendingLimitException"/>).
+    /// </summary>
+    Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct, SendingQuota? quota = null);
     Task<IReadOnlyList<Invitation>> InvitationsAsync(string business, CancellationToken ct);
     Task<Invitation?> InvitationAsync(string id, CancellationToken ct);
     /// <summary>Revokes a pending invitation of the business; false when there is none (accepted, revoked, another business's).</summary>
@@ -137,12 +140,15 @@ public sealed class DynamoDbTeamStore(IAmazonDynamoDB dynamo, string table) : IT
         if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not null) throw new NotFoundException("This member");
     }
 
-    public async Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct)
+    public async Task CreateInvitationAsync(Invitation invitation, string token, CancellationToken ct, SendingQuota? quota = null)
     {
         var item = ToItem(invitation);
         item["token"] = S(token);
-        if (!await RetrySafeWrites.PutAsync(dynamo, new PutItemRequest { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(id)" }, ct))
-            throw new AlreadyExistsException();
+        var items = new List<TransactWriteItem> { new() { Put = new Put { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(id)" } } };
+        if (quota is not null) items.Add(quota.Reserve(table));
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not { } reasons) return;
+        if (quota is not null && reasons.Count > 1 && reasons[1].Code == "ConditionalCheckFailed") throw quota.Exceeded(reasons[1].Item);
+        throw new AlreadyExistsException();
     }
 
     public async Task<IReadOnlyList<Invitation>> InvitationsAsync(string business, CancellationToken ct) =>

@@ -14,8 +14,12 @@ namespace SmallPay.Functions.Storage;
 /// </summary>
 public interface IWorkerInvoiceStore
 {
-    /// <summary>The invoice as it is now (strongly consistent), or null when there is no such invoice.</summary>
-    Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct);
+    /// <summary>
+    /// The invoice as it is now (strongly consistent), with its e-mail requests and their outcomes, or null when there is
+    /// no such invoice. <paramref name="deliveryItemId"/>: the request a stream record announced, read consistently too
+    /// (the index that lists an invoice's requests may not show the newest yet).
+    /// </summary>
+    Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null);
 
     /// <summary>Records the stored PDF unless a document of the same or a newer version is recorded already (then false).</summary>
     Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct);
@@ -41,57 +45,49 @@ public interface IWorkerInvoiceStore
 
 public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable) : IWorkerInvoiceStore
 {
-    public async Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct)
+    private readonly DynamoDbInvoiceStore _invoices = new(dynamo, invoicesTable, "");
+
+    public async Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(invoiceId), ConsistentRead = true }, ct);
-        return response.Item is { Count: > 0 } item && item.GetString("entity") == ItemMapping.EntityInvoice ? ItemMapping.ToInvoice(item) : null;
+        if (response.Item is not { Count: > 0 } item || item.GetString("entity") != ItemMapping.EntityInvoice) return null;
+        var invoice = ItemMapping.ToInvoice(item);
+        if (invoice.DeliveryRequests.Count > 0) invoice = await MoveEmbeddedDeliveriesAsync(invoice, ct);
+        invoice = await _invoices.WithDeliveriesAsync(invoice, ct);
+        if (deliveryItemId is not null)
+        {
+            var announced = (await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(deliveryItemId), ConsistentRead = true }, ct)).Item;
+            if (announced is { Count: > 0 } && announced.GetString("invoiceId") == invoiceId) invoice = Deliveries.Merge(invoice, [ItemMapping.ToDelivery(announced)]);
+        }
+        return invoice;
     }
 
     public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct) =>
-        UpdateAsync(invoiceId,
+        UpdateAsync(Key(invoiceId),
             "SET #document = :document, #changedBy = :worker",
             "attribute_exists(id) AND (attribute_not_exists(#document) OR #document.#version < :version)",
             new() { ["#document"] = "document", ["#version"] = "version" },
             new() { [":document"] = M(ItemMapping.ToMap(document)), [":version"] = N(document.Version) },
             ct);
 
-    public async Task<bool> ClaimDeliveryAsync(string invoiceId, string requestId, DeliveryResult claim, DateTimeOffset now, CancellationToken ct)
-    {
-        Task<bool> Claim() => UpdateAsync(invoiceId,
-            "SET #results.#rid = :claim, #changedBy = :worker",
-            "attribute_exists(id) AND (attribute_not_exists(#results.#rid) OR "
-            + "(#results.#rid.#status = :sending AND #results.#rid.#lease < :now AND #results.#rid.#attempts = :read))",
-            new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status", ["#lease"] = "leaseUntil", ["#attempts"] = "attempts" },
+    public Task<bool> ClaimDeliveryAsync(string invoiceId, string requestId, DeliveryResult claim, DateTimeOffset now, CancellationToken ct) =>
+        UpdateAsync(DeliveryKey(invoiceId, requestId),
+            "SET #result = :claim, #changedBy = :worker",
+            "attribute_exists(id) AND (attribute_not_exists(#result) OR "
+            + "(#result.#status = :sending AND #result.#lease < :now AND #result.#attempts = :read))",
+            new() { ["#result"] = "result", ["#status"] = "status", ["#lease"] = "leaseUntil", ["#attempts"] = "attempts" },
             new()
             {
                 [":claim"] = M(ItemMapping.ToMap(claim)), [":sending"] = S(nameof(DeliveryStatus.Sending)), [":now"] = N(now.ToUnixTimeMilliseconds()),
                 [":read"] = N(claim.Attempts - 1),
             },
             ct);
-        try
-        {
-            return await Claim();
-        }
-        catch (AmazonDynamoDBException e) when (e.ErrorCode == "ValidationException" && e.Message.Contains("document path", StringComparison.OrdinalIgnoreCase))
-        {
-            // An item written before deliveryResults existed: create the empty map, then claim.
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = invoicesTable, Key = Key(invoiceId),
-                UpdateExpression = "SET #results = if_not_exists(#results, :empty), #changedBy = :worker",
-                ConditionExpression = "attribute_exists(id)",
-                ExpressionAttributeNames = new() { ["#results"] = "deliveryResults", ["#changedBy"] = "changedBy" },
-                ExpressionAttributeValues = new() { [":empty"] = M([]), [":worker"] = S(ItemMapping.ChangedByWorker) },
-            }, ct);
-            return await Claim();
-        }
-    }
 
     public Task<bool> CompleteDeliveryAsync(string invoiceId, string requestId, DeliveryResult outcome, CancellationToken ct) =>
-        UpdateAsync(invoiceId,
-            "SET #results.#rid = :outcome, #changedBy = :worker",
-            "#results.#rid.#status = :sending",
-            new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status" },
+        UpdateAsync(DeliveryKey(invoiceId, requestId),
+            "SET #result = :outcome, #changedBy = :worker",
+            "#result.#status = :sending",
+            new() { ["#result"] = "result", ["#status"] = "status" },
             new() { [":outcome"] = M(ItemMapping.ToMap(outcome)), [":sending"] = S(nameof(DeliveryStatus.Sending)) },
             ct);
 
@@ -103,19 +99,54 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
             [":released"] = N(0), [":reason"] = S(reason.Length > 500 ? reason[..500] : reason),
             [":sending"] = S(nameof(DeliveryStatus.Sending)), [":lease"] = N(lease.ToUnixTimeMilliseconds()),
         };
-        var update = "SET #results.#rid.#lease = :released, #results.#rid.lastError = :reason, #changedBy = :worker";
+        var update = "SET #result.#lease = :released, #result.lastError = :reason, #changedBy = :worker";
         if (recipients is not null)
         {
-            update += ", #results.#rid.recipients = :recipients";
+            update += ", #result.recipients = :recipients";
             values[":recipients"] = ItemMapping.ToList(recipients);
         }
-        return UpdateAsync(invoiceId, update,
-            "#results.#rid.#status = :sending AND #results.#rid.#lease = :lease",
-            new() { ["#results"] = "deliveryResults", ["#rid"] = requestId, ["#status"] = "status", ["#lease"] = "leaseUntil" },
+        return UpdateAsync(DeliveryKey(invoiceId, requestId), update,
+            "#result.#status = :sending AND #result.#lease = :lease",
+            new() { ["#result"] = "result", ["#status"] = "status", ["#lease"] = "leaseUntil" },
             values, ct);
     }
 
-    private async Task<bool> UpdateAsync(string invoiceId, string update, string condition,
+    /// <summary>
+    /// An invoice stored before e-mails had items of their own carries them in <c>deliveryRequests</c> and
+    /// <c>deliveryResults</c>: the worker moves each to its item (keeping its outcome), then removes them from the invoice,
+    /// so from here on the item is what every write touches. Safe to repeat and to race: each item is put only if absent,
+    /// and the removal is the same for everyone.
+    /// </summary>
+    private async Task<Invoice> MoveEmbeddedDeliveriesAsync(Invoice invoice, CancellationToken ct)
+    {
+        foreach (var request in invoice.DeliveryRequests)
+        {
+            var item = ItemMapping.ToItem(invoice.Id, invoice.Tenant, request);
+            item["changedBy"] = S(ItemMapping.ChangedByWorker);
+            if (invoice.DeliveryResults.TryGetValue(request.RequestId, out var result)) item["result"] = M(ItemMapping.ToMap(result));
+            try
+            {
+                await dynamo.PutItemAsync(new PutItemRequest { TableName = invoicesTable, Item = item, ConditionExpression = "attribute_not_exists(id)" }, ct);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // moved already (by another worker, or an earlier try of this one)
+            }
+        }
+        await dynamo.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = invoicesTable, Key = Key(invoice.Id),
+            UpdateExpression = "REMOVE deliveryRequests, deliveryResults SET #changedBy = :worker",
+            ConditionExpression = "attribute_exists(id)",
+            ExpressionAttributeNames = new() { ["#changedBy"] = "changedBy" },
+            ExpressionAttributeValues = new() { [":worker"] = S(ItemMapping.ChangedByWorker) },
+        }, ct);
+        return invoice with { DeliveryRequests = [], DeliveryResults = new Dictionary<string, DeliveryResult>() };
+    }
+
+    private static Dictionary<string, AttributeValue> DeliveryKey(string invoiceId, string requestId) => Key(ItemMapping.DeliveryId(invoiceId, requestId));
+
+    private async Task<bool> UpdateAsync(Dictionary<string, AttributeValue> key, string update, string condition,
         Dictionary<string, string> names, Dictionary<string, AttributeValue> values, CancellationToken ct)
     {
         names["#changedBy"] = "changedBy";
@@ -123,7 +154,7 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
         // Retry-safe: a claim whose answer was lost is still this worker's claim, not "claimed elsewhere".
         return await RetrySafeWrites.UpdateAsync(dynamo, new UpdateItemRequest
         {
-            TableName = invoicesTable, Key = Key(invoiceId), UpdateExpression = update, ConditionExpression = condition,
+            TableName = invoicesTable, Key = key, UpdateExpression = update, ConditionExpression = condition,
             ExpressionAttributeNames = names, ExpressionAttributeValues = values,
         }, ct);
     }

@@ -42,7 +42,7 @@ public sealed class GetTeam(ITeamStore teams) : IApiHandler
 /// POST /team/invitations: invites someone by e-mail with a role; the e-mail (with the link) goes through the document
 /// pipeline. The answer carries the link too, so the owner can also pass it on; only the invited address can use it.
 /// </summary>
-public sealed class InviteMember(ITeamStore teams, string appUrl) : IApiHandler
+public sealed class InviteMember(ITeamStore teams, IMailPolicyStore mailPolicy, SmallPay.Domain.Documents.SendingPolicy policy, string appUrl) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
@@ -62,7 +62,16 @@ public sealed class InviteMember(ITeamStore teams, string appUrl) : IApiHandler
         var token = NewToken();
         var invitation = new Invitation(DynamoDbTeamStore.InvitationIdOf(token), request.Tenant, email, role,
             request.ReceivedAt, request.ReceivedAt + TeamRules.InvitationLifetime, request.Actor);
-        await teams.CreateInvitationAsync(invitation, token, ct);
+        // The invitation is an e-mail sent in the business's name: it counts against the daily sending limit.
+        var standing = await mailPolicy.StandingAsync(request.Tenant, request.Today, ct);
+        try
+        {
+            await teams.CreateInvitationAsync(invitation, token, ct, new SendingQuota(request.Tenant, request.Today, 1, policy.DailyLimit(standing)));
+        }
+        catch (SendingLimitException limit)
+        {
+            throw SmallPay.Functions.Documents.SendingProblems.LimitReached(limit, request.ReceivedAt);
+        }
         return ApiResponse.Created(InvitationView.From(invitation, request.ReceivedAt, JoinLink(appUrl, token)), ApiViewJsonContext.Default.InvitationView,
             $"/team/invitations/{invitation.Id}");
     }
@@ -92,7 +101,7 @@ public sealed class ChangeMemberRole(ITeamStore teams) : IApiHandler
         var expected = request.RequireIfMatchVersion();
         var role = TeamRules.ValidateRole(request.ReadJson(ApiJsonContext.Default.RoleInput).Role);
         var member = await TeamAccess.MemberAsync(teams, request, ct);
-        TeamRules.CheckOwnerRemains(request.Tenant, member, role, 0);
+        TeamRules.CheckOwnerRemains(request.Tenant, member);
         if (member.Version != expected) throw new StaleVersionException($"Member {member.Email ?? member.User}");
         await teams.ChangeRoleAsync(request.Tenant, member.User, role, expected, ct);
         var changed = member with { Role = role, Version = expected + 1 };
@@ -111,7 +120,7 @@ public sealed class RemoveMember(ITeamStore teams) : IApiHandler
         var member = await TeamAccess.MemberAsync(teams, request, ct);
         if (member.User != request.Actor && !request.Role.Allows(Permission.ManageTeam))
             throw new ForbiddenException($"As {(request.Role == Role.Accountant ? "an" : "a")} {request.Role.Name()} of this business you may leave it, but not remove others; ask an owner.");
-        TeamRules.CheckOwnerRemains(request.Tenant, member, null, 0);
+        TeamRules.CheckOwnerRemains(request.Tenant, member);
         await teams.RemoveAsync(request.Tenant, member.User, ct);
         return ApiResponse.NoContent();
     }

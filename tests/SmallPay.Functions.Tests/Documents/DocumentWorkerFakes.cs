@@ -28,7 +28,7 @@ internal sealed class InMemoryWorkerStore : IWorkerInvoiceStore
 
     public Invoice Get(string id) => _invoices[id];
 
-    public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct) => Task.FromResult(_invoices.GetValueOrDefault(invoiceId));
+    public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null) => Task.FromResult(_invoices.GetValueOrDefault(invoiceId));
 
     public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct)
     {

@@ -22,7 +22,7 @@ public sealed partial class DocumentsTemplateTests
         Assert.Equal("AWS::Pipes::Pipe", TypeOf("DocumentsPipe"));
         var patterns = new JsonArray((pipe["SourceParameters"]?["FilterCriteria"]?["Filters"].AsList() ?? [])
             .Select(filter => JsonNode.Parse(filter?["Pattern"].AsText() ?? "null")).ToArray());
-        Assert.Equal(2, patterns.Count);
+        Assert.Equal(3, patterns.Count);
 
         var documented = ArchitectureFilter().Match(File.ReadAllText(TemplateUnderTest.PathOf("docs/ARCHITECTURE.md")));
         Assert.True(documented.Success, "docs/ARCHITECTURE.md has no ```json block under \"Pipe filter\"");
@@ -124,14 +124,17 @@ public sealed partial class DocumentsTemplateTests
     }
 
     [Fact]
-    public void The_worker_may_read_and_update_invoices_put_pdfs_and_read_the_smtp_secret_and_nothing_else()
+    public void The_worker_may_read_and_write_the_invoices_table_query_its_rank_index_put_pdfs_and_read_the_smtp_secret_and_nothing_else()
     {
         var statements = Function("DocumentWorkerFunction").Properties["Policies"].AsList()
             .SelectMany(policy => policy?["Statement"].AsList() ?? []).ToList();
         var grants = statements.SelectMany(s => s?["Action"].AsList().Select(a => (Action: a.AsText()!, Resource: s["Resource"]!.ToJsonString())) ?? []).ToList();
 
-        Assert.Equal(["dynamodb:GetItem", "dynamodb:UpdateItem", "s3:PutObject", "secretsmanager:GetSecretValue"], grants.Select(g => g.Action).Order(StringComparer.Ordinal));
-        Assert.All(grants.Where(g => g.Action.StartsWith("dynamodb:", StringComparison.Ordinal)), g => Assert.Equal("""{"Fn::GetAtt":["InvoicesTable","Arn"]}""", g.Resource));
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:PutObject", "secretsmanager:GetSecretValue"],
+            grants.Select(g => g.Action).Order(StringComparer.Ordinal));
+        Assert.All(grants.Where(g => g.Action.StartsWith("dynamodb:", StringComparison.Ordinal) && g.Action != "dynamodb:Query"),
+            g => Assert.Equal("""{"Fn::GetAtt":["InvoicesTable","Arn"]}""", g.Resource));
+        Assert.Equal("""{"Fn::Sub":"${InvoicesTable.Arn}/index/rank"}""", grants.Single(g => g.Action == "dynamodb:Query").Resource);
         Assert.Contains("${DocumentsBucket.Arn}/invoices/*", grants.Single(g => g.Action == "s3:PutObject").Resource, StringComparison.Ordinal);
         Assert.Contains(":secret:${SmtpSecretName}-??????", grants.Single(g => g.Action == "secretsmanager:GetSecretValue").Resource, StringComparison.Ordinal);
     }

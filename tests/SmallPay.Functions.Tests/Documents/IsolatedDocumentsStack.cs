@@ -38,7 +38,7 @@ internal sealed class IsolatedDocumentsStack
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var invoices = $"docs-invoices-{suffix}";
         var customers = $"docs-customers-{suffix}";
-        await Task.WhenAll(CreateTableAsync(stack.DynamoDb, invoices), CreateTableAsync(stack.DynamoDb, customers));
+        await Task.WhenAll(CreateTableAsync(stack.DynamoDb, invoices, invoices: true), CreateTableAsync(stack.DynamoDb, customers, invoices: false));
         var s3 = new AmazonS3Client("test", "test", new AmazonS3Config
         {
             ServiceURL = stack.AwsEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
@@ -102,14 +102,35 @@ internal sealed class IsolatedDocumentsStack
     public Task PutObjectAsync(string key, string content) =>
         S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = content, ContentType = "application/pdf" });
 
-    private static Task CreateTableAsync(IAmazonDynamoDB dynamo, string name) =>
-        dynamo.CreateTableAsync(new CreateTableRequest
+    /// <summary>The table as template.yaml declares it: key id, the creator index, and for invoices the rank index.</summary>
+    private static Task CreateTableAsync(IAmazonDynamoDB dynamo, string name, bool invoices)
+    {
+        static GlobalSecondaryIndex Index(string name, string hash, string range) => new()
+        {
+            IndexName = name,
+            KeySchema = [new KeySchemaElement(hash, KeyType.HASH), new KeySchemaElement(range, KeyType.RANGE)],
+            Projection = new Projection { ProjectionType = ProjectionType.ALL },
+        };
+        var attributes = new List<AttributeDefinition>
+        {
+            new("id", ScalarAttributeType.S), new("creator", ScalarAttributeType.S), new("sortKey", ScalarAttributeType.S),
+        };
+        var indexes = new List<GlobalSecondaryIndex> { Index("creator", "creator", "sortKey") };
+        if (invoices)
+        {
+            attributes.Add(new AttributeDefinition("rankedIn", ScalarAttributeType.S));
+            attributes.Add(new AttributeDefinition("rank", ScalarAttributeType.N));
+            indexes.Add(Index("rank", "rankedIn", "rank"));
+        }
+        return dynamo.CreateTableAsync(new CreateTableRequest
         {
             TableName = name,
             BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new AttributeDefinition("id", ScalarAttributeType.S)],
+            AttributeDefinitions = attributes,
             KeySchema = [new KeySchemaElement("id", KeyType.HASH)],
+            GlobalSecondaryIndexes = indexes,
         });
+    }
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

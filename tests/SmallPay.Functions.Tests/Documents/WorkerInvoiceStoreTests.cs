@@ -20,33 +20,60 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     private DynamoDbWorkerInvoiceStore WorkerStore => new(stack.DynamoDb, InvoicesTable);
 
     [Fact]
-    public async Task CreateInvoice_starts_with_an_empty_deliveryResults_map_written_by_the_api()
+    public async Task Sending_stores_the_request_as_its_own_item_and_leaves_the_invoice_item_as_it_was()
     {
-        var invoice = await CreateOpenAsync();
+        var open = await CreateOpenAsync();
+        var before = await RawAsync(open.Id);
 
-        var item = await RawAsync(invoice.Id);
+        await SendAsync(open, "dlv_own");
 
-        Assert.NotNull(item["deliveryResults"].M);
-        Assert.Empty(item["deliveryResults"].M);
-        Assert.Equal("api", item["changedBy"].S);
+        var invoiceItem = await RawAsync(open.Id);
+        Assert.False(invoiceItem.ContainsKey("deliveryRequests"));
+        Assert.False(invoiceItem.ContainsKey("deliveryResults"));
+        Assert.Equal(before["version"].N, invoiceItem["version"].N);
+        var delivery = await RawAsync($"delivery#{open.Id}#dlv_own");
+        Assert.Equal(("Delivery", "api", open.Tenant), (delivery["entity"].S, delivery["changedBy"].S, delivery["business"].S));
+        Assert.Equal("dlv_own", Assert.Single((await ApiStore.GetAsync(open.Tenant, open.Id, CancellationToken.None))!.DeliveryRequests).RequestId);
+    }
+
+    [Fact]
+    public async Task Fifty_sends_with_long_messages_and_many_recipients_leave_the_invoice_item_its_size()
+    {
+        var open = await CreateOpenAsync();
+        var before = ItemSize(await RawAsync(open.Id));
+        var message = new string('x', InvoiceDeliveries.MaxMessageLength);
+        var to = Enumerable.Range(0, InvoiceDeliveries.MaxRecipients).Select(i => $"to{i}-{new string('a', 40)}@mueller.example").ToList();
+        var cc = Enumerable.Range(0, InvoiceDeliveries.MaxRecipients).Select(i => $"cc{i}-{new string('b', 40)}@mueller.example").ToList();
+
+        var current = open;
+        for (var i = 0; i < InvoiceDeliveries.MaxRequestsPerInvoice; i++)
+        {
+            var requested = InvoiceDeliveries.Request(current, new DeliveryInput(to, cc, "Invoice", message), $"dlv_{i:00}", "Atelier", Now.AddMinutes(i));
+            await ApiStore.AddDeliveryAsync(open, requested.DeliveryRequests[^1], new SendingQuota(open.Tenant, new DateOnly(2026, 11, 20), 20, 100_000), CancellationToken.None);
+            current = requested;
+        }
+
+        var after = ItemSize(await RawAsync(open.Id));
+        Assert.Equal(before, after);
+        Assert.Equal(InvoiceDeliveries.MaxRequestsPerInvoice, (await ApiStore.GetAsync(open.Tenant, open.Id, CancellationToken.None))!.DeliveryRequests.Count);
+        Assert.InRange(ItemSize(await RawAsync($"delivery#{open.Id}#dlv_49")), 5_000, 20_000);
     }
 
     [Fact]
     public async Task Api_updates_keep_the_workers_document_and_delivery_results()
     {
         var open = await CreateOpenAsync();
-        var sent = InvoiceDeliveries.Request(open, new DeliveryInput(), "dlv_keep", "Atelier", Now) with { Version = open.Version + 1 };
-        await ApiStore.UpdateAsync(open, sent, CancellationToken.None);
+        await SendAsync(open, "dlv_keep");
         Assert.True(await WorkerStore.RecordDocumentAsync(open.Id, new StoredDocument("invoices/t/x/v3.pdf", 3, Now, 1234), CancellationToken.None));
         Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_keep", Claim(Now.AddMinutes(1)), Now, CancellationToken.None));
         Assert.Equal("worker", (await RawAsync(open.Id))["changedBy"].S);
 
-        var voided = InvoiceLifecycle.Void(sent, "wrong customer", Now) with { Version = sent.Version + 1 };
-        await ApiStore.UpdateAsync(sent, voided, CancellationToken.None);
+        var voided = InvoiceLifecycle.Void(open, "wrong customer", Now) with { Version = open.Version + 1 };
+        await ApiStore.UpdateAsync(open, voided, CancellationToken.None);
 
         var stored = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!;
         Assert.Equal(InvoiceStatus.Void, stored.Status);
-        Assert.Equal(4, stored.Version);
+        Assert.Equal(3, stored.Version);
         Assert.Equal(new StoredDocument("invoices/t/x/v3.pdf", 3, Now, 1234), stored.Document);
         Assert.Equal(DeliveryStatus.Sending, stored.DeliveryResults["dlv_keep"].Status);
         Assert.Equal("dlv_keep", Assert.Single(stored.DeliveryRequests).RequestId);
@@ -78,6 +105,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     public async Task Worker_writes_never_change_the_version()
     {
         var open = await CreateOpenAsync();
+        await SendAsync(open, "dlv_v");
 
         await WorkerStore.RecordDocumentAsync(open.Id, new StoredDocument("k", open.Version, Now, 10), CancellationToken.None);
         await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_v", Claim(Now.AddMinutes(1)), Now, CancellationToken.None);
@@ -103,6 +131,7 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     public async Task A_delivery_is_claimed_once_until_its_lease_ends_or_it_is_released()
     {
         var open = await CreateOpenAsync();
+        await SendAsync(open, "dlv_c");
         var lease = Now.AddMinutes(1);
 
         Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_c", Claim(lease), Now, CancellationToken.None));
@@ -121,6 +150,8 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     public async Task Sent_and_failed_deliveries_are_never_claimed_again()
     {
         var open = await CreateOpenAsync();
+        await SendAsync(open, "dlv_s");
+        await SendAsync(open, "dlv_f");
         await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_s", Claim(Now.AddMinutes(1)), Now, CancellationToken.None);
         await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_f", Claim(Now.AddMinutes(1)), Now, CancellationToken.None);
 
@@ -151,13 +182,14 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
             new("jörg@example.de", RecipientStatus.Refused, "the mail server does not accept internationalised addresses (no SMTPUTF8)"),
             new("busy@mueller.example", RecipientStatus.Pending, "450 4.2.1 mailbox busy"),
         ];
+        await SendAsync(open, "dlv_r");
         Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_r", Claim(lease), Now, CancellationToken.None));
 
         Assert.True(await WorkerStore.ReleaseClaimAsync(open.Id, "dlv_r", lease, "Refused for now: busy@mueller.example", recipients, CancellationToken.None));
 
         var released = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryResults["dlv_r"];
         Assert.Equal(recipients, released.Recipients);
-        var raw = (await RawAsync(open.Id))["deliveryResults"].M["dlv_r"].M;
+        var raw = (await RawAsync($"delivery#{open.Id}#dlv_r"))["result"].M;
         Assert.Equal(["address", "at", "status"], raw["recipients"].L[0].M.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("Refused for now: busy@mueller.example", raw["lastError"].S);
 
@@ -168,35 +200,55 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     }
 
     [Fact]
-    public async Task Results_stored_before_per_recipient_outcomes_read_as_before()
+    public async Task An_invoice_stored_before_deliveries_had_items_has_them_moved_with_their_outcomes_and_still_claimable()
     {
         var open = await CreateOpenAsync();
+        // As an invoice item written by the earlier version: its requests and results inside it.
         await stack.DynamoDb.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = InvoicesTable, Key = new() { ["id"] = new AttributeValue { S = open.Id } },
-            UpdateExpression = "SET deliveryResults.dlv_old = :old",
+            UpdateExpression = "SET deliveryRequests = :requests, deliveryResults = :results",
             ExpressionAttributeValues = new()
             {
-                [":old"] = new AttributeValue { M = new()
+                [":requests"] = new AttributeValue { L =
+                [
+                    new AttributeValue { M = ItemMapping.ToMap(new DeliveryRequest("dlv_old", ["billing@mueller.example"], [], "Invoice", null, Now, 2)) },
+                    new AttributeValue { M = ItemMapping.ToMap(new DeliveryRequest("dlv_todo", ["billing@mueller.example"], [], "Invoice", null, Now.AddMinutes(1), 2)) },
+                ] },
+                [":results"] = new AttributeValue { M = new()
                 {
-                    ["status"] = new AttributeValue { S = "Sent" }, ["attempts"] = new AttributeValue { N = "1" },
-                    ["sentAt"] = new AttributeValue { S = "2026-11-20T09:00:00.0000000Z" },
-                    ["to"] = new AttributeValue { L = [new AttributeValue { S = "billing@mueller.example" }] },
+                    // a result from before per-recipient outcomes existed
+                    ["dlv_old"] = new AttributeValue { M = new()
+                    {
+                        ["status"] = new AttributeValue { S = "Sent" }, ["attempts"] = new AttributeValue { N = "1" },
+                        ["sentAt"] = new AttributeValue { S = "2026-11-20T09:00:00.0000000Z" },
+                        ["to"] = new AttributeValue { L = [new AttributeValue { S = "billing@mueller.example" }] },
+                    } },
                 } },
             },
         });
 
-        var result = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryResults["dlv_old"];
+        var loaded = (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!;
 
+        var result = loaded.DeliveryResults["dlv_old"];
         Assert.Equal((DeliveryStatus.Sent, Now, 1, (IReadOnlyList<RecipientOutcome>?)null), (result.Status, result.SentAt, result.Attempts, result.Recipients));
         var request = new DeliveryRequest("dlv_old", ["billing@mueller.example"], [], "", null, Now, 2);
         Assert.Equal(RecipientStatus.Delivered, Assert.Single(InvoiceDeliveries.RecipientsOf(request, result)).Status);
+        Assert.Equal(["dlv_old", "dlv_todo"], loaded.DeliveryRequests.Select(r => r.RequestId));
+        var invoiceItem = await RawAsync(open.Id);
+        Assert.False(invoiceItem.ContainsKey("deliveryRequests"));
+        Assert.False(invoiceItem.ContainsKey("deliveryResults"));
+        Assert.Equal("Sent", (await RawAsync($"delivery#{open.Id}#dlv_old"))["result"].M["status"].S);
+        Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_todo", Claim(Now.AddMinutes(2)), Now, CancellationToken.None));
+        Assert.False(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_old", Claim(Now.AddMinutes(2)), Now, CancellationToken.None));
+        Assert.Equal(2, (await WorkerStore.LoadAsync(open.Id, CancellationToken.None))!.DeliveryRequests.Count); // moved once
     }
 
     [Fact]
     public async Task Concurrent_claims_of_one_delivery_let_exactly_one_worker_through()
     {
         var open = await CreateOpenAsync();
+        await SendAsync(open, "dlv_race");
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_race", Claim(Now.AddMinutes(1).AddMilliseconds(i)), Now, CancellationToken.None)));
@@ -205,15 +257,11 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
     }
 
     [Fact]
-    public async Task An_item_without_deliveryResults_is_still_claimable()
+    public async Task A_claim_needs_a_stored_request()
     {
         var open = await CreateOpenAsync();
-        await stack.DynamoDb.UpdateItemAsync(new UpdateItemRequest
-        {
-            TableName = InvoicesTable, Key = new() { ["id"] = new AttributeValue { S = open.Id } }, UpdateExpression = "REMOVE deliveryResults",
-        });
 
-        Assert.True(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_old", Claim(Now.AddMinutes(1)), Now, CancellationToken.None));
+        Assert.False(await WorkerStore.ClaimDeliveryAsync(open.Id, "dlv_never_requested", Claim(Now.AddMinutes(1)), Now, CancellationToken.None));
     }
 
     [Fact]
@@ -222,6 +270,24 @@ public sealed class WorkerInvoiceStoreTests(LocalStackFixture stack)
         Assert.Null(await WorkerStore.LoadAsync("settings#someone", CancellationToken.None));
         Assert.Null(await WorkerStore.LoadAsync(Ids.New("inv"), CancellationToken.None));
     }
+
+    /// <summary>An e-mail request for the invoice, stored as the API stores it.</summary>
+    private async Task SendAsync(Invoice open, string requestId)
+    {
+        var requested = InvoiceDeliveries.Request(open, new DeliveryInput(), requestId, "Atelier", Now);
+        await ApiStore.AddDeliveryAsync(open, requested.DeliveryRequests[^1], new SendingQuota(open.Tenant, new DateOnly(2026, 11, 20), 1, 1000), CancellationToken.None);
+    }
+
+    /// <summary>An item's size as DynamoDB counts it: attribute names and values in UTF-8 (numbers as their digits), nested alike.</summary>
+    private static int ItemSize(Dictionary<string, AttributeValue> item) =>
+        item.Sum(a => System.Text.Encoding.UTF8.GetByteCount(a.Key) + ValueSize(a.Value));
+
+    private static int ValueSize(AttributeValue value) =>
+        value.S is { } s ? System.Text.Encoding.UTF8.GetByteCount(s)
+        : value.N is { } n ? n.Length
+        : value.M is { } m ? 3 + m.Sum(e => System.Text.Encoding.UTF8.GetByteCount(e.Key) + 1 + ValueSize(e.Value))
+        : value.L is { } l ? 3 + l.Sum(e => 1 + ValueSize(e))
+        : 1;
 
     private static DeliveryResult Claim(DateTimeOffset lease, int attempts = 1) => new(DeliveryStatus.Sending, LeaseUntil: lease, Attempts: attempts);
 

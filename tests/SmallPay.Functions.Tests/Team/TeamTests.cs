@@ -262,6 +262,12 @@ public sealed class TeamTests
         (await member.Api.DeleteAsync($"/team/members/{coOwner.Sub}")).Expect(403);
         (await member.Api.DeleteAsync($"/team/members/{member.Sub}")).Expect(204); // leaving is always allowed
         (await member.Api.GetAsync("/customers")).Expect(403);
+
+        // An owner who is not the founder can be made a member, and can leave.
+        var coOwnerVersion = (await owner.Api.GetAsync("/team")).Expect(200).Body["members"]!.AsArray()
+            .Single(m => m!["userId"]!.GetValue<string>() == coOwner.Sub)!["version"]!.GetValue<long>();
+        (await owner.Api.PutAsync($"/team/members/{coOwner.Sub}", new { role = "member" }, $"\"{coOwnerVersion}\"")).Expect(200);
+        (await coOwner.Api.DeleteAsync($"/team/members/{coOwner.Sub}")).Expect(204);
     }
 
     // ------------------------------------------------------------------ businesses kept apart

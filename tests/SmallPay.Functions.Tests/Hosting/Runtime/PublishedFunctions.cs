@@ -16,7 +16,7 @@ public sealed class PublishedFunctions : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The same script sam build's Makefile and `make invoke` use: it publishes only when the sources changed.
-        var (exitCode, stdout, stderr) = await RunAsync(Path.Combine(RepositoryRoot, "scripts", "publish-functions.sh"), ["linux-x64"], TimeSpan.FromMinutes(6));
+        var (exitCode, stdout, stderr) = await RunAsync(Path.Combine(RepositoryRoot, "scripts", "publish-functions.sh"), ["linux-x64"], TimeSpan.FromMinutes(15));
         if (exitCode != 0 || !File.Exists(BootstrapPath))
             throw new InvalidOperationException($"scripts/publish-functions.sh failed ({exitCode}):\n{stdout}\n{stderr}");
     }
