@@ -1,10 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Fragment, lazy, Suspense, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import type { AuthUser, CognitoAuth } from '../auth/cognito';
 import { DashboardPage } from '../dashboard/DashboardPage';
+import { businessName, withArticle, type Abilities } from '../team/roles';
 import { Loading, ToastProvider } from '../ui/feedback';
+import { BusinessProvider, useBusiness } from './business';
 import type { AppConfig } from './config';
 import { Layout } from './Layout';
 import { SessionProvider, useSession } from './session';
@@ -50,7 +52,26 @@ function RequireUser(props: { children: ReactNode }) {
     const from = `${location.pathname}${location.search}`;
     return <Navigate to={from === '/' ? '/signin' : `/signin?next=${encodeURIComponent(from)}`} replace state={{ from }} />;
   }
-  return <>{props.children}</>;
+  // Keyed by the user: nothing of one user's state (their business, its data) survives into another's session.
+  return <Fragment key={user.sub}>{props.children}</Fragment>;
+}
+
+/** A screen for what the user's role in the business on screen allows; anyone else is told why it is not there. */
+function RequireAbility(props: { ability: keyof Abilities; children: ReactNode }) {
+  const { can, business } = useBusiness();
+  if (can[props.ability]) return <>{props.children}</>;
+  return (
+    <div className="page page--narrow">
+      <h1>Not available to your role</h1>
+      <p>
+        You are {withArticle(business.role)} of {businessName(business)}:{' '}
+        {business.role === 'accountant' ? 'you can read everything here, but not change it.' : 'this is for its owners.'} Ask an owner if you need more.
+      </p>
+      <p>
+        <Link to="/">Go to the dashboard</Link>
+      </p>
+    </div>
+  );
 }
 
 function GuestOnly(props: { children: ReactNode }) {
@@ -70,12 +91,12 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
               <Route path="/signup" element={<GuestOnly><SignUpPage /></GuestOnly>} />
               <Route path="/confirm" element={<ConfirmPage />} />
               <Route path="/forgot-password" element={<GuestOnly><ForgotPasswordPage /></GuestOnly>} />
-              <Route element={<RequireUser><Layout /></RequireUser>}>
+              <Route element={<RequireUser><BusinessProvider><Layout /></BusinessProvider></RequireUser>}>
                 <Route index element={<DashboardPage />} />
                 <Route path="invoices" element={<InvoicesPage />} />
-                <Route path="invoices/new" element={<InvoiceEditorPage />} />
+                <Route path="invoices/new" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
-                <Route path="invoices/:invoiceId/edit" element={<InvoiceEditorPage />} />
+                <Route path="invoices/:invoiceId/edit" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
