@@ -20,6 +20,7 @@ export const screens = {
   invoiceDetail: () => import('../invoices/InvoiceDetailPage'),
   customers: () => import('../customers/CustomersPage'),
   settings: () => import('../settings/SettingsPage'),
+  team: () => import('../team/TeamPage'),
 };
 
 const SignInPage = lazy(() => screens.signIn().then((m) => ({ default: m.SignInPage })));
@@ -31,6 +32,7 @@ const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ defa
 const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -100,6 +102,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
+                <Route path="settings/team" element={<TeamPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

@@ -11,6 +11,7 @@ import { Alert, ErrorState, Loading, errorMessage, useToast } from '../ui/feedba
 import { SelectField, TextField } from '../ui/fields';
 import { applyServerErrors } from '../ui/serverErrors';
 import { businessName, withArticle } from '../team/roles';
+import { SettingsTabs } from './SettingsTabs';
 
 interface SettingsForm {
   businessName: string;
@@ -72,6 +73,7 @@ export function SettingsPage() {
       <div className="page__header">
         <h1>Settings</h1>
       </div>
+      <SettingsTabs />
       {can.settings ? null : (
         <Alert kind="info">
           You are {withArticle(business.role)} of {businessName(business)}: you can read its settings; only an owner can change them.
