@@ -21,6 +21,7 @@ export const screens = {
   customers: () => import('../customers/CustomersPage'),
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
+  join: () => import('../team/JoinPage'),
 };
 
 const SignInPage = lazy(() => screens.signIn().then((m) => ({ default: m.SignInPage })));
@@ -33,6 +34,7 @@ const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ defa
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
+const JoinPage = lazy(() => screens.join().then((m) => ({ default: m.JoinPage })));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -78,7 +80,11 @@ function RequireAbility(props: { ability: keyof Abilities; children: ReactNode }
 
 function GuestOnly(props: { children: ReactNode }) {
   const { user, reauthenticating } = useSession();
-  return user && !reauthenticating ? <Navigate to="/" replace /> : <>{props.children}</>;
+  const location = useLocation();
+  // Signed in already: straight on to where the sign-in would have led (an invitation's join page, say).
+  const next = new URLSearchParams(location.search).get('next') ?? '/';
+  const to = next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return user && !reauthenticating ? <Navigate to={to} replace /> : <>{props.children}</>;
 }
 
 export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: AuthUser | null; queryClient: QueryClient }) {
@@ -103,6 +109,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/team" element={<TeamPage />} />
+                <Route path="join" element={<JoinPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>
