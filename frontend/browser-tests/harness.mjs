@@ -141,3 +141,58 @@ export async function fieldError(page, label) {
 export function nav(page, name) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 }
+
+/** The app's /config.json: the API, and locally the Cognito endpoint of moto. */
+export async function appConfig() {
+  return (await fetch(`${BASE_URL}/config.json`)).json();
+}
+
+/** One call of the local Cognito's (moto's) JSON API, as the AWS CLI would make it (moto checks no signature). */
+async function localCognito(config, operation, body) {
+  if (!config.cognitoEndpoint) throw new Error('not a local stack: /config.json has no cognitoEndpoint');
+  const response = await fetch(config.cognitoEndpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=local/20260101/${config.region}/cognito-idp/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+/**
+ * A confirmed user with a verified e-mail address, made through the local Cognito's admin API as the stack's own
+ * helper makes the demo user (an invitation can only be accepted by the verified invited address; a sign-up through
+ * the app gets no email_verified from moto).
+ */
+export async function createVerifiedUser(email, password = PASSWORD) {
+  const config = await appConfig();
+  // Real Cognito puts every readable attribute, email_verified included, into the ID token; moto only those the app
+  // client lists as ReadAttributes, and the template lists none (all readable). Say so for this test stack's client.
+  await localCognito(config, 'UpdateUserPoolClient', {
+    UserPoolId: config.userPoolId,
+    ClientId: config.userPoolClientId,
+    ReadAttributes: ['email', 'email_verified'],
+  });
+  await localCognito(config, 'SignUp', {
+    ClientId: config.userPoolClientId,
+    Username: email,
+    Password: password,
+    UserAttributes: [{ Name: 'email', Value: email }],
+  });
+  await localCognito(config, 'AdminConfirmSignUp', { UserPoolId: config.userPoolId, Username: email });
+  await localCognito(config, 'AdminUpdateUserAttributes', {
+    UserPoolId: config.userPoolId,
+    Username: email,
+    UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
+  });
+}
+
+/** The business switcher's button in the header (only there when the user works in more than one business). */
+export function switcher(page) {
+  return page.getByRole('button', { name: /^Business:/ });
+}

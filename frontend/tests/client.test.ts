@@ -190,3 +190,84 @@ describe('API client when the sign-in service is down', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('API client in a business', () => {
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const forbidden = () =>
+    problem(403, { type: '/problems/forbidden', title: 'Your role does not allow this.', status: 403, detail: 'As an accountant of this business you may not change customers or invoices; ask an owner.' });
+
+  it('sends the chosen business as X-SmallPay-Business on every call of the business', async () => {
+    const { api, calls } = client([json({ items: [] }), json({ id: 'cus_1', version: 1 }), json({ business: 'b-1' }), new Response(null, { status: 204 })]);
+    const inBusiness = api.forBusiness('b-1');
+    await inBusiness.listInvoices();
+    await inBusiness.createCustomer({ name: 'A' }, 'key-1');
+    await inBusiness.getTeam();
+    await inBusiness.removeMember('user-2');
+    for (const call of calls) expect(headersOf(call)['X-SmallPay-Business']).toBe('b-1');
+  });
+
+  it('sends no business header for /me and /invitations/accept, which are about the caller', async () => {
+    const { api, calls } = client([json({ userId: 'u', defaultBusiness: 'u', businesses: [] }), json({ id: 'b-1', name: 'N', role: 'member', own: false })]);
+    const inBusiness = api.forBusiness('b-1');
+    await inBusiness.getMe();
+    await inBusiness.acceptInvitation('tok-1');
+    expect(calls.map((c) => headersOf(c)['X-SmallPay-Business'])).toEqual([undefined, undefined]);
+    expect(calls[1].url).toBe('https://api.example/invitations/accept');
+    expect(JSON.parse(calls[1].init.body as string)).toEqual({ token: 'tok-1' });
+  });
+
+  it('sends no business header before a business is chosen, and keeps one client per business', () => {
+    const { api } = client([]);
+    expect(api.business).toBeNull();
+    const b1 = api.forBusiness('b-1');
+    expect(b1.business).toBe('b-1');
+    expect(b1.forBusiness('b-1')).toBe(b1);
+    expect(b1.forBusiness('b-2').business).toBe('b-2');
+    expect(api.business).toBeNull();
+  });
+
+  it("changes a member's role with the member's version as If-Match", async () => {
+    const { api, calls } = client([json({ userId: 'u-2', role: 'member', founder: false, you: false, version: 4 })]);
+    const saved = await api.forBusiness('b-1').changeRole({ userId: 'u-2', version: 3 }, 'member');
+    expect(calls[0].init.method).toBe('PUT');
+    expect(calls[0].url).toBe('https://api.example/team/members/u-2');
+    expect(headersOf(calls[0])['If-Match']).toBe('"3"');
+    expect(JSON.parse(calls[0].init.body as string)).toEqual({ role: 'member' });
+    expect(saved.etag).toBe('"4"');
+  });
+
+  it('invites with an Idempotency-Key', async () => {
+    const { api, calls } = client([json({ id: 'ivt_1', email: 'a@b.example', role: 'accountant', status: 'pending', link: 'https://app/join?token=t' }, 201)]);
+    const invitation = await api.forBusiness('b-1').invite({ email: 'a@b.example', role: 'accountant' }, 'key-9');
+    expect(headersOf(calls[0])['Idempotency-Key']).toBe('key-9');
+    expect(invitation.link).toBe('https://app/join?token=t');
+  });
+
+  it('tells every listener of a 403 in a business, with the business, and still throws it', async () => {
+    const { api } = client([forbidden()]);
+    const heard: [string, string | null][] = [];
+    api.onForbidden((error, business) => heard.push([error.problem.detail ?? '', business]));
+    const error = await api.forBusiness('b-1').createCustomer({ name: 'A' }, 'k').catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.isForbidden).toBe(true);
+    expect(heard).toEqual([['As an accountant of this business you may not change customers or invoices; ask an owner.', 'b-1']]);
+  });
+
+  it("keeps a 403 of /invitations/accept (the wrong address) to the page that asked", async () => {
+    const { api } = client([problem(403, { type: '/problems/forbidden', title: 'Forbidden', status: 403, detail: 'This invitation is for sam@bookkeeping.example.' })]);
+    const listener = vi.fn();
+    api.onForbidden(listener);
+    const error = await api.forBusiness('b-1').acceptInvitation('tok').catch((e) => e);
+    expect(error.status).toBe(403);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('stops telling a listener once it unsubscribed', async () => {
+    const { api } = client([forbidden()]);
+    const listener = vi.fn();
+    const unsubscribe = api.onForbidden(listener);
+    unsubscribe();
+    await api.forBusiness('b-1').getTeam().catch(() => undefined);
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

@@ -1,9 +1,14 @@
-// The one module that talks to the SmallPay API: typed calls, the bearer token, ETags for If-Match,
-// Idempotency-Keys, and RFC 9457 problems turned into errors whose field pointers map onto form fields.
+// The one module that talks to the SmallPay API: typed calls, the bearer token, the business a request works in
+// (X-SmallPay-Business), ETags for If-Match, Idempotency-Keys, and RFC 9457 problems turned into errors whose field
+// pointers map onto form fields.
 import type {
-  Customer, CustomerInput, CustomerQuery, Dashboard, Invoice, InvoiceInput, InvoicePdf, InvoiceQuery,
-  InvoiceSummary, Page, PaymentInput, Problem, SendInput, Settings, SettingsInput, Versioned,
+  Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
+  InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
+  SettingsInput, Team, Versioned,
 } from './types';
+
+/** The header that names the business a request works in (absent: the caller's own). */
+export const BUSINESS_HEADER = 'X-SmallPay-Business';
 
 /** Where the client gets its token, and what it does when the session is gone. */
 export interface TokenSource {
@@ -40,6 +45,11 @@ export class ApiError extends Error {
 
   get isConflict(): boolean {
     return this.status === 409;
+  }
+
+  /** 403: the caller's role in the business does not allow this, or they are no longer a member of it. */
+  get isForbidden(): boolean {
+    return this.status === 403;
   }
 
   /**
@@ -109,6 +119,11 @@ export interface RequestOptions {
   ifMatch?: string;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /**
+   * The route is about the caller, not a business (GET /me, POST /invitations/accept): no business header, and
+   * its 403 is the caller's own to explain (not a lost membership).
+   */
+  outsideBusiness?: boolean;
 }
 
 export interface ApiResponse<T> {
@@ -117,10 +132,15 @@ export interface ApiResponse<T> {
   status: number;
 }
 
+/** Told when the API refuses a request in a business (403): the role changed meanwhile, or the membership ended. */
+export type ForbiddenListener = (error: ApiError, business: string | null) => void;
+
 export interface ApiClientOptions {
   baseUrl: string;
   tokens: TokenSource;
   fetch?: typeof fetch;
+  /** The business every request works in (sent as X-SmallPay-Business); null: the caller's own. */
+  business?: string | null;
 }
 
 export function newIdempotencyKey(): string {
@@ -128,14 +148,36 @@ export function newIdempotencyKey(): string {
 }
 
 export class ApiClient {
+  /** The business this client's requests work in (null: the caller's own, no header). */
+  readonly business: string | null;
+  private readonly options: ApiClientOptions;
   private readonly baseUrl: string;
   private readonly tokens: TokenSource;
   private readonly fetchFn: typeof fetch;
+  // Shared by every client made from this one with forBusiness(), so one listener hears them all.
+  private readonly forbiddenListeners: Set<ForbiddenListener>;
 
-  constructor(options: ApiClientOptions) {
+  constructor(options: ApiClientOptions, forbiddenListeners?: Set<ForbiddenListener>) {
+    this.options = options;
+    this.business = options.business ?? null;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.tokens = options.tokens;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.forbiddenListeners = forbiddenListeners ?? new Set();
+  }
+
+  /**
+   * The same client working in another business. A screen takes its client and its query keys from the same
+   * business, so an answer can never land in another business's cache entry.
+   */
+  forBusiness(business: string | null): ApiClient {
+    return business === this.business ? this : new ApiClient({ ...this.options, business }, this.forbiddenListeners);
+  }
+
+  /** Hears every 403 a request in a business gets; returns the unsubscribe. */
+  onForbidden(listener: ForbiddenListener): () => void {
+    this.forbiddenListeners.add(listener);
+    return () => this.forbiddenListeners.delete(listener);
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -157,6 +199,7 @@ export class ApiClient {
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
       if (options.ifMatch) headers['If-Match'] = options.ifMatch;
       if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+      if (this.business && !options.outsideBusiness) headers[BUSINESS_HEADER] = this.business;
 
       let response: Response;
       try {
@@ -182,7 +225,13 @@ export class ApiClient {
         if (await this.tokens.reauthenticate()) continue;
         throw new SessionExpiredError();
       }
-      if (!response.ok) throw new ApiError(await readProblem(response));
+      if (!response.ok) {
+        const error = new ApiError(await readProblem(response));
+        if (error.isForbidden && !options.outsideBusiness) {
+          for (const listener of [...this.forbiddenListeners]) listener(error, this.business);
+        }
+        throw error;
+      }
 
       const etag = response.headers.get('ETag');
       if (response.status === 204) return { data: undefined as T, etag, status: 204 };
@@ -294,5 +343,43 @@ export class ApiClient {
 
   updateSettings(input: SettingsInput, etag: string): Promise<Versioned<Settings>> {
     return this.versioned<Settings>('PUT', '/settings', { body: input, ifMatch: etag });
+  }
+
+  // ---------------------------------------------------------------- the caller, businesses and teams
+
+  /** Who is signed in and every business they work in (whichever business this client is for). */
+  getMe(signal?: AbortSignal): Promise<Me> {
+    return this.request<Me>('GET', '/me', { signal, outsideBusiness: true }).then((r) => r.data);
+  }
+
+  /** Joins the business whose invitation link carried this token; it becomes the caller's default business. */
+  acceptInvitation(token: string): Promise<Business> {
+    return this.request<Business>('POST', '/invitations/accept', { body: { token }, outsideBusiness: true }).then((r) => r.data);
+  }
+
+  getTeam(signal?: AbortSignal): Promise<Team> {
+    return this.request<Team>('GET', '/team', { signal }).then((r) => r.data);
+  }
+
+  /** The answer carries the join link (also e-mailed to the address). */
+  invite(input: InvitationInput, idempotencyKey: string): Promise<Invitation> {
+    return this.request<Invitation>('POST', '/team/invitations', { body: input, idempotencyKey }).then((r) => r.data);
+  }
+
+  async revokeInvitation(id: string): Promise<void> {
+    await this.request<void>('DELETE', `/team/invitations/${encodeURIComponent(id)}`);
+  }
+
+  /** `member.version` is the If-Match: two owners changing one member's role at once get a 412, not a lost change. */
+  changeRole(member: Pick<Member, 'userId' | 'version'>, role: Role): Promise<Versioned<Member>> {
+    return this.versioned<Member>('PUT', `/team/members/${encodeURIComponent(member.userId)}`, {
+      body: { role },
+      ifMatch: `"${member.version}"`,
+    });
+  }
+
+  /** Removes a member (owners), or, with the caller's own id, leaves the business. */
+  async removeMember(userId: string): Promise<void> {
+    await this.request<void>('DELETE', `/team/members/${encodeURIComponent(userId)}`);
   }
 }

@@ -1,28 +1,43 @@
-// Query keys and the cache updates after a change, in one place so every screen agrees on them.
+// Query keys and the cache updates after a change, in one place so every screen agrees on them. Every key of a
+// business's data starts with ['business', id]: data of two businesses never shares an entry, and switching can drop
+// them all at once.
 import type { QueryClient } from '@tanstack/react-query';
 import type { CustomerQuery, Invoice, InvoiceQuery, Versioned } from './types';
 
-export const queryKeys = {
-  dashboard: ['dashboard'] as const,
-  invoices: (query?: InvoiceQuery) => (query ? (['invoices', query] as const) : (['invoices'] as const)),
-  invoice: (id: string) => ['invoice', id] as const,
-  customers: (query?: CustomerQuery) => (query ? (['customers', query] as const) : (['customers'] as const)),
-  customer: (id: string) => ['customer', id] as const,
-  settings: ['settings'] as const,
-};
+export const BUSINESS_SCOPE = 'business';
 
-/** After an invoice changed: show the new version at once, and refetch every list and figure it appears in. */
-export function invoiceChanged(queryClient: QueryClient, invoice?: Versioned<Invoice>) {
-  if (invoice) queryClient.setQueryData(queryKeys.invoice(invoice.data.id), invoice);
-  void queryClient.invalidateQueries({ queryKey: queryKeys.invoices() });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
-  // invoice counts per customer, and (finalizing) the settings' next number
-  void queryClient.invalidateQueries({ queryKey: queryKeys.customers() });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.settings });
+export function queryKeysFor(business: string) {
+  const scope = [BUSINESS_SCOPE, business] as const;
+  return {
+    all: scope,
+    dashboard: [...scope, 'dashboard'] as const,
+    invoices: (query?: InvoiceQuery) => (query ? ([...scope, 'invoices', query] as const) : ([...scope, 'invoices'] as const)),
+    invoice: (id: string) => [...scope, 'invoice', id] as const,
+    customers: (query?: CustomerQuery) => (query ? ([...scope, 'customers', query] as const) : ([...scope, 'customers'] as const)),
+    customer: (id?: string) => (id === undefined ? ([...scope, 'customer'] as const) : ([...scope, 'customer', id] as const)),
+    settings: [...scope, 'settings'] as const,
+    team: [...scope, 'team'] as const,
+  };
 }
 
+export type QueryKeys = ReturnType<typeof queryKeysFor>;
+
+/** The signed-in user and their businesses (GET /me): the user's, not a business's. */
+export const meKey = (userId: string) => ['me', userId] as const;
+
+/** After an invoice changed: show the new version at once, and refetch every list and figure it appears in. */
+export function invoiceChanged(queryClient: QueryClient, keys: QueryKeys, invoice?: Versioned<Invoice>) {
+  if (invoice) queryClient.setQueryData(keys.invoice(invoice.data.id), invoice);
+  void queryClient.invalidateQueries({ queryKey: keys.invoices() });
+  void queryClient.invalidateQueries({ queryKey: keys.dashboard });
+  // invoice counts per customer, and (finalizing) the settings' next number
+  void queryClient.invalidateQueries({ queryKey: keys.customers() });
+  void queryClient.invalidateQueries({ queryKey: keys.settings });
+}
+
+/** After a customer changed (in the business on screen: the only one whose data is cached, see app/business.tsx). */
 export function customerChanged(queryClient: QueryClient) {
-  void queryClient.invalidateQueries({ queryKey: queryKeys.customers() });
-  void queryClient.invalidateQueries({ queryKey: ['customer'] });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
+  const inBusiness = (...what: string[]) => (query: { queryKey: readonly unknown[] }) =>
+    query.queryKey[0] === BUSINESS_SCOPE && what.includes(query.queryKey[2] as string);
+  void queryClient.invalidateQueries({ predicate: inBusiness('customers', 'customer', 'dashboard') });
 }

@@ -248,6 +248,66 @@ export interface Settings extends SettingsInput {
   version: number;
 }
 
+// ---------------------------------------------------------------- businesses and teams
+
+/** What a user may do in a business: owner (everything), member (not settings or the team), accountant (read only). */
+export type Role = 'owner' | 'member' | 'accountant';
+
+/** A business the user works in (GET /me), or the one they just joined (POST /invitations/accept). */
+export interface Business {
+  id: string;
+  /** Its business name from its settings; empty until saved. */
+  name: string;
+  role: Role;
+  /** The user's own business (its id is their sub). */
+  own: boolean;
+}
+
+export interface Me {
+  userId: string;
+  email?: string;
+  defaultBusiness: string;
+  businesses: Business[];
+}
+
+export interface Member {
+  userId: string;
+  email?: string;
+  role: Role;
+  joinedAt?: string;
+  /** The business's founder (its id is their sub): they stay its owner. */
+  founder: boolean;
+  you: boolean;
+  /** Sent as If-Match ("3") to change the role. */
+  version: number;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  status: InvitationStatus;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt?: string;
+  /** Only in the answer to POST /team/invitations: the join link the e-mail carries. */
+  link?: string;
+}
+
+export interface Team {
+  business: string;
+  yourRole: Role;
+  members: Member[];
+  invitations: Invitation[];
+}
+
+export interface InvitationInput {
+  email: string;
+  role: Role;
+}
+
 /** A resource with the ETag it was loaded with (what If-Match sends back). */
 export interface Versioned<T> {
   data: T;

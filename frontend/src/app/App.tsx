@@ -1,10 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Fragment, lazy, Suspense, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import type { AuthUser, CognitoAuth } from '../auth/cognito';
 import { DashboardPage } from '../dashboard/DashboardPage';
+import { businessName, withArticle, type Abilities } from '../team/roles';
 import { Loading, ToastProvider } from '../ui/feedback';
+import { BusinessProvider, useBusiness } from './business';
 import type { AppConfig } from './config';
 import { Layout } from './Layout';
 import { SessionProvider, useSession } from './session';
@@ -18,6 +20,8 @@ export const screens = {
   invoiceDetail: () => import('../invoices/InvoiceDetailPage'),
   customers: () => import('../customers/CustomersPage'),
   settings: () => import('../settings/SettingsPage'),
+  team: () => import('../team/TeamPage'),
+  join: () => import('../team/JoinPage'),
 };
 
 const SignInPage = lazy(() => screens.signIn().then((m) => ({ default: m.SignInPage })));
@@ -29,6 +33,8 @@ const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ defa
 const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
+const JoinPage = lazy(() => screens.join().then((m) => ({ default: m.JoinPage })));
 
 export function createQueryClient() {
   return new QueryClient({
@@ -50,12 +56,35 @@ function RequireUser(props: { children: ReactNode }) {
     const from = `${location.pathname}${location.search}`;
     return <Navigate to={from === '/' ? '/signin' : `/signin?next=${encodeURIComponent(from)}`} replace state={{ from }} />;
   }
-  return <>{props.children}</>;
+  // Keyed by the user: nothing of one user's state (their business, its data) survives into another's session.
+  return <Fragment key={user.sub}>{props.children}</Fragment>;
+}
+
+/** A screen for what the user's role in the business on screen allows; anyone else is told why it is not there. */
+function RequireAbility(props: { ability: keyof Abilities; children: ReactNode }) {
+  const { can, business } = useBusiness();
+  if (can[props.ability]) return <>{props.children}</>;
+  return (
+    <div className="page page--narrow">
+      <h1>Not available to your role</h1>
+      <p>
+        You are {withArticle(business.role)} of {businessName(business)}:{' '}
+        {business.role === 'accountant' ? 'you can read everything here, but not change it.' : 'this is for its owners.'} Ask an owner if you need more.
+      </p>
+      <p>
+        <Link to="/">Go to the dashboard</Link>
+      </p>
+    </div>
+  );
 }
 
 function GuestOnly(props: { children: ReactNode }) {
   const { user, reauthenticating } = useSession();
-  return user && !reauthenticating ? <Navigate to="/" replace /> : <>{props.children}</>;
+  const location = useLocation();
+  // Signed in already: straight on to where the sign-in would have led (an invitation's join page, say).
+  const next = new URLSearchParams(location.search).get('next') ?? '/';
+  const to = next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return user && !reauthenticating ? <Navigate to={to} replace /> : <>{props.children}</>;
 }
 
 export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: AuthUser | null; queryClient: QueryClient }) {
@@ -70,15 +99,17 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
               <Route path="/signup" element={<GuestOnly><SignUpPage /></GuestOnly>} />
               <Route path="/confirm" element={<ConfirmPage />} />
               <Route path="/forgot-password" element={<GuestOnly><ForgotPasswordPage /></GuestOnly>} />
-              <Route element={<RequireUser><Layout /></RequireUser>}>
+              <Route element={<RequireUser><BusinessProvider><Layout /></BusinessProvider></RequireUser>}>
                 <Route index element={<DashboardPage />} />
                 <Route path="invoices" element={<InvoicesPage />} />
-                <Route path="invoices/new" element={<InvoiceEditorPage />} />
+                <Route path="invoices/new" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
-                <Route path="invoices/:invoiceId/edit" element={<InvoiceEditorPage />} />
+                <Route path="invoices/:invoiceId/edit" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
+                <Route path="settings/team" element={<TeamPage />} />
+                <Route path="join" element={<JoinPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

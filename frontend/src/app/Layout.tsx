@@ -1,6 +1,8 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { Loading } from '../ui/feedback';
+import { Alert, Loading } from '../ui/feedback';
+import { useBusiness } from './business';
+import { BusinessSwitcher } from './BusinessSwitcher';
 import { useSession } from './session';
 
 const ReauthDialog = lazy(() => import('../auth/ReauthDialog').then((m) => ({ default: m.ReauthDialog })));
@@ -61,6 +63,7 @@ export function Layout() {
           ))}
         </nav>
         <div className="account">
+          <BusinessSwitcher />
           <span className="account__email" title={user?.email}>
             {user?.email}
           </span>
@@ -77,6 +80,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <BusinessNoticeBanner />
         <Suspense fallback={<div className="page"><Loading lines={6} /></div>}>
           <Outlet />
         </Suspense>
@@ -86,6 +90,29 @@ export function Layout() {
           <ReauthDialog />
         </Suspense>
       ) : null}
+    </div>
+  );
+}
+
+/** Why the API refused something just now (the problem's own sentence), and what the app did about it. */
+function BusinessNoticeBanner() {
+  const { notice, dismissNotice } = useBusiness();
+  const { pathname } = useLocation();
+  if (!notice || notice.path !== pathname) return null;
+  return (
+    <div className="notice" data-testid="business-notice">
+      <Alert
+        kind="warning"
+        title={notice.title}
+        actions={
+          <button type="button" className="button button--small" onClick={dismissNotice}>
+            Dismiss
+          </button>
+        }
+      >
+        <p>{notice.detail}</p>
+        {notice.note ? <p>{notice.note}</p> : null}
+      </Alert>
     </div>
   );
 }

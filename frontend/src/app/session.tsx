@@ -94,6 +94,12 @@ export function useSession(): SessionValue {
   return value;
 }
 
+/** The API client bound to the business on screen (app/business.tsx provides it inside the signed-in app). */
+export const BusinessApiContext = createContext<ApiClient | null>(null);
+
+/** The API client: for the business on screen, or (outside one, e.g. the sign-in pages) the user's own. */
 export function useApi(): ApiClient {
-  return useSession().api;
+  const forBusiness = useContext(BusinessApiContext);
+  const session = useSession();
+  return forBusiness ?? session.api;
 }

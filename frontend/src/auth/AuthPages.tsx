@@ -43,6 +43,17 @@ function useReturnTo(): string {
   return from.startsWith('/') && !from.startsWith('//') ? from : '/';
 }
 
+/**
+ * The return address carried from page to page (sign-in → sign-up → confirm → sign-in), so a new user who opened an
+ * invitation's link lands on it once their account exists: `?next=…` to append to a link, or ''.
+ */
+function useNextParam(): string {
+  const returnTo = useReturnTo();
+  return returnTo === '/' ? '' : `next=${encodeURIComponent(returnTo)}`;
+}
+
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
+
 interface Credentials {
   email: string;
   password: string;
@@ -107,15 +118,21 @@ export function SignInPage() {
   const location = useLocation();
   const notice = (location.state as { notice?: string } | null)?.notice;
   const [params] = useSearchParams();
+  const next = useNextParam();
   return (
     <AuthLayout title="Sign in">
       {notice ? <Alert kind="success">{notice}</Alert> : null}
+      {returnTo.startsWith('/join') && !notice ? (
+        <Alert kind="info" title="You are invited to a business">
+          Sign in to accept the invitation, or create an account with the address it was sent to.
+        </Alert>
+      ) : null}
       {params.get('expired') ? <Alert kind="warning">Your session has expired. Sign in again to continue.</Alert> : null}
       <SignInForm defaultEmail={params.get('email') ?? ''} onSignedIn={() => navigate(returnTo, { replace: true })} />
       <p className="auth__links">
         <Link to="/forgot-password">Forgot your password?</Link>
         <span>
-          New to SmallPay? <Link to="/signup">Create an account</Link>
+          New to SmallPay? <Link to={withQuery('/signup', next)}>Create an account</Link>
         </span>
       </p>
       {isLocalCognito(config) ? (
@@ -131,6 +148,7 @@ export function SignInPage() {
 export function SignUpPage() {
   const { auth } = useSession();
   const navigate = useNavigate();
+  const next = useNextParam();
   const [error, setError] = useState<string | null>(null);
   const { register, handleSubmit, formState, watch } = useForm<Credentials & { confirm: string }>({
     defaultValues: { email: '', password: '', confirm: '' },
@@ -139,8 +157,9 @@ export function SignUpPage() {
     setError(null);
     try {
       const result = await auth.signUp(email, password);
-      if (result.confirmed) navigate(`/signin?email=${encodeURIComponent(email)}`, { state: { notice: 'Your account is ready. Sign in.' } });
-      else navigate(`/confirm?email=${encodeURIComponent(email)}`, { state: { destination: result.destination } });
+      const query = [`email=${encodeURIComponent(email)}`, next].filter(Boolean).join('&');
+      if (result.confirmed) navigate(`/signin?${query}`, { state: { notice: 'Your account is ready. Sign in.' } });
+      else navigate(`/confirm?${query}`, { state: { destination: result.destination } });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -177,7 +196,7 @@ export function SignUpPage() {
       </form>
       <p className="auth__links">
         <span>
-          Have an account? <Link to="/signin">Sign in</Link>
+          Have an account? <Link to={withQuery('/signin', next)}>Sign in</Link>
         </span>
       </p>
     </AuthLayout>
@@ -190,6 +209,7 @@ export function ConfirmPage() {
   const location = useLocation();
   const [params] = useSearchParams();
   const destination = (location.state as { destination?: string } | null)?.destination;
+  const next = useNextParam();
   const [error, setError] = useState<string | null>(null);
   const [resent, setResent] = useState(false);
   const { register, handleSubmit, formState, getValues } = useForm<{ email: string; code: string }>({
@@ -199,7 +219,8 @@ export function ConfirmPage() {
     setError(null);
     try {
       await auth.confirmSignUp(email, code);
-      navigate(`/signin?email=${encodeURIComponent(email)}`, { state: { notice: 'Your e-mail address is confirmed. Sign in.' } });
+      const query = [`email=${encodeURIComponent(email)}`, next].filter(Boolean).join('&');
+      navigate(`/signin?${query}`, { state: { notice: 'Your e-mail address is confirmed. Sign in.' } });
     } catch (e) {
       setError((e as Error).message);
     }

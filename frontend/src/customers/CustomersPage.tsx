@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
-import { customerChanged, queryKeys } from '../api/queries';
-import type { Customer } from '../api/types';
+import { customerChanged } from '../api/queries';
+import type { Customer, Versioned } from '../api/types';
 import { useApi } from '../app/session';
+import { useAbilities, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { Dialog } from '../ui/Dialog';
 import { Alert, EmptyState, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
@@ -16,11 +17,13 @@ const PAGE_SIZE = 25;
 export function CustomersPage() {
   usePageTitle('Customers');
   const api = useApi();
+  const keys = useQueryKeys();
   const navigate = useNavigate();
   const toast = useToast();
   const { customerId } = useParams();
   const [params, setParams] = useSearchParams();
-  const adding = params.get('new') === '1';
+  const can = useAbilities();
+  const adding = params.get('new') === '1' && can.write;
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -36,12 +39,12 @@ export function CustomersPage() {
 
   const query = { q: q || undefined, limit: PAGE_SIZE, cursor: cursors[cursors.length - 1] };
   const customers = useQuery({
-    queryKey: queryKeys.customers(query),
+    queryKey: keys.customers(query),
     queryFn: ({ signal }) => api.listCustomers(query, signal),
     placeholderData: keepPreviousData,
   });
   const editing = useQuery({
-    queryKey: queryKeys.customer(customerId ?? ''),
+    queryKey: keys.customer(customerId ?? ''),
     queryFn: ({ signal }) => api.getCustomer(customerId!, signal),
     enabled: Boolean(customerId),
   });
@@ -57,11 +60,13 @@ export function CustomersPage() {
     <div className="page">
       <div className="page__header">
         <h1>Customers</h1>
-        <div className="page__actions">
-          <button type="button" className="button button--primary" onClick={() => setParams({ new: '1' })}>
-            Add customer
-          </button>
-        </div>
+        {can.write ? (
+          <div className="page__actions">
+            <button type="button" className="button button--primary" onClick={() => setParams({ new: '1' })}>
+              Add customer
+            </button>
+          </div>
+        ) : null}
       </div>
       <form className="filters" role="search" aria-label="Search customers" onSubmit={(e) => e.preventDefault()}>
         <TextField
@@ -85,9 +90,11 @@ export function CustomersPage() {
           <EmptyState
             title="No customers yet"
             actions={
-              <button type="button" className="button button--primary" onClick={() => setParams({ new: '1' })}>
-                Add your first customer
-              </button>
+              can.write ? (
+                <button type="button" className="button button--primary" onClick={() => setParams({ new: '1' })}>
+                  Add your first customer
+                </button>
+              ) : null
             }
           >
             Customers are who you bill: their name, address and e-mail go on the invoices you send them.
@@ -124,15 +131,23 @@ export function CustomersPage() {
                       {c.invoiceCount > 0 ? <Link to={`/invoices?customerId=${c.id}`}>{c.invoiceCount}</Link> : 0}
                     </td>
                     <td className="row-actions">
-                      <Link to={`/invoices/new?customerId=${c.id}`} className="button button--small" aria-label={`New invoice for ${c.name}`}>
-                        New invoice
-                      </Link>
-                      <Link to={`/customers/${c.id}`} className="button button--small" aria-label={`Edit ${c.name}`}>
-                        Edit
-                      </Link>
-                      <button type="button" className="button button--small button--danger-ghost" aria-label={`Delete ${c.name}`} onClick={() => setDeleting(c)}>
-                        Delete
-                      </button>
+                      {can.write ? (
+                        <>
+                          <Link to={`/invoices/new?customerId=${c.id}`} className="button button--small" aria-label={`New invoice for ${c.name}`}>
+                            New invoice
+                          </Link>
+                          <Link to={`/customers/${c.id}`} className="button button--small" aria-label={`Edit ${c.name}`}>
+                            Edit
+                          </Link>
+                          <button type="button" className="button button--small button--danger-ghost" aria-label={`Delete ${c.name}`} onClick={() => setDeleting(c)}>
+                            Delete
+                          </button>
+                        </>
+                      ) : (
+                        <Link to={`/customers/${c.id}`} className="button button--small button--ghost" aria-label={`View ${c.name}`}>
+                          View
+                        </Link>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -160,11 +175,18 @@ export function CustomersPage() {
           }}
         />
       </Dialog>
-      <Dialog open={Boolean(customerId)} title={editing.data ? `Edit ${editing.data.data.name}` : 'Edit customer'} onClose={() => navigate('/customers')} wide>
+      <Dialog
+        open={Boolean(customerId)}
+        title={editing.data ? (can.write ? `Edit ${editing.data.data.name}` : editing.data.data.name) : can.write ? 'Edit customer' : 'Customer'}
+        onClose={() => navigate('/customers')}
+        wide
+      >
         {editing.isPending ? (
           <Loading lines={4} />
         ) : editing.isError ? (
           <ErrorState error={editing.error} />
+        ) : !can.write ? (
+          <CustomerDetails customer={editing.data} onClose={() => navigate('/customers')} />
         ) : (
           <CustomerForm
             customer={editing.data}
@@ -232,5 +254,36 @@ function DeleteCustomerDialog(props: { customer: Customer | null; onClose: () =>
         ) : null}
       </div>
     </Dialog>
+  );
+}
+
+/** A customer as a role that reads but does not change sees it. */
+function CustomerDetails(props: { customer: Versioned<Customer>; onClose: () => void }) {
+  const c = props.customer.data;
+  const a = c.address ?? {};
+  const address = [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country].filter(Boolean);
+  const rows: [string, ReactNode][] = [
+    ['E-mail address', c.email],
+    ['Phone', c.phone],
+    ['Address', address.length ? address.map((line, i) => <span key={i} className="address__line">{line}</span>) : undefined],
+    ['Tax id', c.taxId],
+    ['Invoices', c.invoiceCount > 0 ? <Link to={`/invoices?customerId=${c.id}`}>{c.invoiceCount}</Link> : '0'],
+  ];
+  return (
+    <div className="stack">
+      <dl className="details">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value ?? <span className="muted">—</span>}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={props.onClose}>
+          OK
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { queryKeys } from '../api/queries';
 import type { CurrencySummary, Dashboard, InvoiceStatus } from '../api/types';
 import { useApi } from '../app/session';
+import { useAbilities, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { formatDate, formatMoney } from '../format/format';
 import { EmptyState, ErrorState, Loading } from '../ui/feedback';
@@ -23,18 +23,22 @@ const statusFilters: { key: InvoiceStatus | 'Overdue'; label: string; filter: st
 export function DashboardPage() {
   usePageTitle('Dashboard');
   const api = useApi();
-  const dashboard = useQuery({ queryKey: queryKeys.dashboard, queryFn: ({ signal }) => api.getDashboard(signal) });
-  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const keys = useQueryKeys();
+  const dashboard = useQuery({ queryKey: keys.dashboard, queryFn: ({ signal }) => api.getDashboard(signal) });
+  const settings = useQuery({ queryKey: keys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const can = useAbilities();
 
   return (
     <div className="page">
       <div className="page__header">
         <h1>Dashboard</h1>
-        <div className="page__actions">
-          <Link to="/invoices/new" className="button button--primary">
-            New invoice
-          </Link>
-        </div>
+        {can.write ? (
+          <div className="page__actions">
+            <Link to="/invoices/new" className="button button--primary">
+              New invoice
+            </Link>
+          </div>
+        ) : null}
       </div>
       {dashboard.isPending ? (
         <DashboardSkeleton />
@@ -245,8 +249,16 @@ function Aging(props: { summary: CurrencySummary }) {
 
 function Welcome() {
   const api = useApi();
-  const customers = useQuery({ queryKey: queryKeys.customers({ limit: 1 }), queryFn: ({ signal }) => api.listCustomers({ limit: 1 }, signal) });
+  const keys = useQueryKeys();
+  const can = useAbilities();
+  const customers = useQuery({ queryKey: keys.customers({ limit: 1 }), queryFn: ({ signal }) => api.listCustomers({ limit: 1 }, signal) });
   const hasCustomer = (customers.data?.items.length ?? 0) > 0;
+  if (!can.write)
+    return (
+      <EmptyState title="No invoices yet">
+        <p>This business has no invoices yet. Its figures appear here once its owners and members create some.</p>
+      </EmptyState>
+    );
   return (
     <EmptyState
       title="Welcome to SmallPay"
@@ -260,9 +272,11 @@ function Welcome() {
           <Link to="/invoices/new" className={hasCustomer ? 'button button--primary' : 'button'}>
             Create your first invoice
           </Link>
-          <Link to="/settings" className="button button--ghost">
-            Fill in your business details
-          </Link>
+          {can.settings ? (
+            <Link to="/settings" className="button button--ghost">
+              Fill in your business details
+            </Link>
+          ) : null}
         </>
       }
     >

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { queryKeys } from '../api/queries';
 import type { Invoice, Settings, Versioned } from '../api/types';
 import { useApi } from '../app/session';
+import { useAbilities, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, userLocale } from '../format/format';
 import { isCurrency, minorDigits } from '../money/currencies';
@@ -13,33 +13,36 @@ import { DeleteDraftDialog } from './InvoicesPage';
 import { DeliveryHistory, PdfButton, SendDialog } from './documents';
 import { deliverySettled } from './deliveryText';
 import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
+import { invoiceActions, type InvoiceAction } from '../team/roles';
 
 type Action = 'finalize' | 'pay' | 'void' | 'send' | 'delete' | null;
 
 export function InvoiceDetailPage() {
   const { invoiceId = '' } = useParams();
   const api = useApi();
+  const keys = useQueryKeys();
   const [params, setParams] = useSearchParams();
   const invoice = useQuery({
-    queryKey: queryKeys.invoice(invoiceId),
+    queryKey: keys.invoice(invoiceId),
     queryFn: ({ signal }) => api.getInvoice(invoiceId, signal),
     // While an e-mail is on its way or the PDF of this version is being rendered, watch (for a few minutes at most).
     refetchInterval: (query) => (query.state.dataUpdateCount < 90 && documentsBusy(query.state.data?.data) ? 2000 : false),
   });
-  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const settings = useQuery({ queryKey: keys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
   const [action, setAction] = useState<Action>(null);
   const [stale, setStale] = useState(false);
+  const can = useAbilities();
 
   usePageTitle(invoice.data?.data.number ?? (invoice.data ? 'Draft invoice' : 'Invoice'));
 
   useEffect(() => {
-    if (params.get('pay') === '1' && invoice.data && ['Open', 'PartiallyPaid'].includes(invoice.data.data.status)) {
+    if (params.get('pay') === '1' && can.write && invoice.data && ['Open', 'PartiallyPaid'].includes(invoice.data.data.status)) {
       setAction('pay');
       const next = new URLSearchParams(params);
       next.delete('pay');
       setParams(next, { replace: true });
     }
-  }, [params, setParams, invoice.data]);
+  }, [params, setParams, invoice.data, can.write]);
 
   if (invoice.isPending) return <div className="page"><Loading lines={10} label="Loading the invoice…" /></div>;
   if (invoice.isError) return <div className="page"><ErrorState error={invoice.error} onRetry={() => invoice.refetch()} /></div>;
@@ -90,8 +93,14 @@ export function InvoiceDetailPage() {
       ) : null}
       {inv.status === 'Draft' ? (
         <Alert kind="info">
-          This is a draft: it has no number yet and can still change. Finalize it to give it the next number
-          {settings.data ? ` (${settings.data.data.nextInvoiceNumber})` : ''} and send it.
+          This is a draft: it has no number yet and can still change.
+          {can.write ? (
+            <>
+              {' '}
+              Finalize it to give it the next number
+              {settings.data ? ` (${settings.data.data.nextInvoiceNumber})` : ''} and send it.
+            </>
+          ) : null}
         </Alert>
       ) : null}
 
@@ -128,7 +137,7 @@ export function InvoiceDetailPage() {
           ) : (
             <p className="muted">{inv.status === 'Draft' ? 'Payments can be recorded once the invoice is finalized.' : 'No payment recorded yet.'}</p>
           )}
-          {inv.status === 'Open' || inv.status === 'PartiallyPaid' ? (
+          {can.write && (inv.status === 'Open' || inv.status === 'PartiallyPaid') ? (
             <button type="button" className="button" onClick={() => setAction('pay')}>
               Record a payment
             </button>
@@ -161,60 +170,56 @@ function documentsBusy(invoice?: Invoice): boolean {
   return sending || rendering;
 }
 
+/** The invoice's buttons: those its status offers, of those the user's role allows (roles.ts decides both). */
 function Actions(props: { invoice: Versioned<Invoice>; onAction: (action: Action) => void }) {
   const inv = props.invoice.data;
   const act = props.onAction;
-  switch (inv.status) {
-    case 'Draft':
-      return (
-        <>
-          <button type="button" className="button button--danger-ghost" onClick={() => act('delete')}>
+  const can = useAbilities();
+  const button = (action: InvoiceAction) => {
+    switch (action) {
+      case 'delete':
+        return (
+          <button key={action} type="button" className="button button--danger-ghost" onClick={() => act('delete')}>
             Delete
           </button>
-          <Link to={`/invoices/${inv.id}/edit`} className="button">
-            Edit
-          </Link>
-          <button type="button" className="button" onClick={() => act('send')}>
-            Send
+        );
+      case 'void':
+        return (
+          <button key={action} type="button" className="button button--danger-ghost" onClick={() => act('void')}>
+            Void
           </button>
-          <button type="button" className="button button--primary" onClick={() => act('finalize')}>
+        );
+      case 'edit':
+      case 'editNotes':
+        return (
+          <Link key={action} to={`/invoices/${inv.id}/edit`} className="button">
+            {action === 'edit' ? 'Edit' : 'Edit notes or due date'}
+          </Link>
+        );
+      case 'pdf':
+        return <PdfButton key={action} invoice={inv} />;
+      case 'send':
+      case 'sendAgain':
+        return (
+          <button key={action} type="button" className="button" onClick={() => act('send')}>
+            {action === 'send' ? 'Send' : 'Send again'}
+          </button>
+        );
+      case 'finalize':
+        return (
+          <button key={action} type="button" className="button button--primary" onClick={() => act('finalize')}>
             Finalize
           </button>
-        </>
-      );
-    case 'Open':
-    case 'PartiallyPaid':
-      return (
-        <>
-          {inv.status === 'Open' ? (
-            <button type="button" className="button button--danger-ghost" onClick={() => act('void')}>
-              Void
-            </button>
-          ) : null}
-          <Link to={`/invoices/${inv.id}/edit`} className="button">
-            Edit notes or due date
-          </Link>
-          <PdfButton invoice={inv} />
-          <button type="button" className="button" onClick={() => act('send')}>
-            Send
-          </button>
-          <button type="button" className="button button--primary" onClick={() => act('pay')}>
+        );
+      case 'pay':
+        return (
+          <button key={action} type="button" className="button button--primary" onClick={() => act('pay')}>
             Record payment
           </button>
-        </>
-      );
-    default:
-      return (
-        <>
-          <PdfButton invoice={inv} />
-          {inv.status === 'Paid' ? (
-            <button type="button" className="button" onClick={() => act('send')}>
-              Send again
-            </button>
-          ) : null}
-        </>
-      );
-  }
+        );
+    }
+  };
+  return <>{invoiceActions(inv.status, can).map(button)}</>;
 }
 
 export function methodLabel(method: string): string {
@@ -238,6 +243,7 @@ function AddressLines(props: { address?: { line1?: string; line2?: string; posta
 
 function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
   const { invoice: inv, settings } = props;
+  const can = useAbilities();
   const t = inv.totals;
   const money = (n: number) => formatMoney(n, inv.currency);
   return (
@@ -246,7 +252,7 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
         <div>
           <h2 className="document__label">From</h2>
           <address className="address">
-            <strong>{settings?.businessName || <Link to="/settings">Add your business details</Link>}</strong>
+            <strong>{settings?.businessName || (can.settings ? <Link to="/settings">Add your business details</Link> : 'No business name yet')}</strong>
             <AddressLines address={settings?.address} />
             {settings?.taxId ? <span className="address__line">Tax id {settings.taxId}</span> : null}
           </address>

@@ -3,9 +3,10 @@ import { useFieldArray, useForm, useWatch, type Control, type FieldErrors, type 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, newIdempotencyKey } from '../api/client';
-import { invoiceChanged, queryKeys } from '../api/queries';
+import { invoiceChanged } from '../api/queries';
 import type { Invoice, Settings, Versioned } from '../api/types';
 import { useApi } from '../app/session';
+import { useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { CustomerForm } from '../customers/CustomerForm';
 import { formatDate, formatMoney, formatPercent } from '../format/format';
@@ -24,13 +25,14 @@ export function InvoiceEditorPage() {
   const { invoiceId } = useParams();
   const [params] = useSearchParams();
   const api = useApi();
+  const keys = useQueryKeys();
   usePageTitle(invoiceId ? 'Edit invoice' : 'New invoice');
   const existing = useQuery({
-    queryKey: queryKeys.invoice(invoiceId ?? ''),
+    queryKey: keys.invoice(invoiceId ?? ''),
     queryFn: ({ signal }) => api.getInvoice(invoiceId!, signal),
     enabled: Boolean(invoiceId),
   });
-  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const settings = useQuery({ queryKey: keys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
 
   if (invoiceId && existing.isPending) return <div className="page"><Loading lines={8} label="Loading the invoice…" /></div>;
   if (invoiceId && existing.isError) return <div className="page"><ErrorState error={existing.error} onRetry={() => existing.refetch()} /></div>;
@@ -66,6 +68,7 @@ const currencyNames = (() => {
 function InvoiceEditor(props: { existing?: Versioned<Invoice>; settings?: Settings; initialCustomerId: string; onReload: () => void }) {
   const { existing, settings } = props;
   const api = useApi();
+  const keys = useQueryKeys();
   const navigate = useNavigate();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -81,7 +84,7 @@ function InvoiceEditor(props: { existing?: Versioned<Invoice>; settings?: Settin
   const form = useForm<InvoiceForm>({ defaultValues });
   const { register, control, handleSubmit, setError, setValue, formState, clearErrors } = form;
   const lines = useFieldArray({ control, name: 'lines' });
-  const customers = useQuery({ queryKey: queryKeys.customers({ limit: 100 }), queryFn: ({ signal }) => api.listCustomers({ limit: 100 }, signal) });
+  const customers = useQuery({ queryKey: keys.customers({ limit: 100 }), queryFn: ({ signal }) => api.listCustomers({ limit: 100 }, signal) });
 
   const save = useMutation({
     mutationFn: (values: InvoiceForm) => {
@@ -96,7 +99,7 @@ function InvoiceEditor(props: { existing?: Versioned<Invoice>; settings?: Settin
     },
     onSuccess: (saved) => {
       idempotencyKey.current = newIdempotencyKey();
-      invoiceChanged(queryClient, saved);
+      invoiceChanged(queryClient, keys, saved);
       toast(existing ? 'The invoice is saved.' : 'The draft is saved.');
       navigate(`/invoices/${saved.data.id}`);
     },
@@ -270,7 +273,7 @@ function InvoiceEditor(props: { existing?: Versioned<Invoice>; settings?: Settin
           onCancel={() => setAddingCustomer(false)}
           onSaved={(saved) => {
             // The list refetches; meanwhile make the new customer choosable and choose it.
-            queryClient.setQueryData(queryKeys.customers({ limit: 100 }), (page: { items: unknown[] } | undefined) =>
+            queryClient.setQueryData(keys.customers({ limit: 100 }), (page: { items: unknown[] } | undefined) =>
               page ? { ...page, items: [...page.items, saved.data] } : { items: [saved.data] },
             );
             setValue('customerId', saved.data.id, { shouldValidate: false, shouldDirty: true });

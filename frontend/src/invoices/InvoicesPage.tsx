@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { invoiceChanged, queryKeys } from '../api/queries';
+import { invoiceChanged } from '../api/queries';
 import type { InvoiceQuery, InvoiceSummary, StatusFilter } from '../api/types';
 import { useApi } from '../app/session';
+import { useAbilities, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { formatDate, formatMoney } from '../format/format';
 import { Dialog } from '../ui/Dialog';
@@ -36,6 +37,7 @@ function useDebounced<T>(value: T, ms: number): T {
 export function InvoicesPage() {
   usePageTitle('Invoices');
   const api = useApi();
+  const keys = useQueryKeys();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   const customerId = params.get('customerId') ?? '';
@@ -73,27 +75,30 @@ export function InvoicesPage() {
     [status, customerId, from, to, q, cursors],
   );
   const invoices = useQuery({
-    queryKey: queryKeys.invoices(query),
+    queryKey: keys.invoices(query),
     queryFn: ({ signal }) => api.listInvoices(query, signal),
     placeholderData: keepPreviousData,
   });
   const customer = useQuery({
-    queryKey: queryKeys.customer(customerId),
+    queryKey: keys.customer(customerId),
     queryFn: ({ signal }) => api.getCustomer(customerId, signal),
     enabled: Boolean(customerId),
   });
   const filtered = Boolean(status || customerId || from || to || q);
   const items = invoices.data?.items ?? [];
+  const can = useAbilities();
 
   return (
     <div className="page">
       <div className="page__header">
         <h1>Invoices</h1>
-        <div className="page__actions">
-          <Link to="/invoices/new" className="button button--primary">
-            New invoice
-          </Link>
-        </div>
+        {can.write ? (
+          <div className="page__actions">
+            <Link to="/invoices/new" className="button button--primary">
+              New invoice
+            </Link>
+          </div>
+        ) : null}
       </div>
 
       <form className="filters" role="search" aria-label="Filter invoices" onSubmit={(e) => e.preventDefault()}>
@@ -135,12 +140,14 @@ export function InvoicesPage() {
           <EmptyState
             title="No invoices yet"
             actions={
-              <Link to="/invoices/new" className="button button--primary">
-                Create your first invoice
-              </Link>
+              can.write ? (
+                <Link to="/invoices/new" className="button button--primary">
+                  Create your first invoice
+                </Link>
+              ) : null
             }
           >
-            Invoices start as drafts; finalizing one gives it its number.
+            {can.write ? 'Invoices start as drafts; finalizing one gives it its number.' : 'The invoices of this business appear here once someone creates them.'}
           </EmptyState>
         )
       ) : (
@@ -225,8 +232,9 @@ function InvoiceTable(props: { items: InvoiceSummary[]; busy: boolean }) {
 
 function RowActions(props: { invoice: InvoiceSummary; onDelete: () => void }) {
   const { invoice } = props;
+  const can = useAbilities();
   const label = invoice.number ?? `draft for ${invoice.customerName}`;
-  if (invoice.status === 'Draft')
+  if (can.write && invoice.status === 'Draft')
     return (
       <>
         <Link to={`/invoices/${invoice.id}/edit`} className="button button--small" aria-label={`Edit ${label}`}>
@@ -237,7 +245,7 @@ function RowActions(props: { invoice: InvoiceSummary; onDelete: () => void }) {
         </button>
       </>
     );
-  if (invoice.status === 'Open' || invoice.status === 'PartiallyPaid')
+  if (can.write && (invoice.status === 'Open' || invoice.status === 'PartiallyPaid'))
     return (
       <Link to={`/invoices/${invoice.id}?pay=1`} className="button button--small" aria-label={`Record a payment for ${label}`}>
         Record payment
@@ -252,13 +260,14 @@ function RowActions(props: { invoice: InvoiceSummary; onDelete: () => void }) {
 
 export function DeleteDraftDialog(props: { invoice: { id: string; customerName?: string; version: number } | null; onClose: () => void; onDeleted?: () => void }) {
   const api = useApi();
+  const keys = useQueryKeys();
   const queryClient = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
   const remove = useMutation({
     mutationFn: (invoice: { id: string; version: number }) => api.deleteInvoice(invoice.id, `"${invoice.version}"`),
     onSuccess: () => {
-      invoiceChanged(queryClient);
+      invoiceChanged(queryClient, keys);
       toast('The draft is deleted.');
       props.onClose();
       if (props.onDeleted) props.onDeleted();

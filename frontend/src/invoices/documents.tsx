@@ -7,6 +7,7 @@ import { ApiError, newIdempotencyKey } from '../api/client';
 import { invoiceChanged } from '../api/queries';
 import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
+import { useQueryKeys } from '../app/business';
 import { formatDateTime } from '../format/format';
 import { deliveryStatusText, recipientsOf, recipientText } from './deliveryText';
 import { Dialog } from '../ui/Dialog';
@@ -37,6 +38,7 @@ export function SendDialog(props: { open: boolean; invoice: Versioned<Invoice>; 
 
 function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void; onStale: () => void }) {
   const api = useApi();
+  const keys = useQueryKeys();
   const toast = useToast();
   const queryClient = useQueryClient();
   const inv = props.invoice.data;
@@ -47,7 +49,7 @@ function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void;
   const send = useMutation({
     mutationFn: (input: SendInput) => api.sendInvoice(inv.id, input, idempotencyKey.current, props.invoice.etag),
     onSuccess: (saved) => {
-      invoiceChanged(queryClient, saved);
+      invoiceChanged(queryClient, keys, saved);
       toast(inv.status === 'Draft' ? `Finalized as ${saved.data.number} and on its way.` : 'The invoice is on its way.');
       props.onClose();
     },

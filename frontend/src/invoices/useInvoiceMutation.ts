@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import { invoiceChanged } from '../api/queries';
+import { useQueryKeys } from '../app/business';
 import type { Invoice, Versioned } from '../api/types';
 import { useToast } from '../ui/feedback';
 
@@ -15,11 +16,12 @@ export function useInvoiceMutation<T>(
   options: { onDone: (saved: Versioned<Invoice>) => void; onStale: () => void; success: string },
 ) {
   const queryClient = useQueryClient();
+  const keys = useQueryKeys();
   const toast = useToast();
   return useMutation({
     mutationFn: run,
     onSuccess: (saved) => {
-      invoiceChanged(queryClient, saved);
+      invoiceChanged(queryClient, keys, saved);
       toast(options.success);
       options.onDone(saved);
     },

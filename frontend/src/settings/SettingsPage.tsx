@@ -2,14 +2,16 @@ import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
-import { queryKeys } from '../api/queries';
 import type { Settings, SettingsInput } from '../api/types';
 import { useApi } from '../app/session';
+import { useBusiness, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { currencyCodes } from '../money/currencies';
 import { Alert, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
 import { SelectField, TextField } from '../ui/fields';
 import { applyServerErrors } from '../ui/serverErrors';
+import { businessName, withArticle } from '../team/roles';
+import { SettingsTabs } from './SettingsTabs';
 
 interface SettingsForm {
   businessName: string;
@@ -63,34 +65,43 @@ function previewNumber(prefix: string, next: string): string {
 export function SettingsPage() {
   usePageTitle('Settings');
   const api = useApi();
-  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const keys = useQueryKeys();
+  const settings = useQuery({ queryKey: keys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const { business, can } = useBusiness();
   return (
     <div className="page page--narrow">
       <div className="page__header">
         <h1>Settings</h1>
       </div>
+      <SettingsTabs />
+      {can.settings ? null : (
+        <Alert kind="info">
+          You are {withArticle(business.role)} of {businessName(business)}: you can read its settings; only an owner can change them.
+        </Alert>
+      )}
       {settings.isPending ? (
         <Loading lines={8} label="Loading the settings…" />
       ) : settings.isError ? (
         <ErrorState error={settings.error} onRetry={() => settings.refetch()} />
       ) : (
-        <SettingsEditor settings={settings.data.data} etag={settings.data.etag} onReload={() => settings.refetch()} />
+        <SettingsEditor settings={settings.data.data} etag={settings.data.etag} onReload={() => settings.refetch()} readOnly={!can.settings} />
       )}
     </div>
   );
 }
 
-function SettingsEditor(props: { settings: Settings; etag: string; onReload: () => void }) {
+function SettingsEditor(props: { settings: Settings; etag: string; onReload: () => void; readOnly: boolean }) {
   const api = useApi();
+  const keys = useQueryKeys();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const { register, handleSubmit, setError, formState, reset, watch } = useForm<SettingsForm>({ defaultValues: toForm(props.settings) });
+  const { register, handleSubmit, setError, formState, reset, watch } = useForm<SettingsForm>({ defaultValues: toForm(props.settings), disabled: props.readOnly });
   useEffect(() => reset(toForm(props.settings)), [props.settings, reset]);
 
   const save = useMutation({
     mutationFn: (input: SettingsInput) => api.updateSettings(input, props.etag),
     onSuccess: (saved) => {
-      queryClient.setQueryData(queryKeys.settings, saved);
+      queryClient.setQueryData(keys.settings, saved);
       toast('The settings are saved.');
     },
     onError: (error) => applyServerErrors(error, setError, (path) => path),
@@ -174,11 +185,13 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
           />
         </div>
       </section>
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
+      {props.readOnly ? null : (
+        <div className="form-actions">
+          <button type="submit" className="button button--primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : 'Save settings'}
+          </button>
+        </div>
+      )}
     </form>
   );
 }
