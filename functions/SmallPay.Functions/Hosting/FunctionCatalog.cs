@@ -34,7 +34,7 @@ public static class FunctionCatalog
         ["UpdateCustomer"] = Api("UpdateCustomer", Permission.Write, s => new UpdateCustomer(s.Customers)),
         ["DeleteCustomer"] = Api("DeleteCustomer", Permission.Write, s => new DeleteCustomer(s.Customers)),
         ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
-        ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings)),
+        ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings, s.MailPolicy, s.SendingPolicy)),
         ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings)),
         ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["GetInvoicePdf"] = Api("GetInvoicePdf", Permission.Read, s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),

@@ -36,10 +36,19 @@ public sealed class SettingsInput
     }
 }
 
+/// <param name="Established">The business has been paid (or the operator set its limit): the larger limit applies.</param>
+public sealed record SendingView(int DailyLimit, int UsedToday, bool Established, DateTimeOffset ResetsAt);
+
 public sealed record SettingsView(
     string BusinessName, AddressView? Address, string? Email, string? Phone, string? TaxId, string DefaultCurrency,
     int PaymentTermsDays, string NumberPrefix, long NextNumber, string NextInvoiceNumber, long Version)
 {
+    /// <summary>The business's daily sending limit and today's use (GET /settings).</summary>
+    public SendingView? Sending { get; init; }
+
+    public static SettingsView From(BusinessSettings s, SmallPay.Domain.Documents.SendingAllowance? sending) =>
+        From(s) with { Sending = sending is null ? null : new SendingView(sending.DailyLimit, sending.UsedToday, sending.Established, sending.ResetsAt) };
+
     public static SettingsView From(BusinessSettings s) => new(s.BusinessName, AddressView.From(s.Address), s.Email, s.Phone, s.TaxId,
         s.DefaultCurrency, s.PaymentTermsDays, s.NumberPrefix, s.NextNumber,
         SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Version);

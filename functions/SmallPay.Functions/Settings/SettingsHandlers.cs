@@ -3,12 +3,14 @@ using SmallPay.Functions.Storage;
 
 namespace SmallPay.Functions.Settings;
 
-public sealed class GetSettings(ISettingsStore settings) : IApiHandler
+public sealed class GetSettings(ISettingsStore settings, IMailPolicyStore mailPolicy, SmallPay.Domain.Documents.SendingPolicy policy) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var current = await settings.GetAsync(request.Tenant, ct);
-        return ApiResponse.OkWithETag(SettingsView.From(current), ApiViewJsonContext.Default.SettingsView, current.Version);
+        var standing = await mailPolicy.StandingAsync(request.Tenant, request.Today, ct);
+        var sending = SmallPay.Domain.Documents.SendingAllowance.Of(policy, standing, request.ReceivedAt);
+        return ApiResponse.OkWithETag(SettingsView.From(current, sending), ApiViewJsonContext.Default.SettingsView, current.Version);
     }
 }
 
