@@ -380,6 +380,7 @@ public sealed class LocalStackHost : IAsyncDisposable
 
         app.Run(async context =>
         {
+            if (await SmallPay.Local.Mail.LocalMailEvents.TryServeAsync(context, pipeline)) return;
             if (await LocalPipelineEndpoints.TryServeAsync(context, pipeline)) return;
             if (await site.TryServeAsync(context)) return;
             var match = gateway.Match(context.Request);

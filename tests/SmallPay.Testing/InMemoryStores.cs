@@ -320,6 +320,17 @@ public sealed class InMemoryStores
                 ? WithResult(i, requestId, result with { LeaseUntil = DateTimeOffset.UnixEpoch, Recipients = recipients ?? result.Recipients })
                 : null);
 
+        public Task<bool> MarkRefusedAsync(string invoiceId, string requestId, IReadOnlyList<string> addresses, string reason, CancellationToken ct) =>
+            Change(invoiceId, i =>
+            {
+                var request = i.DeliveryRequests.FirstOrDefault(r => r.RequestId == requestId);
+                if (request is null || !i.DeliveryResults.TryGetValue(requestId, out var result) || result.Status == DeliveryStatus.Sending) return null;
+                var recipients = InvoiceDeliveries.RecipientsOf(request, result)
+                    .Select(r => addresses.Contains(r.Address, StringComparer.OrdinalIgnoreCase) ? r with { Status = RecipientStatus.Refused, Reason = reason } : r)
+                    .ToList();
+                return WithResult(i, requestId, InvoiceDeliveries.Conclude(recipients, result.Attempts) ?? result with { Recipients = recipients });
+            });
+
         private Task<bool> Change(string invoiceId, Func<Invoice, Invoice?> change)
         {
             lock (gate)

@@ -22,7 +22,9 @@ public sealed class DocumentWorker(
     IInvoiceEmailComposer composer,
     IMailSender mail,
     TimeProvider clock,
-    InvitationMailer? invitations = null) : ISqsRecordHandler
+    InvitationMailer? invitations = null,
+    IMailPolicyStore? mailPolicy = null,
+    string? sesConfigurationSet = null) : ISqsRecordHandler
 {
     /// <summary>
     /// How long a claim keeps other workers off a delivery: longer than one send can take (the function's 30 s timeout),
@@ -123,6 +125,7 @@ public sealed class DocumentWorker(
             throw;
         }
 
+        await SuppressRefusedMailboxesAsync(invoice.Tenant, tried, ct);
         var outcomes = InvoiceDeliveries.Merge(recipients, tried);
         if (InvoiceDeliveries.Conclude(outcomes, attempts) is { } final)
         {
@@ -149,12 +152,34 @@ public sealed class DocumentWorker(
     {
         if (pending.Count == 0) return []; // settled by an earlier try that could not record the end
         using var email = composer.Compose(invoice, business, request, pdf);
+        if (sesConfigurationSet is not null)
+        {
+            // SES publishes this message's bounces and complaints (MailEventHandler), tagged with where it came from.
+            email.Message.Headers.Add("X-SES-CONFIGURATION-SET", sesConfigurationSet);
+            email.Message.Headers.Add("X-SES-MESSAGE-TAGS", $"business={SesTag(invoice.Tenant)}, invoice={SesTag(invoice.Id)}, delivery={SesTag(request.RequestId)}");
+        }
         var envelope = email.Recipients.Where(r => pending.Contains(r.Address, StringComparer.OrdinalIgnoreCase)).ToList();
         var replies = await mail.SendAsync(email.Message, email.Sender, envelope.Select(r => r.Mailbox).ToList(), ct);
         var at = clock.GetUtcNow();
         return envelope.Zip(replies, (r, reply) =>
             new RecipientOutcome(r.Address, reply.Status, reply.Reason, reply.Status == RecipientStatus.Delivered ? at : null)).ToList();
     }
+
+    /// <summary>
+    /// A mailbox the server refused for good (550 mailbox unavailable, 551, 553 name not allowed) goes on the business's
+    /// suppression list, as a bounce does: sending there again is refused at the API. Refusals that are not about the
+    /// address (a server without SMTPUTF8, a message too large) are not.
+    /// </summary>
+    private async Task SuppressRefusedMailboxesAsync(string business, IReadOnlyList<RecipientOutcome> tried, CancellationToken ct)
+    {
+        if (mailPolicy is null) return;
+        foreach (var refused in tried.Where(r => r.Status == RecipientStatus.Refused && r.Reason is { } reason
+                                                 && (reason.StartsWith("550", StringComparison.Ordinal) || reason.StartsWith("551", StringComparison.Ordinal) || reason.StartsWith("553", StringComparison.Ordinal))))
+            await mailPolicy.SuppressAsync(business, refused.Address, refused.Reason!, clock.GetUtcNow(), CancellationToken.None);
+    }
+
+    /// <summary>SES tag values allow letters, digits, '_', '-', '.', '@' (ids and subs are made of those).</summary>
+    private static string SesTag(string value) => new(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@' ? c : '_').ToArray());
 
     /// <summary>Settles a claimed delivery. The mail is out (or refused for good): this must not be skipped by a cancellation.</summary>
     private async Task CompleteAsync(Invoice invoice, DeliveryRequest request, DeliveryResult outcome, SqsRecordContext context)

@@ -29,6 +29,8 @@ public static class DocumentWorkerSetup
             environment.Clock,
             services.Teams is IInvitationOutbox outbox
                 ? new InvitationMailer(outbox, services.Settings, mail, smtp.Sender, environment.Get("APP_URL") ?? "http://localhost:3000", environment.Clock)
-                : null);
+                : null,
+            services.MailPolicy,
+            environment.Get("SES_CONFIGURATION_SET") is { Length: > 0 } set ? set : null);
     }
 }

@@ -47,11 +47,12 @@ public static class FunctionCatalog
         ["RemoveMember"] = Api("RemoveMember", Permission.Read, s => new RemoveMember(s.Teams)),
         ["AcceptInvitation"] = Api("AcceptInvitation", Permission.Self, s => new AcceptInvitation(s.Teams, s.Settings)),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
+        ["MailEvents"] = Queue("MailEvents", s => new MailEventHandler(s.WorkerInvoices, s.MailPolicy, s.Clock)),
     };
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumer).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name != "DocumentWorker" ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents") ? entry.Permission : null;
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 

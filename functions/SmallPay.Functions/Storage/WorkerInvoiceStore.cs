@@ -41,6 +41,12 @@ public interface IWorkerInvoiceStore
     /// </summary>
     Task<bool> ReleaseClaimAsync(string invoiceId, string requestId, DateTimeOffset lease, string reason,
         IReadOnlyList<RecipientOutcome>? recipients, CancellationToken ct);
+
+    /// <summary>
+    /// The mail service reported <paramref name="addresses"/> of a settled delivery as bounced or complaining: they are
+    /// refused (with <paramref name="reason"/>), and the delivery's status follows. False: no such delivery, or not settled.
+    /// </summary>
+    Task<bool> MarkRefusedAsync(string invoiceId, string requestId, IReadOnlyList<string> addresses, string reason, CancellationToken ct);
 }
 
 public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string invoicesTable) : IWorkerInvoiceStore
@@ -109,6 +115,32 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
             "#result.#status = :sending AND #result.#lease = :lease",
             new() { ["#result"] = "result", ["#status"] = "status", ["#lease"] = "leaseUntil" },
             values, ct);
+    }
+
+    public async Task<bool> MarkRefusedAsync(string invoiceId, string requestId, IReadOnlyList<string> addresses, string reason, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = DeliveryKey(invoiceId, requestId), ConsistentRead = true }, ct)).Item;
+            if (item is not { Count: > 0 }) return false;
+            var (request, result) = ItemMapping.ToDelivery(item);
+            if (result is null || result.Status == DeliveryStatus.Sending) return false;
+            var recipients = InvoiceDeliveries.RecipientsOf(request, result)
+                .Select(r => addresses.Contains(r.Address, StringComparer.OrdinalIgnoreCase) ? r with { Status = RecipientStatus.Refused, Reason = reason } : r)
+                .ToList();
+            var updated = InvoiceDeliveries.Conclude(recipients, result.Attempts) ?? result with { Recipients = recipients };
+            // Written only over the item as read (its last write's token): a concurrent event reads again.
+            var seen = item.GetString(RetrySafeWrites.TokenAttribute);
+            var values = new Dictionary<string, AttributeValue> { [":updated"] = M(ItemMapping.ToMap(updated)) };
+            if (seen is not null) values[":seen"] = S(seen);
+            if (await UpdateAsync(DeliveryKey(invoiceId, requestId),
+                    "SET #result = :updated, #changedBy = :worker",
+                    seen is null ? "attribute_not_exists(#seen)" : "#seen = :seen",
+                    new() { ["#result"] = "result", ["#seen"] = RetrySafeWrites.TokenAttribute },
+                    values, ct))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

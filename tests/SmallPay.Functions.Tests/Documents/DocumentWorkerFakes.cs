@@ -68,6 +68,18 @@ internal sealed class InMemoryWorkerStore : IWorkerInvoiceStore
         return Task.FromResult(true);
     }
 
+    public Task<bool> MarkRefusedAsync(string invoiceId, string requestId, IReadOnlyList<string> addresses, string reason, CancellationToken ct)
+    {
+        var invoice = _invoices[invoiceId];
+        var request = invoice.DeliveryRequests.First(r => r.RequestId == requestId);
+        if (invoice.DeliveryResults.GetValueOrDefault(requestId) is not { } result || result.Status == DeliveryStatus.Sending) return Task.FromResult(false);
+        var recipients = InvoiceDeliveries.RecipientsOf(request, result)
+            .Select(r => addresses.Contains(r.Address, StringComparer.OrdinalIgnoreCase) ? r with { Status = RecipientStatus.Refused, Reason = reason } : r).ToList();
+        SetResult(invoiceId, requestId, InvoiceDeliveries.Conclude(recipients, result.Attempts) ?? result with { Recipients = recipients });
+        Writes.Add($"refused {requestId}");
+        return Task.FromResult(true);
+    }
+
     public void SetResult(string invoiceId, string requestId, DeliveryResult result)
     {
         var invoice = _invoices[invoiceId];
