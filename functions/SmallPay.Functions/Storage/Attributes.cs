@@ -11,6 +11,7 @@ internal static class Attributes
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
     public static AttributeValue Date(DateOnly value) => S(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     public static AttributeValue Time(DateTimeOffset value) => S(value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+    public static AttributeValue B(byte[] value) => new() { B = new MemoryStream(value) };
     public static AttributeValue M(Dictionary<string, AttributeValue> map) => new() { M = map };
     public static AttributeValue L(List<AttributeValue> list) => new() { L = list };
 

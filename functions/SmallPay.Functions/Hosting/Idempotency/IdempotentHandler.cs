@@ -47,9 +47,18 @@ public sealed class IdempotentHandler(IApiHandler inner, IIdempotencyStore store
         }
         if (response.StatusCode is >= 200 and < 300)
         {
-            await store.CompleteAsync(recordId, new StoredResponse(response.StatusCode,
-                response.Body is null ? null : Encoding.UTF8.GetString(response.Body), response.ContentType,
-                response.Headers is null ? [] : new Dictionary<string, string>(response.Headers)), cancellationToken);
+            try
+            {
+                await store.CompleteAsync(recordId, new StoredResponse(response.StatusCode,
+                    response.Body is null ? null : Encoding.UTF8.GetString(response.Body), response.ContentType,
+                    response.Headers is null ? [] : new Dictionary<string, string>(response.Headers)), CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The work is done and must be reported as done. The record stays in progress until its lease ends; a
+                // retry after that runs the handler again, which finds what this one made (its ids come from the key).
+                Console.Error.WriteLine($"idempotency record {recordId} not completed: {e.GetType().Name}: {e.Message}");
+            }
         }
         else
         {
