@@ -25,7 +25,7 @@ public sealed record LocalPipelineOptions
 
 /// <summary>
 /// template.yaml's asynchronous side, in this process: each <c>AWS::SQS::Queue</c> as a <see cref="LocalQueue"/>
-/// (VisibilityTimeout, MessageRetentionPeriod, RedrivePolicy), each <c>AWS::Pipes::Pipe</c> from a DynamoDB stream to a
+/// (VisibilityTimeout, MessageRetentionPeriod, MaximumMessageSize, RedrivePolicy), each <c>AWS::Pipes::Pipe</c> from a DynamoDB stream to a
 /// queue as a <see cref="LocalPipe"/> (StartingPosition, FilterCriteria), and each function's <c>SQS</c> event as a
 /// <see cref="QueueConsumer"/> calling the function's warm handler (BatchSize, MaximumBatchingWindowInSeconds,
 /// FunctionResponseTypes, ScalingConfig, FilterCriteria, Enabled).
@@ -202,7 +202,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             var queue = new LocalQueue(
                 name,
                 options.VisibilityTimeout ?? TimeSpan.FromSeconds(properties["VisibilityTimeout"].AsInt() ?? 30),
-                TimeSpan.FromSeconds(properties["MessageRetentionPeriod"].AsInt() ?? 345_600));
+                TimeSpan.FromSeconds(properties["MessageRetentionPeriod"].AsInt() ?? 345_600),
+                maximumMessageSize: properties["MaximumMessageSize"].AsInt() ?? LocalQueue.DefaultMaximumMessageSize);
             queues[name] = queue;
             if (properties["RedrivePolicy"] is { } policy) policies.Add((queue, policy));
         }
