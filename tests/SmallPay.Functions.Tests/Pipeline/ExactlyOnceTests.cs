@@ -18,8 +18,8 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
 
         (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { })).Expect(202);
         var (original, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, record => PipelineDriver.DeliveryRequestCount(record) == 1);
-        // Two more copies of the very record the pipe sent: with up to 5 batches at once they race the original.
-        var copies = new[] { _pipeline.Queue.Send(original.Body), _pipeline.Queue.Send(original.Body) };
+        // Two more copies of the very message the pipe sent: with up to 5 batches at once they race the original.
+        var copies = new[] { _pipeline.Queue.Send(original.MessageBody!), _pipeline.Queue.Send(original.MessageBody!) };
         await _pipeline.WaitUntilGoneFromQueueAsync([original.MessageId!, .. copies]);
         var invoice = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent"));
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -40,7 +40,7 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         var before = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent"));
         var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
 
-        var again = _pipeline.Queue.Send(record.Body);
+        var again = _pipeline.Queue.Send(record.MessageBody!);
         await _pipeline.WaitUntilGoneFromQueueAsync([again]);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
@@ -66,7 +66,7 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         Assert.True(PipelineDriver.NewImageVersion(sendBody) < current["version"]!.GetValue<int>());
         var objectsBefore = await DocumentsOfAsync(tenant, invoiceId);
 
-        var stale = _pipeline.Queue.Send(sendRecord.Body);
+        var stale = _pipeline.Queue.Send(sendRecord.MessageBody!);
         await _pipeline.WaitUntilGoneFromQueueAsync([stale]);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 
