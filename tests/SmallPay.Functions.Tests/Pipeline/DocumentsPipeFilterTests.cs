@@ -35,6 +35,21 @@ public sealed class DocumentsPipeFilterTests(LocalStackFixture stack) : Pipeline
     }
 
     [Fact]
+    public void The_local_pipe_has_the_templates_input_template_retry_policy_and_dead_letter_queue()
+    {
+        var pipe = Stack.Pipeline.Pipe("DocumentsPipe");
+        var stream = SamTemplate.Load(RepositoryLayout.FindTemplate()).Resources["DocumentsPipe"].Properties["SourceParameters"]!["DynamoDBStreamParameters"]!;
+
+        Assert.Equal(PipelineDriver.PipeDeadLetterQueueName, pipe.DeadLetterQueue?.Name);
+        Assert.Equal(stream["MaximumRetryAttempts"].AsInt(), pipe.Settings.MaximumRetryAttempts);
+        Assert.Equal(stream["MaximumRecordAgeInSeconds"].AsInt(), pipe.Settings.MaximumRecordAgeInSeconds);
+        Assert.True(pipe.Settings.BisectOnFailure);
+        Assert.NotNull(pipe.Settings.InputTemplate);
+        Assert.Equal(LocalQueue.DefaultMaximumMessageSize, pipe.Target.MaximumMessageSize);
+        Assert.Contains(pipe, Stack.Pipeline.PipesDeadLetteringTo(pipe.DeadLetterQueue!));
+    }
+
+    [Fact]
     public async Task On_the_stack_the_pipe_passes_the_API_writes_of_a_sent_invoice_and_drops_the_workers_own()
     {
         var pipeline = new PipelineDriver(Stack);
