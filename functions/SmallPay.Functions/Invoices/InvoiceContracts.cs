@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using SmallPay.Domain.Validation;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
+using SmallPay.Functions.Hosting.Http;
 
 namespace SmallPay.Functions.Invoices;
 
@@ -61,6 +63,7 @@ public sealed class InvoiceLineInput
 
 public sealed class DiscountInput
 {
+    [JsonConverter(typeof(NamesOnlyEnumConverter<DiscountKind>))]
     public DiscountKind? Kind { get; set; }
     public decimal? Value { get; set; }
 }

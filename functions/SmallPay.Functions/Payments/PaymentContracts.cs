@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Validation;
+using SmallPay.Functions.Hosting.Http;
 
 namespace SmallPay.Functions.Payments;
 
@@ -10,6 +12,7 @@ public sealed class PaymentInput
 
     public decimal? Amount { get; set; }
     public DateOnly? Date { get; set; }
+    [JsonConverter(typeof(NamesOnlyEnumConverter<PaymentMethod>))]
     public PaymentMethod? Method { get; set; }
     public string? Note { get; set; }
 
