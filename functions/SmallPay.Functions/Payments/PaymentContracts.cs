@@ -23,7 +23,6 @@ public sealed class PaymentInput
         InvoiceRules.CheckText(errors, "note", Note, MaxNoteLength);
         if (Date is { } date) InvoiceRules.CheckDate(errors, "date", date);
         errors.ThrowIfAny("The payment has invalid fields.");
-        return new Payment(id, Amount!.Value, Date ?? today, Method ?? PaymentMethod.BankTransfer,
-            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), now);
+        return new Payment(id, Amount!.Value, Date ?? today, Method ?? PaymentMethod.BankTransfer, PlainText.Clean(Note), now);
     }
 }
