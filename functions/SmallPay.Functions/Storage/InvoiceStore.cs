@@ -198,7 +198,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             ExpressionAttributeValues = values,
             ScanIndexForward = false, // newest issue date first
         };
-        return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, ItemMapping.ToInvoice, ct);
+        return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, "inv_", ItemMapping.ToInvoice, ct);
     }
 
     public Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct) =>
