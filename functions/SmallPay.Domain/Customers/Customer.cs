@@ -33,6 +33,26 @@ public static class CustomerRules
     public const int MaxTaxIdLength = 50;
     public const int MaxAddressLineLength = 200;
 
+    /// <summary>
+    /// The details as they are kept: names, phone, tax id and address without bidirectional controls
+    /// (<see cref="PlainText"/>), trimmed, empty ones none. The e-mail is only trimmed: validation refuses anything else in it.
+    /// </summary>
+    public static CustomerDetails Normalize(CustomerDetails details) => new(
+        PlainText.CleanRequired(details.Name),
+        string.IsNullOrWhiteSpace(details.Email) ? null : details.Email.Trim(),
+        PlainText.Clean(details.Phone),
+        Normalize(details.Address),
+        PlainText.Clean(details.TaxId));
+
+    /// <summary>Each line without bidirectional controls and trimmed; an address with nothing left is none.</summary>
+    public static PostalAddress? Normalize(PostalAddress? address)
+    {
+        if (address is null) return null;
+        var clean = new PostalAddress(PlainText.Clean(address.Line1), PlainText.Clean(address.Line2), PlainText.Clean(address.City),
+            PlainText.Clean(address.Region), PlainText.Clean(address.PostalCode), PlainText.Clean(address.Country));
+        return clean.IsEmpty ? null : clean;
+    }
+
     public static void Validate(CustomerDetails details)
     {
         var errors = new ValidationErrors();

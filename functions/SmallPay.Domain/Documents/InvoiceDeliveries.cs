@@ -27,11 +27,11 @@ public static class InvoiceDeliveries
         CheckAddresses(errors, "cc", input.Cc);
         if (input.Subject is { } subject)
         {
-            InvoiceRules.CheckText(errors, "subject", subject.Trim(), MaxSubjectLength);
+            InvoiceRules.CheckText(errors, "subject", PlainText.CleanRequired(subject), MaxSubjectLength);
             // A line break in a header would let a subject smuggle in headers of its own.
             if (subject.AsSpan().IndexOfAny('\r', '\n') >= 0) errors.Add("subject", "must be a single line");
         }
-        InvoiceRules.CheckText(errors, "message", input.Message?.Trim(), MaxMessageLength);
+        InvoiceRules.CheckText(errors, "message", PlainText.Clean(input.Message), MaxMessageLength);
         errors.ThrowIfAny("The delivery has invalid fields.");
     }
 
@@ -53,8 +53,9 @@ public static class InvoiceDeliveries
         Validate(input);
 
         var (to, cc) = Recipients(input, invoice.Customer.Email);
-        var subject = string.IsNullOrWhiteSpace(input.Subject) ? DefaultSubject(invoice.Number, businessName) : input.Subject.Trim();
-        var message = string.IsNullOrWhiteSpace(input.Message) ? null : input.Message.Trim();
+        // Subject and message without bidirectional controls (PlainText): the e-mail shows what the owner saw.
+        var subject = PlainText.Clean(input.Subject) ?? DefaultSubject(invoice.Number, businessName);
+        var message = PlainText.Clean(input.Message);
 
         var request = new DeliveryRequest(requestId, to, cc, subject, message, now, invoice.Version + 1);
         return invoice with { DeliveryRequests = [.. invoice.DeliveryRequests, request], UpdatedAt = now };
@@ -77,7 +78,7 @@ public static class InvoiceDeliveries
 
     public static string DefaultSubject(string? number, string? businessName)
     {
-        var subject = string.IsNullOrWhiteSpace(businessName) ? $"Invoice {number}" : $"Invoice {number} from {businessName.Trim()}";
+        var subject = PlainText.Clean(businessName) is { } name ? $"Invoice {number} from {name}" : $"Invoice {number}";
         return subject.Length <= MaxSubjectLength ? subject : subject[..MaxSubjectLength];
     }
 

@@ -88,6 +88,6 @@ public static class InvoiceLifecycle
         InvoiceStatus.Draft => throw new InvoiceStateException("A draft is not voided: delete it instead."),
         InvoiceStatus.Void => throw new InvoiceStateException($"Invoice {invoice.Number} is already void."),
         InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid => throw new InvoiceStateException($"Invoice {invoice.Number} has payments recorded and cannot be voided."),
-        _ => invoice with { Status = InvoiceStatus.Void, VoidedAt = now, VoidReason = reason, UpdatedAt = now },
+        _ => invoice with { Status = InvoiceStatus.Void, VoidedAt = now, VoidReason = Validation.PlainText.Clean(reason), UpdatedAt = now },
     };
 }

@@ -17,6 +17,18 @@ public static class InvoiceRules
     public static readonly DateOnly EarliestDate = new(2000, 1, 1);
     public static readonly DateOnly LatestDate = new(2100, 12, 31);
 
+    /// <summary>
+    /// The content as it is kept: descriptions and notes without bidirectional controls (<see cref="PlainText"/>) and
+    /// trimmed; notes that say nothing are none. The API, the PDF and the e-mail all show this text.
+    /// </summary>
+    public static InvoiceContent Normalize(InvoiceContent content) => content with
+    {
+        CustomerId = content.CustomerId.Trim(),
+        Currency = content.Currency.Trim(),
+        Lines = content.Lines.Select(line => line with { Description = PlainText.CleanRequired(line.Description) }).ToList(),
+        Notes = PlainText.Clean(content.Notes),
+    };
+
     public static void Validate(InvoiceContent content)
     {
         var errors = new ValidationErrors();

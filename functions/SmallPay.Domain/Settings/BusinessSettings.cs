@@ -28,6 +28,17 @@ public sealed record BusinessSettings
     public const int MaxPrefixLength = 12;
     public const long MaxNextNumber = 999_999_999;
 
+    /// <summary>The profile as it is kept: the business's name, phone, tax id and address like a customer's (<see cref="CustomerRules.Normalize(CustomerDetails)"/>).</summary>
+    public static BusinessSettings Normalize(BusinessSettings settings) => settings with
+    {
+        BusinessName = PlainText.CleanRequired(settings.BusinessName),
+        Address = CustomerRules.Normalize(settings.Address),
+        Email = string.IsNullOrWhiteSpace(settings.Email) ? null : settings.Email.Trim(),
+        Phone = PlainText.Clean(settings.Phone),
+        TaxId = PlainText.Clean(settings.TaxId),
+        DefaultCurrency = settings.DefaultCurrency.Trim(),
+    };
+
     public static void Validate(BusinessSettings settings)
     {
         var errors = new ValidationErrors();

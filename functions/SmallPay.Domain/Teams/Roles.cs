@@ -39,10 +39,22 @@ public static class Roles
     /// <summary>The role's name as the API and the app show it ("owner", "member", "accountant").</summary>
     public static string Name(this Role role) => role.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// One role's name, in any case: never a number (" 1") and never a list ("owner, accountant"), which
+    /// <c>Enum.TryParse</c> would both take.
+    /// </summary>
     public static bool TryParse(string? text, out Role role)
     {
+        foreach (var candidate in Enum.GetValues<Role>())
+        {
+            if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                role = candidate;
+                return true;
+            }
+        }
         role = default;
-        return text is not null && !int.TryParse(text, out _) && Enum.TryParse(text, ignoreCase: true, out role) && Enum.IsDefined(role);
+        return false;
     }
 }
 

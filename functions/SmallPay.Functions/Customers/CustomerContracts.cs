@@ -12,9 +12,8 @@ public sealed class AddressInput
     public string? PostalCode { get; set; }
     public string? Country { get; set; }
 
-    public PostalAddress ToAddress() => new(Clean(Line1), Clean(Line2), Clean(City), Clean(Region), Clean(PostalCode), Clean(Country));
+    public PostalAddress ToAddress() => new(Line1, Line2, City, Region, PostalCode, Country);
 
-    internal static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
 /// <summary>The body of POST /customers and PUT /customers/{id}.</summary>
@@ -28,8 +27,7 @@ public sealed class CustomerInput
 
     public CustomerDetails ToDetails()
     {
-        var details = new CustomerDetails((Name ?? "").Trim(), AddressInput.Clean(Email), AddressInput.Clean(Phone),
-            Address?.ToAddress() is { IsEmpty: false } address ? address : null, AddressInput.Clean(TaxId));
+        var details = CustomerRules.Normalize(new CustomerDetails(Name ?? "", Email, Phone, Address?.ToAddress(), TaxId));
         CustomerRules.Validate(details);
         return details;
     }

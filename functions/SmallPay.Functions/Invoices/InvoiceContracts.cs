@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using SmallPay.Domain.Validation;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
+using SmallPay.Functions.Hosting.Http;
 
 namespace SmallPay.Functions.Invoices;
 
@@ -30,21 +32,21 @@ public sealed class InvoiceInput
             if (Lines![i] is not { } line) { errors.Add($"lines/{i}", "must be an object"); continue; }
             if (line.Quantity is null) errors.Add($"lines/{i}/quantity", "is required");
             if (line.UnitPrice is null) errors.Add($"lines/{i}/unitPrice", "is required");
-            lines.Add(new InvoiceLine((line.Description ?? "").Trim(), line.Quantity ?? 0m, line.UnitPrice ?? 0m,
+            lines.Add(new InvoiceLine(line.Description ?? "", line.Quantity ?? 0m, line.UnitPrice ?? 0m,
                 line.DiscountPercent ?? 0m, line.TaxRatePercent ?? 0m));
         }
         if (Discount is { Value: null }) errors.Add("discount/value", "is required");
         errors.ThrowIfAny("Some required fields are missing.");
 
-        var content = new InvoiceContent(
-            CustomerId!.Trim(),
-            (Currency ?? defaults.DefaultCurrency).Trim(),
+        var content = InvoiceRules.Normalize(new InvoiceContent(
+            CustomerId!,
+            Currency ?? defaults.DefaultCurrency,
             IssueDate ?? today,
             DueDate,
             DueDate is null ? PaymentTermsDays ?? defaults.PaymentTermsDays : PaymentTermsDays,
             lines,
             Discount is null ? InvoiceDiscount.None : new InvoiceDiscount(Discount.Kind ?? DiscountKind.Percent, Discount.Value!.Value),
-            string.IsNullOrWhiteSpace(Notes) ? null : Notes.Trim());
+            Notes));
         InvoiceRules.Validate(content);
         return content;
     }
@@ -61,6 +63,7 @@ public sealed class InvoiceLineInput
 
 public sealed class DiscountInput
 {
+    [JsonConverter(typeof(NamesOnlyEnumConverter<DiscountKind>))]
     public DiscountKind? Kind { get; set; }
     public decimal? Value { get; set; }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Validation;
+using SmallPay.Functions.Hosting.Http;
 
 namespace SmallPay.Functions.Payments;
 
@@ -10,6 +12,7 @@ public sealed class PaymentInput
 
     public decimal? Amount { get; set; }
     public DateOnly? Date { get; set; }
+    [JsonConverter(typeof(NamesOnlyEnumConverter<PaymentMethod>))]
     public PaymentMethod? Method { get; set; }
     public string? Note { get; set; }
 
@@ -20,7 +23,6 @@ public sealed class PaymentInput
         InvoiceRules.CheckText(errors, "note", Note, MaxNoteLength);
         if (Date is { } date) InvoiceRules.CheckDate(errors, "date", date);
         errors.ThrowIfAny("The payment has invalid fields.");
-        return new Payment(id, Amount!.Value, Date ?? today, Method ?? PaymentMethod.BankTransfer,
-            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), now);
+        return new Payment(id, Amount!.Value, Date ?? today, Method ?? PaymentMethod.BankTransfer, PlainText.Clean(Note), now);
     }
 }

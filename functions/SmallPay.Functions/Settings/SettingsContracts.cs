@@ -18,19 +18,19 @@ public sealed class SettingsInput
 
     public BusinessSettings ApplyTo(BusinessSettings current)
     {
-        var updated = current with
+        var updated = BusinessSettings.Normalize(current with
         {
-            BusinessName = (BusinessName ?? "").Trim(),
-            Address = Address?.ToAddress() is { IsEmpty: false } address ? address : null,
-            Email = AddressInput.Clean(Email),
-            Phone = AddressInput.Clean(Phone),
-            TaxId = AddressInput.Clean(TaxId),
-            DefaultCurrency = (DefaultCurrency ?? current.DefaultCurrency).Trim(),
+            BusinessName = BusinessName ?? "",
+            Address = Address?.ToAddress(),
+            Email = Email,
+            Phone = Phone,
+            TaxId = TaxId,
+            DefaultCurrency = DefaultCurrency ?? current.DefaultCurrency,
             PaymentTermsDays = PaymentTermsDays ?? current.PaymentTermsDays,
             NumberPrefix = NumberPrefix ?? current.NumberPrefix,
             NextNumber = NextNumber ?? current.NextNumber,
             Version = current.Version + 1,
-        };
+        });
         BusinessSettings.Validate(updated);
         return updated;
     }

@@ -133,7 +133,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
             ExpressionAttributeValues = new() { [":tenant"] = S(tenant) },
         };
         if (search is not null) request.ExpressionAttributeValues[":q"] = S(search.ToLowerInvariant());
-        return await Paging.QueryPageAsync(dynamo, request, tenant, limit, cursor, ItemMapping.ToCustomer, ct);
+        return await Paging.QueryPageAsync(dynamo, request, tenant, limit, cursor, "cus_", ItemMapping.ToCustomer, ct);
     }
 
     private TransactWriteItem ClaimEmail(string tenant, string email, string customerId) => new()

@@ -184,9 +184,14 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 Delete = new Delete
                 {
                     TableName = invoicesTable, Key = Key(draft.Id),
-                    ConditionExpression = "version = :v AND #status = :draft",
+                    // The tenant's own draft, as reads check it: an Invoice built with another tenant's id deletes nothing.
+                    ConditionExpression = "version = :v AND #status = :draft AND creator = :tenant AND entity = :invoice",
                     ExpressionAttributeNames = new() { ["#status"] = "status" },
-                    ExpressionAttributeValues = new() { [":v"] = N(draft.Version), [":draft"] = S(nameof(InvoiceStatus.Draft)) },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":v"] = N(draft.Version), [":draft"] = S(nameof(InvoiceStatus.Draft)),
+                        [":tenant"] = S(draft.Tenant), [":invoice"] = S(ItemMapping.EntityInvoice),
+                    },
                 },
             },
             CountOnCustomer(draft.Tenant, draft.Content.CustomerId, -1),
@@ -272,7 +277,7 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             ExpressionAttributeValues = values,
             ScanIndexForward = false, // newest issue date first
         };
-        return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, ItemMapping.ToInvoice, ct);
+        return await Paging.QueryPageAsync(dynamo, request, tenant, query.Limit, query.Cursor, "inv_", ItemMapping.ToInvoice, ct);
     }
 
     public Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct) =>
@@ -364,10 +369,10 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
             {
                 TableName = invoicesTable, Key = Key(ItemMapping.SettingsId(tenant)),
                 UpdateExpression = "SET nextNumber = :next, version = version + :one",
-                ConditionExpression = "nextNumber = :current",
+                ConditionExpression = "nextNumber = :current AND tenant = :tenant",
                 // A lost race returns the counter as it is now: the retry needs no extra read.
                 ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-                ExpressionAttributeValues = new() { [":next"] = N(sequence + 1), [":current"] = N(sequence), [":one"] = N(1) },
+                ExpressionAttributeValues = new() { [":next"] = N(sequence + 1), [":current"] = N(sequence), [":one"] = N(1), [":tenant"] = S(tenant) },
             },
         };
     }

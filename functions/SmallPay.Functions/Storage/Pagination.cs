@@ -10,6 +10,9 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// <summary>
 /// Opaque cursors over the creator GSI. The cursor holds only the item's id and sort key; the partition is always
 /// the caller's tenant, so a cursor forged or copied from another tenant can never reach outside the caller's data.
+/// A cursor must have the shape the list issues (an id of its entity, a sort key that ends with "#{id}"): one of another
+/// list, or made up, is refused before DynamoDB sees it; one DynamoDB refuses anyway (a sort key outside the query's
+/// from/to range) is refused as well (<see cref="Paging"/>).
 /// </summary>
 internal static class Cursor
 {
@@ -18,14 +21,16 @@ internal static class Cursor
             ? null
             : Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{id}\n{sortKey}"));
 
-    /// <summary>Null for a malformed cursor.</summary>
-    public static Dictionary<string, AttributeValue>? Decode(string cursor, string tenant)
+    /// <summary>Null for a malformed cursor, or one that is not of this list (<paramref name="idPrefix"/>: "inv_", "cus_").</summary>
+    public static Dictionary<string, AttributeValue>? Decode(string cursor, string tenant, string idPrefix)
     {
         if (cursor.Length > 1024) return null;
         try
         {
             var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('\n');
             if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) return null;
+            var (id, sortKey) = (parts[0], parts[1]);
+            if (!id.StartsWith(idPrefix, StringComparison.Ordinal) || !sortKey.EndsWith("#" + id, StringComparison.Ordinal)) return null;
             return new()
             {
                 ["id"] = Attributes.S(parts[0]),
@@ -53,11 +58,12 @@ internal static class Paging
     /// where reading stopped, if the page came out short: a selective filter over a large index), so no item is skipped
     /// and none is shown twice; a short page with a cursor means "there may be more".
     /// </summary>
+    /// <param name="idPrefix">The listed entity's id prefix ("inv_", "cus_"): a cursor of another list is refused.</param>
     public static async Task<Page<T>> QueryPageAsync<T>(IAmazonDynamoDB dynamo, QueryRequest request, string tenant, int limit, string? cursor,
-        Func<Dictionary<string, AttributeValue>, T> map, CancellationToken ct)
+        string idPrefix, Func<Dictionary<string, AttributeValue>, T> map, CancellationToken ct)
     {
         if (cursor is not null)
-            request.ExclusiveStartKey = Cursor.Decode(cursor, tenant) ?? throw new InvalidCursorException();
+            request.ExclusiveStartKey = Cursor.Decode(cursor, tenant, idPrefix) ?? throw new InvalidCursorException();
         var filtered = request.FilterExpression is not null;
         var items = new List<T>(limit);
         Dictionary<string, AttributeValue>? lastReturned = null;
@@ -65,7 +71,17 @@ internal static class Paging
         for (var trip = 0; trip < MaxRoundTrips && items.Count < limit; trip++)
         {
             request.Limit = filtered ? Math.Max(limit, FilteredReadAhead) : limit - items.Count;
-            var response = await dynamo.QueryAsync(request, ct);
+            QueryResponse response;
+            try
+            {
+                response = await dynamo.QueryAsync(request, ct);
+            }
+            catch (AmazonDynamoDBException e) when (trip == 0 && cursor is not null && e.ErrorCode == "ValidationException")
+            {
+                // The client's start key is what DynamoDB refuses ("The provided starting key is outside query
+                // boundaries based on provided conditions", an invalid key): the cursor is bad, not the server.
+                throw new InvalidCursorException();
+            }
             var found = response.Items ?? [];
             var taken = 0;
             foreach (var item in found)

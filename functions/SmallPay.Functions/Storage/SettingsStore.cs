@@ -29,8 +29,9 @@ public sealed class DynamoDbSettingsStore(IAmazonDynamoDB dynamo, string invoice
         {
             TableName = invoicesTable,
             Item = ItemMapping.ToItem(tenant, updated),
-            ConditionExpression = expected == 0 ? "attribute_not_exists(id)" : "version = :expected",
-            ExpressionAttributeValues = expected == 0 ? null : new() { [":expected"] = N(expected) },
+            // The item's key is the tenant's (settings#{tenant}); its tenant attribute must say so too, as for every write.
+            ConditionExpression = expected == 0 ? "attribute_not_exists(id)" : "version = :expected AND tenant = :tenant",
+            ExpressionAttributeValues = expected == 0 ? null : new() { [":expected"] = N(expected), [":tenant"] = S(tenant) },
         };
         if (!await RetrySafeWrites.PutAsync(dynamo, request, ct)) throw new StaleVersionException("Your settings");
     }

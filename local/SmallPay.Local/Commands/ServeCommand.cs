@@ -152,6 +152,9 @@ internal static class ServeCommand
             if (pipe.Target.DeadLetterQueue is { } deadLetterQueue)
                 lines.Append(Environment.NewLine)
                     .Append($"               dead letters after {pipe.Target.MaxReceiveCount} receives: {deadLetterQueue.Name} (SmallPay.Local dlq list | redrive)");
+            if (pipe.DeadLetterQueue is { } pipeDeadLetters)
+                lines.Append(Environment.NewLine)
+                    .Append($"               records the queue refuses, after {pipe.Settings.MaximumRetryAttempts} retries: {pipeDeadLetters.Name} (dlq list)");
         }
         return lines.ToString();
     }

@@ -61,7 +61,7 @@ public static class SampleEventData
     /// <summary>INV-000005, Open, version 2, never sent (send-invoice).</summary>
     public const string OpenInvoiceToSend = "inv_01JE40A2B3C4D5E6F7G8H9J0K6";
 
-    /// <summary>INV-000004, Open, version 3 with one pending delivery request (document-worker's stream record).</summary>
+    /// <summary>INV-000004, Open, version 3 with one pending delivery request (the change events/document-worker.json is about).</summary>
     public const string SentInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0K7";
 
     /// <summary>The pending delivery request of <see cref="SentInvoice"/>.</summary>

@@ -25,8 +25,9 @@ public sealed record LocalPipelineOptions
 
 /// <summary>
 /// template.yaml's asynchronous side, in this process: each <c>AWS::SQS::Queue</c> as a <see cref="LocalQueue"/>
-/// (VisibilityTimeout, MessageRetentionPeriod, RedrivePolicy), each <c>AWS::Pipes::Pipe</c> from a DynamoDB stream to a
-/// queue as a <see cref="LocalPipe"/> (StartingPosition, FilterCriteria), and each function's <c>SQS</c> event as a
+/// (VisibilityTimeout, MessageRetentionPeriod, MaximumMessageSize, RedrivePolicy), each <c>AWS::Pipes::Pipe</c> from a DynamoDB stream to a
+/// queue as a <see cref="LocalPipe"/> (StartingPosition, BatchSize, FilterCriteria, MaximumRetryAttempts,
+/// MaximumRecordAgeInSeconds, OnPartialBatchItemFailure, DeadLetterConfig, TargetParameters.InputTemplate), and each function's <c>SQS</c> event as a
 /// <see cref="QueueConsumer"/> calling the function's warm handler (BatchSize, MaximumBatchingWindowInSeconds,
 /// FunctionResponseTypes, ScalingConfig, FilterCriteria, Enabled).
 /// </summary>
@@ -69,8 +70,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     public LocalPipe Pipe(string name) =>
         Pipes.FirstOrDefault(pipe => pipe.Name == name) ?? throw new ArgumentException($"no pipe {name}", nameof(name));
 
-    /// <summary>The dead-letter queues (queues some redrive policy names).</summary>
-    public IEnumerable<LocalQueue> DeadLetterQueues => Queues.Values.Where(queue => queue.Sources.Count > 0);
+    /// <summary>The dead-letter queues: those some queue's redrive policy names, and the pipes' (DeadLetterConfig).</summary>
+    public IEnumerable<LocalQueue> DeadLetterQueues =>
+        Queues.Values.Where(queue => queue.Sources.Count > 0 || Pipes.Any(pipe => pipe.DeadLetterQueue == queue));
+
+    /// <summary>The pipes whose DeadLetterConfig names this queue.</summary>
+    public IEnumerable<LocalPipe> PipesDeadLetteringTo(LocalQueue queue) => Pipes.Where(pipe => pipe.DeadLetterQueue == queue);
 
     /// <summary>Reads the queues, pipes and SQS events of the template; nothing runs before <see cref="StartAsync"/>.</summary>
     /// <param name="dynamo">Finds each pipe's stream (DescribeTable).</param>
@@ -100,12 +105,29 @@ public sealed class LocalPipeline : IAsyncDisposable
                     resource.LogicalId, source, target);
                 continue;
             }
-            if (properties["TargetParameters"]?["InputTemplate"] is not null)
-                logger.LogWarning("pipe {Pipe}: TargetParameters.InputTemplate is not applied locally; messages carry the records as they are", resource.LogicalId);
             var sourceParameters = properties["SourceParameters"];
             var filter = ReadFilter(sourceParameters?["FilterCriteria"], $"pipe {resource.LogicalId}");
-            var startingPosition = sourceParameters?["DynamoDBStreamParameters"]?["StartingPosition"].AsText() ?? "LATEST";
-            pipes.Add(new LocalPipe(resource.LogicalId, table, queue, filter, startingPosition, logger));
+            var stream = sourceParameters?["DynamoDBStreamParameters"];
+            var startingPosition = stream?["StartingPosition"].AsText() ?? "LATEST";
+            LocalQueue? deadLetterQueue = null;
+            if (stream?["DeadLetterConfig"]?["Arn"].AsText() is { } deadLetterArn
+                && (QueueOfArn(deadLetterArn) is not { } deadLetterName || !queues.TryGetValue(deadLetterName, out deadLetterQueue)))
+                throw new InvalidDataException($"{template.Path}: pipe {resource.LogicalId}'s DeadLetterConfig names no queue of the template ({deadLetterArn})");
+            PipeInputTemplate? inputTemplate = null;
+            if (properties["TargetParameters"]?["InputTemplate"].AsText() is { } templateText)
+            {
+                try { inputTemplate = PipeInputTemplate.Parse(templateText); }
+                catch (InvalidDataException error) { throw new InvalidDataException($"{template.Path}: pipe {resource.LogicalId}: {error.Message}", error); }
+            }
+            pipes.Add(new LocalPipe(resource.LogicalId, table, queue, filter, startingPosition, logger, new LocalPipeSettings
+            {
+                BatchSize = stream?["BatchSize"].AsInt() ?? 10,
+                MaximumRetryAttempts = stream?["MaximumRetryAttempts"].AsInt() ?? -1,
+                MaximumRecordAgeInSeconds = stream?["MaximumRecordAgeInSeconds"].AsInt() ?? -1,
+                BisectOnFailure = stream?["OnPartialBatchItemFailure"].AsText() == "AUTOMATIC_BISECT",
+                DeadLetterQueue = deadLetterQueue,
+                InputTemplate = inputTemplate,
+            }));
         }
 
         var consumers = new List<QueueConsumer>();
@@ -202,7 +224,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             var queue = new LocalQueue(
                 name,
                 options.VisibilityTimeout ?? TimeSpan.FromSeconds(properties["VisibilityTimeout"].AsInt() ?? 30),
-                TimeSpan.FromSeconds(properties["MessageRetentionPeriod"].AsInt() ?? 345_600));
+                TimeSpan.FromSeconds(properties["MessageRetentionPeriod"].AsInt() ?? 345_600),
+                maximumMessageSize: properties["MaximumMessageSize"].AsInt() ?? LocalQueue.DefaultMaximumMessageSize);
             queues[name] = queue;
             if (properties["RedrivePolicy"] is { } policy) policies.Add((queue, policy));
         }

@@ -10,7 +10,8 @@ namespace SmallPay.Local.Pipeline;
 /// <list type="bullet">
 /// <item><c>GET /_local/queues</c>: every queue with its counts, and the pipes with what they passed and dropped;</item>
 /// <item><c>GET /_local/queues/{name}</c>: one queue with its messages (a DLQ's are the failed records);</item>
-/// <item><c>POST /_local/queues/{name}/redrive</c>: a dead-letter queue's messages back to their source queue.</item>
+/// <item><c>POST /_local/queues/{name}/redrive</c>: a dead-letter queue's messages back to their source queue (a pipe's
+/// dead-letter queue has none: its messages say where the failed records are in the stream).</item>
 /// </list>
 /// </summary>
 public static class LocalPipelineEndpoints
@@ -37,13 +38,13 @@ public static class LocalPipelineEndpoints
             case ["queues"] when HttpMethods.IsGet(method):
                 await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
                 {
-                    ["queues"] = new JsonArray(pipeline.Queues.Values.Select(queue => (JsonNode)QueueJson(queue, withMessages: false)).ToArray()),
+                    ["queues"] = new JsonArray(pipeline.Queues.Values.Select(queue => (JsonNode)QueueJson(queue, withMessages: false, pipeline)).ToArray()),
                     ["pipes"] = new JsonArray(pipeline.Pipes.Select(pipe => (JsonNode)PipeJson(pipe)).ToArray()),
                 });
                 return true;
             case ["queues", var name] when HttpMethods.IsGet(method):
                 if (pipeline.Queues.TryGetValue(name, out var queue))
-                    await WriteAsync(context, StatusCodes.Status200OK, QueueJson(queue, withMessages: true));
+                    await WriteAsync(context, StatusCodes.Status200OK, QueueJson(queue, withMessages: true, pipeline));
                 else
                     await NoSuchQueueAsync(context, pipeline, name);
                 return true;
@@ -51,6 +52,16 @@ public static class LocalPipelineEndpoints
                 if (!pipeline.Queues.TryGetValue(name, out var deadLetterQueue))
                 {
                     await NoSuchQueueAsync(context, pipeline, name);
+                    return true;
+                }
+                if (deadLetterQueue.Sources.Count == 0 && pipeline.PipesDeadLetteringTo(deadLetterQueue).Any())
+                {
+                    await WriteAsync(context, StatusCodes.Status409Conflict, new JsonObject
+                    {
+                        ["message"] = $"{name} is the dead-letter queue of pipe {string.Join(", ", pipeline.PipesDeadLetteringTo(deadLetterQueue).Select(p => p.Name))}: "
+                            + "its messages say where failed stream records are (DDBStreamBatchInfo), they hold no records to send back. "
+                            + "Fix the cause, then make the change again through the API (the stream keeps records 24 hours).",
+                    });
                     return true;
                 }
                 try
@@ -73,7 +84,7 @@ public static class LocalPipelineEndpoints
         }
     }
 
-    public static JsonObject QueueJson(LocalQueue queue, bool withMessages)
+    public static JsonObject QueueJson(LocalQueue queue, bool withMessages, LocalPipeline? pipeline = null)
     {
         var messages = queue.Peek();
         var json = new JsonObject
@@ -86,6 +97,8 @@ public static class LocalPipelineEndpoints
             ["deadLetterQueue"] = queue.DeadLetterQueue?.Name,
             ["maxReceiveCount"] = queue.DeadLetterQueue is null ? null : queue.MaxReceiveCount,
             ["deadLetterQueueOf"] = new JsonArray(queue.Sources.Select(source => (JsonNode)source.Name).ToArray()),
+            ["deadLetterQueueOfPipes"] = new JsonArray((pipeline?.PipesDeadLetteringTo(queue) ?? []).Select(pipe => (JsonNode)pipe.Name).ToArray()),
+            ["maximumMessageSize"] = queue.MaximumMessageSize,
         };
         if (withMessages)
             json["messages"] = new JsonArray(messages.Select(message => (JsonNode)MessageJson(message)).ToArray());
@@ -115,9 +128,17 @@ public static class LocalPipelineEndpoints
         ["target"] = pipe.Target.Name,
         ["startingPosition"] = pipe.StartingPosition,
         ["filters"] = new JsonArray(pipe.Filter.Patterns.Select(pattern => (JsonNode)pattern.Text).ToArray()),
+        ["inputTemplate"] = pipe.Settings.InputTemplate?.Text,
+        ["batchSize"] = pipe.Settings.BatchSize,
+        ["maximumRetryAttempts"] = pipe.Settings.MaximumRetryAttempts,
+        ["maximumRecordAgeInSeconds"] = pipe.Settings.MaximumRecordAgeInSeconds,
+        ["onPartialBatchItemFailure"] = pipe.Settings.BisectOnFailure ? "AUTOMATIC_BISECT" : null,
+        ["deadLetterQueue"] = pipe.DeadLetterQueue?.Name,
         ["recordsRead"] = pipe.RecordsRead,
         ["recordsPassed"] = pipe.RecordsPassed,
         ["recordsDropped"] = pipe.RecordsDropped,
+        ["recordsDeadLettered"] = pipe.RecordsDeadLettered,
+        ["failedAttempts"] = pipe.FailedAttempts,
     };
 
     private static Task NoSuchQueueAsync(HttpContext context, LocalPipeline pipeline, string name) =>

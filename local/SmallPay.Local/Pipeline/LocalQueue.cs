@@ -8,7 +8,9 @@ namespace SmallPay.Local.Pipeline;
 /// the visibility timeout and comes back unless deleted with its latest receipt handle; every receive counts
 /// (<c>ApproximateReceiveCount</c>); with a redrive policy, a message received <c>maxReceiveCount</c> times is moved to
 /// the dead-letter queue instead of being received again (SQS moves it on the next receive); messages older than
-/// the retention period are dropped. A dead-letter queue can be redriven to its source queues.
+/// the retention period are dropped. A dead-letter queue can be redriven to its source queues. SendMessage refuses what
+/// SQS refuses, with SQS's error: a body over the queue's MaximumMessageSize (262,144 bytes unless the template sets
+/// another), an empty body, or characters outside the ones SQS allows.
 /// </summary>
 public sealed class LocalQueue
 {
@@ -20,11 +22,17 @@ public sealed class LocalQueue
     private readonly TimeProvider _clock;
     private TaskCompletionSource _changed = NewSignal();
 
-    public LocalQueue(string name, TimeSpan visibilityTimeout, TimeSpan? retention = null, TimeProvider? clock = null)
+    /// <summary>SQS's default MaximumMessageSize (256 KiB): a queue created without the attribute refuses larger messages.</summary>
+    public const int DefaultMaximumMessageSize = 262_144;
+
+    public LocalQueue(string name, TimeSpan visibilityTimeout, TimeSpan? retention = null, TimeProvider? clock = null,
+        int maximumMessageSize = DefaultMaximumMessageSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximumMessageSize, 1);
         Name = name;
         VisibilityTimeout = visibilityTimeout;
         Retention = retention ?? TimeSpan.FromDays(4);
+        MaximumMessageSize = maximumMessageSize;
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -36,6 +44,9 @@ public sealed class LocalQueue
 
     /// <summary>SQS's MessageRetentionPeriod (default 4 days).</summary>
     public TimeSpan Retention { get; }
+
+    /// <summary>SQS's MaximumMessageSize in bytes (the body's UTF-8; the local queues carry no message attributes).</summary>
+    public int MaximumMessageSize { get; }
 
     public LocalQueue? DeadLetterQueue { get; private set; }
 
@@ -61,9 +72,10 @@ public sealed class LocalQueue
         lock (deadLetterQueue._sync) deadLetterQueue._sources.Add(this);
     }
 
-    /// <summary>SendMessage: the new message's id.</summary>
+    /// <summary>SendMessage: the new message's id. Throws <see cref="SqsRequestException"/> for what SQS refuses.</summary>
     public string Send(string body, string senderId = "AIDALOCALSENDER")
     {
+        Check(body);
         var message = new Message(Guid.NewGuid().ToString(), body, Md5Hex(body), _clock.GetUtcNow(), senderId);
         Add(message);
         return message.Id;
@@ -203,6 +215,30 @@ public sealed class LocalQueue
         return Task.WhenAny(changed, Task.Delay(wait, _clock, cancellationToken));
     }
 
+    // SQS's checks on SendMessage, with its error codes and messages.
+    private void Check(string body)
+    {
+        if (body.Length == 0)
+            throw new SqsRequestException("MissingParameter", "The request must contain the parameter MessageBody.");
+        var size = Encoding.UTF8.GetByteCount(body);
+        if (size > MaximumMessageSize)
+            throw new SqsRequestException("InvalidParameterValue",
+                $"One or more parameters are invalid. Reason: Message must be shorter than {MaximumMessageSize} bytes.");
+        for (var i = 0; i < body.Length; i++)
+        {
+            var c = body[i];
+            if (c is '\t' or '\n' or '\r' || (c >= '\u0020' && c <= '\uD7FF') || (c >= '\uE000' && c <= '\uFFFD')) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < body.Length && char.IsLowSurrogate(body[i + 1]))
+            {
+                i++; // a pair: #x10000 to #x10FFFF
+                continue;
+            }
+            throw new SqsRequestException("InvalidMessageContents",
+                $"Invalid binary character '#x{(int)c:X}' was found in the message body, the set of allowed characters is "
+                + "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+        }
+    }
+
     private void Add(Message message)
     {
         lock (_sync) _messages.Add(message);
@@ -240,6 +276,12 @@ public sealed class LocalQueue
         public QueueMessageInfo Info(DateTimeOffset now) =>
             new(Id, Body, ReceiveCount, SentAt, FirstReceivedAt, VisibleAt > now, DeadLetterQueueSourceArn);
     }
+}
+
+/// <summary>A request SQS refuses (HTTP 400): <see cref="ErrorCode"/> and the message are SQS's own.</summary>
+public sealed class SqsRequestException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
 }
 
 /// <summary>A message as ReceiveMessage returns it (what an SQS event record is made of).</summary>

@@ -18,7 +18,7 @@ public sealed class StreamPoller : IAsyncDisposable
     private readonly DynamoDbStreamsClient _streams;
     private readonly string _streamArn;
     private readonly string _startingPosition;
-    private readonly Func<IReadOnlyList<JsonObject>, CancellationToken, Task> _deliver;
+    private readonly Func<string, IReadOnlyList<JsonObject>, CancellationToken, Task> _deliver;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ShardReader> _shards = new(StringComparer.Ordinal);
@@ -28,9 +28,12 @@ public sealed class StreamPoller : IAsyncDisposable
     private bool _shardFinished;
 
     /// <param name="startingPosition">TRIM_HORIZON or LATEST, for the shards there at start.</param>
-    /// <param name="deliver">Gets each batch of records (one GetRecords answer), in order; a failure is retried with the same records.</param>
+    /// <param name="deliver">
+    /// Gets each batch of records (one GetRecords answer) with its shard id, in order; a failure is retried with the same
+    /// records after the interval.
+    /// </param>
     public StreamPoller(DynamoDbStreamsClient streams, string streamArn, string startingPosition,
-        Func<IReadOnlyList<JsonObject>, CancellationToken, Task> deliver, TimeSpan interval, ILogger logger)
+        Func<string, IReadOnlyList<JsonObject>, CancellationToken, Task> deliver, TimeSpan interval, ILogger logger)
     {
         _streams = streams;
         _streamArn = streamArn;
@@ -116,7 +119,7 @@ public sealed class StreamPoller : IAsyncDisposable
         if (records.Count > 0)
         {
             foreach (var record in records) record["eventSourceARN"] ??= _streamArn;
-            await _deliver(records, stopping);
+            await _deliver(shard.ShardId, records, stopping);
             shard.LastSequenceNumber = records[^1]["dynamodb"]?["SequenceNumber"]?.GetValue<string>() ?? shard.LastSequenceNumber;
         }
         shard.Iterator = next;

@@ -216,6 +216,14 @@ internal static class WorkerData
         return Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = records }.ToJsonString());
     }
 
+    /// <summary>What DocumentsPipe's input template sends for a change: which item, to which version.</summary>
+    public static string Message(Invoice invoice, string eventName = "MODIFY") =>
+        Message(invoice.Id, invoice.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), eventName);
+
+    public static string Message(string id, string version, string eventName = "MODIFY", string entity = "Invoice") =>
+        new JsonObject { ["eventName"] = eventName, ["entity"] = entity, ["id"] = id, ["version"] = version }.ToJsonString();
+
+    /// <summary>The whole stream record, as DocumentsPipe sent it before its input template (messages still queued then).</summary>
     public static string Record(Invoice invoice, string eventName = "MODIFY") => Record(invoice.Id, invoice.Version, invoice.Status.ToString(), eventName);
 
     public static string Record(string id, long version, string status = "Open", string eventName = "MODIFY", string entity = "Invoice") =>

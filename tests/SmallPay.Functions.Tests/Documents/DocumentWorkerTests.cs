@@ -56,6 +56,43 @@ public sealed class DocumentWorkerTests
     }
 
     [Fact]
+    public async Task The_pipes_small_message_and_a_whole_stream_record_queued_before_it_are_both_handled_once()
+    {
+        var invoice = WorkerData.Sent(WorkerData.Open(), requestId: "dlv_both");
+        _store.Put(invoice);
+
+        // The message the input template makes, then the same change as the whole record (queued before a stack update).
+        var failures = await RunAsync(WorkerData.Batch(("m-new", WorkerData.Message(invoice)), ("m-old", WorkerData.Record(invoice))));
+
+        Assert.Empty(failures);
+        Assert.Single(_mail.Sent);
+        Assert.Equal(DeliveryStatus.Sent, _store.Get(invoice.Id).DeliveryResults["dlv_both"].Status);
+        Assert.Equal(1, _renderer.Renders);
+    }
+
+    [Theory]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice","id":"inv_x","version":"3"}""", "inv_x", 3L, "Invoice")]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice","id":"inv_x","version":3}""", "inv_x", 3L, "Invoice")]
+    [InlineData("""{"eventName":"INSERT","entity":"Invitation","id":"invitation#i1","version":""}""", "invitation#i1", 0L, "Invitation")]
+    [InlineData("""{"eventName":"INSERT","entity":"Invitation","id":"invitation#i1"}""", "invitation#i1", 0L, "Invitation")]
+    [InlineData("""{"eventName":"REMOVE","entity":"","id":"settings#t"}""", "settings#t", 0L, null)]
+    public void The_small_message_is_read_whatever_the_version_looks_like(string body, string id, long version, string? entity)
+    {
+        var change = InvoiceChange.Parse(body);
+
+        Assert.Equal((id, version, entity), (change.InvoiceId, change.Version, change.Entity));
+    }
+
+    [Theory]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice","id":"inv_x","version":""}""")]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice","id":"inv_x","version":"three"}""")]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice","id":"","version":"3"}""")]
+    [InlineData("""{"eventName":"MODIFY","entity":"Invoice"}""")]
+    [InlineData("""["not", "an", "object"]""")]
+    public void A_small_message_without_what_the_worker_needs_is_malformed(string body) =>
+        Assert.Throws<MalformedRecordException>(() => InvoiceChange.Parse(body));
+
+    [Fact]
     public async Task An_invoice_change_without_deliveries_only_renders()
     {
         var invoice = WorkerData.Open();

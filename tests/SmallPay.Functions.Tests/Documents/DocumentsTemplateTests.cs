@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SmallPay.Functions.Tests.Template;
+using SmallPay.Local.Pipeline;
 using SmallPay.Local.Template;
 
 namespace SmallPay.Functions.Tests.Documents;
@@ -44,7 +45,7 @@ public sealed partial class DocumentsTemplateTests
     }
 
     [Fact]
-    public void The_pipe_role_may_only_read_that_stream_and_send_to_that_queue()
+    public void The_pipe_role_may_only_read_that_stream_and_send_to_that_queue_and_its_dead_letter_queue()
     {
         var role = Properties("DocumentsPipeRole");
         var trust = Assert.Single(role["AssumeRolePolicyDocument"]?["Statement"].AsList() ?? []);
@@ -54,11 +55,55 @@ public sealed partial class DocumentsTemplateTests
         var grants = statements.SelectMany(s => s?["Action"].AsList().Select(a => (Action: a.AsText(), Resource: s["Resource"]?.ToJsonString())) ?? []).ToList();
         Assert.All(grants, grant => Assert.DoesNotContain("*", grant.Action, StringComparison.Ordinal));
         Assert.Equal(
-            ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:SendMessage"],
+            ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:SendMessage", "sqs:SendMessage"],
             grants.Select(g => g.Action).Order(StringComparer.Ordinal));
         Assert.All(grants.Where(g => g.Action!.StartsWith("dynamodb:", StringComparison.Ordinal)),
             g => Assert.Equal("""{"Fn::GetAtt":["InvoicesTable","StreamArn"]}""", g.Resource));
-        Assert.Equal("""{"Fn::GetAtt":["DocumentsQueue","Arn"]}""", grants.Single(g => g.Action == "sqs:SendMessage").Resource);
+        Assert.Equal(
+            ["""{"Fn::GetAtt":["DocumentsPipeDeadLetterQueue","Arn"]}""", """{"Fn::GetAtt":["DocumentsQueue","Arn"]}"""],
+            grants.Where(g => g.Action == "sqs:SendMessage").Select(g => g.Resource).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_pipe_sends_only_which_item_changed_so_a_large_invoice_fits_in_a_message()
+    {
+        var pipe = Properties("DocumentsPipe");
+        var template = PipeInputTemplate.Parse(pipe["TargetParameters"]?["InputTemplate"].AsText()
+            ?? throw new Xunit.Sdk.XunitException("DocumentsPipe has no TargetParameters.InputTemplate"));
+
+        Assert.True(template.IsJson);
+        Assert.Equal(["$.eventName", "$.dynamodb.NewImage.entity.S", "$.dynamodb.Keys.id.S", "$.dynamodb.NewImage.version.N"], template.Placeholders);
+        // Nothing of the item's content (lines, notes, deliveries) travels: the worker loads the item.
+        Assert.DoesNotContain("OldImage", template.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aws.pipes.event", template.Text, StringComparison.Ordinal);
+
+        // Applied to a record (the local pipe's transformer), the message is what the worker reads.
+        var record = JsonNode.Parse(WorkerData.Record("inv_01JE40A2B3C4D5E6F7G8H9J0K7", version: 3));
+        var context = new PipeTemplateContext("DocumentsPipe", "arn:aws:pipes:eu-central-1:123456789012:pipe/DocumentsPipe", "stream", "queue", DateTimeOffset.UnixEpoch);
+        var message = template.Apply(record, context);
+        Assert.Equal("""{"eventName":"MODIFY","entity":"Invoice","id":"inv_01JE40A2B3C4D5E6F7G8H9J0K7","version":"3"}""", message);
+        var change = SmallPay.Functions.Documents.InvoiceChange.Parse(message);
+        Assert.Equal(("inv_01JE40A2B3C4D5E6F7G8H9J0K7", 3L, "MODIFY", "Invoice"), (change.InvoiceId, change.Version, change.EventName, change.Entity));
+        // An invitation has no version: the message says so with an empty one, and the worker needs none.
+        var invitation = template.Apply(JsonNode.Parse(WorkerData.Record("invitation#inv1", 1, entity: "Invitation").Replace("\"version\":{\"N\":\"1\"},", "", StringComparison.Ordinal)), context);
+        Assert.Equal("""{"eventName":"MODIFY","entity":"Invitation","id":"invitation#inv1","version":""}""", invitation);
+        Assert.Equal("Invitation", SmallPay.Functions.Documents.InvoiceChange.Parse(invitation).Entity);
+    }
+
+    [Fact]
+    public void A_record_the_queue_refuses_is_retried_alone_then_goes_to_the_pipes_encrypted_dead_letter_queue()
+    {
+        var stream = Properties("DocumentsPipe")["SourceParameters"]?["DynamoDBStreamParameters"];
+        var dlq = Properties("DocumentsPipeDeadLetterQueue");
+
+        Assert.Equal("AUTOMATIC_BISECT", stream?["OnPartialBatchItemFailure"].AsText());
+        Assert.InRange(stream?["MaximumRetryAttempts"].AsInt() ?? -1, 0, 10);
+        // Given up before the stream drops the records (24 hours), so the place the DLQ names can still be read.
+        Assert.InRange(stream?["MaximumRecordAgeInSeconds"].AsInt() ?? -1, 60, 24 * 3600 - 1);
+        Assert.Equal(["DocumentsPipeDeadLetterQueue", "Arn"], stream?["DeadLetterConfig"]?["Arn"]?["Fn::GetAtt"].AsList().Select(n => n.AsText()));
+        Assert.Equal("AWS::SQS::Queue", TypeOf("DocumentsPipeDeadLetterQueue"));
+        Assert.True(dlq["SqsManagedSseEnabled"].AsBool() == true || dlq["KmsMasterKeyId"] is not null);
+        Assert.Equal(14 * 24 * 3600, dlq["MessageRetentionPeriod"].AsInt());
     }
 
     [Fact]

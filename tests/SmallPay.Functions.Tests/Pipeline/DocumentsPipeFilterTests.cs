@@ -35,6 +35,21 @@ public sealed class DocumentsPipeFilterTests(LocalStackFixture stack) : Pipeline
     }
 
     [Fact]
+    public void The_local_pipe_has_the_templates_input_template_retry_policy_and_dead_letter_queue()
+    {
+        var pipe = Stack.Pipeline.Pipe("DocumentsPipe");
+        var stream = SamTemplate.Load(RepositoryLayout.FindTemplate()).Resources["DocumentsPipe"].Properties["SourceParameters"]!["DynamoDBStreamParameters"]!;
+
+        Assert.Equal(PipelineDriver.PipeDeadLetterQueueName, pipe.DeadLetterQueue?.Name);
+        Assert.Equal(stream["MaximumRetryAttempts"].AsInt(), pipe.Settings.MaximumRetryAttempts);
+        Assert.Equal(stream["MaximumRecordAgeInSeconds"].AsInt(), pipe.Settings.MaximumRecordAgeInSeconds);
+        Assert.True(pipe.Settings.BisectOnFailure);
+        Assert.NotNull(pipe.Settings.InputTemplate);
+        Assert.Equal(LocalQueue.DefaultMaximumMessageSize, pipe.Target.MaximumMessageSize);
+        Assert.Contains(pipe, Stack.Pipeline.PipesDeadLetteringTo(pipe.DeadLetterQueue!));
+    }
+
+    [Fact]
     public async Task On_the_stack_the_pipe_passes_the_API_writes_of_a_sent_invoice_and_drops_the_workers_own()
     {
         var pipeline = new PipelineDriver(Stack);
@@ -49,14 +64,18 @@ public sealed class DocumentsPipeFilterTests(LocalStackFixture stack) : Pipeline
         await Until(() => pipeline.RecordsOf(invoiceId).Count(r => ChangedBy(r.Body) == "worker") >= 2);
 
         var records = pipeline.RecordsOf(invoiceId);
+        var invoiceRecords = records.Where(r => PipelineDriver.IsInvoiceRecord(r.Body)).ToList();
         string Status(JsonNode body) => body["dynamodb"]!["NewImage"]!["status"]!["S"]!.GetValue<string>();
         // The draft's INSERT and edit: dropped.
-        Assert.All(records.Where(r => Status(r.Body) == "Draft"), r => Assert.False(r.Record.Passed));
-        Assert.Equal(2, records.Count(r => Status(r.Body) == "Draft"));
-        // The send (draft → Open with the delivery request): passed, once.
-        var passed = Assert.Single(records, r => r.Record.Passed);
+        Assert.All(invoiceRecords.Where(r => Status(r.Body) == "Draft"), r => Assert.False(r.Record.Passed));
+        Assert.Equal(2, invoiceRecords.Count(r => Status(r.Body) == "Draft"));
+        // The send: the invoice's finalization and the new e-mail request (an item of its own), each passed once.
+        var passed = Assert.Single(invoiceRecords, r => r.Record.Passed);
         Assert.Equal("api", ChangedBy(passed.Body));
-        Assert.Equal(1, PipelineDriver.DeliveryRequestCount(passed.Body));
+        Assert.NotEqual("Draft", Status(passed.Body));
+        var request = Assert.Single(records, r => r.Record.Passed && PipelineDriver.IsDeliveryRequest(r.Body));
+        Assert.Equal(2, records.Count(r => r.Record.Passed));
+        Assert.Equal($"{{\"eventName\":\"INSERT\",\"entity\":\"Delivery\",\"id\":\"{request.Body["dynamodb"]!["Keys"]!["id"]!["S"]!.GetValue<string>()}\",\"version\":\"\"}}", request.Record.MessageBody);
         // The worker's bookkeeping (document, delivery claim and outcome): read, and dropped every time.
         Assert.All(records.Where(r => ChangedBy(r.Body) == "worker"), r => Assert.False(r.Record.Passed));
     }

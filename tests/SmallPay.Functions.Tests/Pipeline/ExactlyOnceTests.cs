@@ -17,9 +17,9 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         var invoiceId = (await PipelineDriver.NewDraftAsync(tenant, customerId))["id"]!.GetValue<string>();
 
         (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { })).Expect(202);
-        var (original, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, record => PipelineDriver.DeliveryRequestCount(record) == 1);
-        // Two more copies of the very record the pipe sent: with up to 5 batches at once they race the original.
-        var copies = new[] { _pipeline.Queue.Send(original.Body), _pipeline.Queue.Send(original.Body) };
+        var (original, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, PipelineDriver.IsDeliveryRequest);
+        // Two more copies of the very message the pipe sent: with up to 5 batches at once they race the original.
+        var copies = new[] { _pipeline.Queue.Send(original.MessageBody!), _pipeline.Queue.Send(original.MessageBody!) };
         await _pipeline.WaitUntilGoneFromQueueAsync([original.MessageId!, .. copies]);
         var invoice = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent"));
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -38,9 +38,9 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { })).Expect(202);
         Assert.Single(await Stack.MailSink.WaitForRecipientAsync(customerEmail));
         var before = await PipelineDriver.WaitForInvoiceAsync(tenant, invoiceId, i => PipelineDriver.Delivered(i, "Sent"));
-        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
+        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, PipelineDriver.IsDeliveryRequest);
 
-        var again = _pipeline.Queue.Send(record.Body);
+        var again = _pipeline.Queue.Send(record.MessageBody!);
         await _pipeline.WaitUntilGoneFromQueueAsync([again]);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
@@ -58,7 +58,8 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         var invoiceId = (await PipelineDriver.NewDraftAsync(tenant, customerId))["id"]!.GetValue<string>();
         (await tenant.Api.PostAsync($"/invoices/{invoiceId}/send", new { })).Expect(202);
         Assert.Single(await Stack.MailSink.WaitForRecipientAsync(customerEmail));
-        var (sendRecord, sendBody) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
+        // The invoice's own record of the send (draft → finalized), passed by the pipe with its version.
+        var (sendRecord, sendBody) = await _pipeline.WaitForPassedRecordAsync(invoiceId, PipelineDriver.IsInvoiceRecord);
 
         // A payment makes a newer version, which the worker renders.
         (await tenant.Api.PostAsync($"/invoices/{invoiceId}/payments", new { amount = 10.00m, date = "2026-11-05", method = "Cash" })).Expect(201);
@@ -66,7 +67,7 @@ public sealed class ExactlyOnceTests(LocalStackFixture stack) : PipelineTest(sta
         Assert.True(PipelineDriver.NewImageVersion(sendBody) < current["version"]!.GetValue<int>());
         var objectsBefore = await DocumentsOfAsync(tenant, invoiceId);
 
-        var stale = _pipeline.Queue.Send(sendRecord.Body);
+        var stale = _pipeline.Queue.Send(sendRecord.MessageBody!);
         await _pipeline.WaitUntilGoneFromQueueAsync([stale]);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 

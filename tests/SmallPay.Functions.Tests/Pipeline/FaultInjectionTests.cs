@@ -34,10 +34,12 @@ public sealed class FaultInjectionTests(LocalStackFixture stack, ITestOutputHelp
 
             foreach (var (id, email) in invoices)
             {
-                var deadLetter = await WaitForDeadLetterAsync(id);
+                // The very message the pipe sent for the send (the new e-mail request); the invoice's own change, whose
+                // worker run also tries the pending e-mail, may be there too.
+                var (sent, _) = await _pipeline.WaitForPassedRecordAsync(id, PipelineDriver.IsDeliveryRequest);
+                var deadLetter = await WaitForDeadLetterAsync(id, sent.MessageBody);
                 Assert.Equal(5, deadLetter.ApproximateReceiveCount);
                 Assert.Equal(_pipeline.Queue.Arn, deadLetter.DeadLetterQueueSourceArn);
-                Assert.Equal(1, PipelineDriver.DeliveryRequestCount(JsonNode.Parse(deadLetter.Body)!));
                 // Still to do, not given up: the worker released its claim each time.
                 var invoice = await PipelineDriver.GetInvoiceAsync(tenant, id);
                 Assert.Equal("Pending", invoice["deliveries"]![0]!["status"]!.GetValue<string>());
@@ -87,7 +89,7 @@ public sealed class FaultInjectionTests(LocalStackFixture stack, ITestOutputHelp
         output.WriteLine($"failureReason: {reason}");
         Assert.Contains(nobody, reason, StringComparison.OrdinalIgnoreCase);
         Assert.Null(delivery["sentAt"]);
-        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
+        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, PipelineDriver.IsDeliveryRequest);
         await _pipeline.WaitUntilGoneFromQueueAsync([record.MessageId!]);
         // Handled for good: not back in the queue after a visibility timeout, not in the dead-letter queue.
         await Task.Delay(LocalStackFixture.QueueVisibilityTimeout * 2);
@@ -97,12 +99,12 @@ public sealed class FaultInjectionTests(LocalStackFixture stack, ITestOutputHelp
         Assert.Empty(await Stack.MailSink.ToAsync(customerEmail));
     }
 
-    private async Task<SmallPay.Local.Pipeline.QueueMessageInfo> WaitForDeadLetterAsync(string invoiceId)
+    private async Task<SmallPay.Local.Pipeline.QueueMessageInfo> WaitForDeadLetterAsync(string invoiceId, string? body = null)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (_pipeline.DeadLettersOf(invoiceId) is [var found, ..]) return found;
+            if (_pipeline.DeadLettersOf(invoiceId).FirstOrDefault(letter => body is null || letter.Body == body) is { } found) return found;
             if (watch.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"no dead letter about {invoiceId}");
             await Task.Delay(50);
         }

@@ -165,7 +165,7 @@ public sealed class InvoiceDeliveryTests(LocalStackFixture stack, ITestOutputHel
 
         var mail = Assert.Single(await Stack.MailSink.WaitForRecipientAsync(customerEmail));
         Assert.Equal([customerEmail, copy], mail.Raw["envelope"]!["to"]!.AsArray().Select(r => r!["address"]!.GetValue<string>()));
-        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, r => PipelineDriver.DeliveryRequestCount(r) == 1);
+        var (record, _) = await _pipeline.WaitForPassedRecordAsync(invoiceId, PipelineDriver.IsDeliveryRequest);
         await _pipeline.WaitUntilGoneFromQueueAsync([record.MessageId!]);
         await Task.Delay(LocalStackFixture.QueueVisibilityTimeout * 2);
         Assert.Single(await Stack.MailSink.ToAsync(customerEmail));

@@ -15,10 +15,14 @@ public sealed class PipelineDriver(LocalStackFixture stack)
 {
     public const string QueueName = "DocumentsQueue";
     public const string DeadLetterQueueName = "DocumentsDeadLetterQueue";
+    public const string PipeDeadLetterQueueName = "DocumentsPipeDeadLetterQueue";
 
     public LocalQueue Queue => stack.Pipeline.Queue(QueueName);
 
     public LocalQueue DeadLetters => stack.Pipeline.Queue(DeadLetterQueueName);
+
+    /// <summary>What DocumentsPipe could not deliver to DocumentsQueue (stream positions, not records).</summary>
+    public LocalQueue PipeDeadLetters => stack.Pipeline.Queue(PipeDeadLetterQueueName);
 
     public LocalPipe Pipe => stack.Pipeline.Pipe("DocumentsPipe");
 
@@ -87,9 +91,9 @@ public sealed class PipelineDriver(LocalStackFixture stack)
     public static bool DocumentCurrent(JsonNode invoice) =>
         invoice["document"]?["version"]?.GetValue<int>() == invoice["version"]!.GetValue<int>();
 
-    /// <summary>The stream records of one invoice the pipe read, oldest first, with what the pipe did with each.</summary>
+    /// <summary>The stream records of one invoice the pipe read, oldest first, with what the pipe did with each (Body: the stream record).</summary>
     public IReadOnlyList<(PipeRecord Record, JsonNode Body)> RecordsOf(string invoiceId) =>
-        Pipe.Recent.Where(record => record.Keys == $"id={invoiceId}").Select(record => (record, JsonNode.Parse(record.Body)!)).ToList();
+        Pipe.Recent.Where(record => record.Keys.StartsWith("id=", StringComparison.Ordinal) && IsOf(invoiceId, record.Keys[3..])).Select(record => (record, JsonNode.Parse(record.Record)!)).ToList();
 
     /// <summary>Waits until the pipe has passed a record of the invoice that matches (e.g. the one with the delivery request).</summary>
     public async Task<(PipeRecord Record, JsonNode Body)> WaitForPassedRecordAsync(string invoiceId, Func<JsonNode, bool> match)
@@ -107,8 +111,18 @@ public sealed class PipelineDriver(LocalStackFixture stack)
     public static int NewImageVersion(JsonNode record) =>
         int.Parse(record["dynamodb"]!["NewImage"]!["version"]!["N"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
-    public static int DeliveryRequestCount(JsonNode record) =>
-        record["dynamodb"]?["NewImage"]?["deliveryRequests"]?["L"]?.AsArray().Count ?? 0;
+    /// <summary>The record of a new e-mail request (an item of its own, <c>delivery#{invoiceId}#{requestId}</c>).</summary>
+    public static bool IsDeliveryRequest(JsonNode record) =>
+        record["eventName"]?.GetValue<string>() == "INSERT" && EntityOf(record) == "Delivery";
+
+    /// <summary>A record of the invoice item itself.</summary>
+    public static bool IsInvoiceRecord(JsonNode record) => EntityOf(record) == "Invoice";
+
+    private static string? EntityOf(JsonNode record) => record["dynamodb"]?["NewImage"]?["entity"]?["S"]?.GetValue<string>();
+
+    /// <summary>The invoice's own item, or one of its e-mail requests.</summary>
+    public static bool IsOf(string invoiceId, string? itemId) =>
+        itemId is not null && (itemId == invoiceId || itemId.StartsWith($"delivery#{invoiceId}#", StringComparison.Ordinal));
 
     /// <summary>Waits until none of these messages is in the queue any more (deleted after success, or moved to the DLQ).</summary>
     public async Task WaitUntilGoneFromQueueAsync(IEnumerable<string> messageIds, TimeSpan? timeout = null)
@@ -122,9 +136,13 @@ public sealed class PipelineDriver(LocalStackFixture stack)
         }
     }
 
-    /// <summary>The dead letters about one invoice.</summary>
+    /// <summary>The dead letters about one invoice (the pipe's message, or a whole stream record queued before the input template).</summary>
     public IReadOnlyList<QueueMessageInfo> DeadLettersOf(string invoiceId) =>
-        DeadLetters.Peek().Where(message => JsonNode.Parse(message.Body)?["dynamodb"]?["Keys"]?["id"]?["S"]?.GetValue<string>() == invoiceId).ToList();
+        DeadLetters.Peek().Where(message => IsOf(invoiceId, IdOf(JsonNode.Parse(message.Body)))).ToList();
+
+    /// <summary>The item a message of DocumentsQueue is about.</summary>
+    public static string? IdOf(JsonNode? body) =>
+        body?["id"]?.GetValue<string>() ?? body?["dynamodb"]?["Keys"]?["id"]?["S"]?.GetValue<string>();
 
     public static string Amount(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
 

@@ -2,6 +2,7 @@ using System.Text;
 using MimeKit;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
+using SmallPay.Domain.Validation;
 
 namespace SmallPay.Functions.Documents.Rendering;
 
@@ -130,8 +131,9 @@ public sealed class InvoiceEmailComposer
     }
 
     /// <summary>Header values are one line: line breaks would be header injection.</summary>
+    // Header values: one line, and no bidirectional controls (a last guard; the domain keeps them out of what it stores).
     private static string OneLine(string? text) =>
-        string.Join(' ', (text ?? "").Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0));
+        string.Join(' ', PlainText.WithoutBidiControls(text ?? "").Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0));
 }
 
 /// <summary>The words of the invoice e-mail, once as plain text and once as (escaped) HTML.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using SmallPay.Domain.Validation;
 
 namespace SmallPay.Functions.Documents.Rendering;
 
@@ -132,12 +133,15 @@ internal sealed class PdfPageFlow : IDisposable
 
     /// <summary>Draws one line with its top at <paramref name="top"/>.</summary>
     public void Text(string text, XFont font, XBrush brush, double x, double top) =>
-        G.DrawString(text, font, brush, x, top, XStringFormats.TopLeft);
+        G.DrawString(Printable(text), font, brush, x, top, XStringFormats.TopLeft);
 
     /// <summary>Draws one line ending at <paramref name="right"/> (placed by <see cref="Measure"/>: PDFsharp's own
     /// right alignment would measure the text once more).</summary>
-    public void TextRight(string text, XFont font, XBrush brush, double right, double top) =>
+    public void TextRight(string text, XFont font, XBrush brush, double right, double top)
+    {
+        text = Printable(text);
         G.DrawString(text, font, brush, right - Measure(text, font), top, XStringFormats.TopLeft);
+    }
 
     /// <summary>Right-aligned, in a smaller size when it would be wider than <paramref name="maxWidth"/> (huge amounts).</summary>
     public void TextRightFitted(string text, XFont font, XBrush brush, double right, double top, double maxWidth)
@@ -208,16 +212,20 @@ internal sealed class PdfPageFlow : IDisposable
         return lines;
     }
 
-    /// <summary>Tabs become spaces and other control characters go: the font has no glyph for them.</summary>
-    private static string Printable(string text)
+    /// <summary>
+    /// Tabs become spaces and other control characters go: the font has no glyph for them. Bidirectional controls go too
+    /// (the last guard: the domain keeps them out of what it stores, <see cref="PlainText"/>): PDFsharp lays text out left
+    /// to right as given, and a reader extracting the text would reorder it by them.
+    /// </summary>
+    internal static string Printable(string text)
     {
-        if (!text.Any(c => char.IsControl(c) && c != '\n'))
+        if (!text.Any(c => (char.IsControl(c) && c != '\n') || PlainText.IsBidiControl(c)))
             return text;
         var printable = new StringBuilder(text.Length);
         foreach (var c in text)
         {
             if (c is '\n' or '\t') printable.Append(c == '\t' ? ' ' : c);
-            else if (!char.IsControl(c)) printable.Append(c);
+            else if (!char.IsControl(c) && !PlainText.IsBidiControl(c)) printable.Append(c);
         }
         return printable.ToString();
     }

@@ -35,6 +35,15 @@ public sealed class InvoiceEmailComposerTests
     }
 
     [Fact]
+    public void Headers_carry_no_bidirectional_controls_even_from_text_stored_before_the_domain_removed_them()
+    {
+        using var mail = Compose(subject: "Your invoice\u202E fdp.exe", business: TestBusinesses.Nordlicht with { BusinessName = "Nordlicht\u2066 Studio\u2069" });
+
+        Assert.Equal("Your invoice fdp.exe", mail.Subject);
+        Assert.Equal("Nordlicht Studio", Assert.Single(mail.From.Mailboxes).Name);
+    }
+
+    [Fact]
     public void Subject_defaults_to_the_invoice_number_and_business()
     {
         using var mail = Compose();

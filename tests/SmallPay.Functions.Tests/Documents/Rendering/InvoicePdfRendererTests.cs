@@ -186,6 +186,23 @@ public sealed class InvoicePdfRendererTests
     }
 
     [Fact]
+    public void Bidirectional_controls_are_not_drawn_even_in_text_stored_before_the_domain_removed_them()
+    {
+        // The builder makes the invoice directly, as one read from an item written before the domain cleaned names.
+        var invoice = new InvoiceDocumentBuilder().ForCustomerNamed("Evil\u202Egnp.exe Ltd")
+            .WithLines(new InvoiceLine("Design\u2066 work\u2069", 1m, 100m, 0m, 19m)).WithNotes("Pay to \u202BIBAN\u202C soon").Open();
+        var business = Business with { BusinessName = "Nordlicht\u202D Studio" };
+
+        var text = Poppler.Text(Render(invoice, business: business));
+
+        Assert.DoesNotContain(text, SmallPay.Domain.Validation.PlainText.IsBidiControl);
+        Assert.Contains("Evilgnp.exe Ltd", text);
+        Assert.Contains("Design work", text);
+        Assert.Contains("Pay to IBAN soon", text);
+        Assert.Contains("Nordlicht Studio", text);
+    }
+
+    [Fact]
     public void Yen_amounts_have_no_minor_digits()
     {
         var invoice = new InvoiceDocumentBuilder().InCurrency("JPY").WithoutDiscount()

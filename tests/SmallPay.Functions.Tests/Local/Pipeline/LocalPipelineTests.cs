@@ -15,8 +15,9 @@ namespace SmallPay.Functions.Tests.Local.Pipeline;
 
 /// <summary>
 /// A template of its own (a table with a stream, a pipe with a filter, a queue with a dead-letter queue, a function
-/// with an SQS event, a bucket) on the fixture's emulators, with a recording worker: stream → pipe → queue →
-/// consumer → DLQ → redrive, end to end, whatever the real template holds.
+/// with an SQS event, a bucket, and a second pipe with an input template, a retry policy and a dead-letter queue of its
+/// own) on the fixture's emulators, with a recording worker: stream → pipe → queue → consumer → DLQ → redrive, end to
+/// end, whatever the real template holds.
 /// </summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
@@ -28,6 +29,10 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
 
     private const string FilterPattern =
         """{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"kind":{"S":["render"]},"by":{"S":[{"anything-but":["worker"]}]}}}}""";
+
+    private const string MessagePattern = """{"dynamodb":{"NewImage":{"kind":{"S":["message"]}}}}""";
+
+    private const string MessageTemplate = """{"id": <$.dynamodb.Keys.id.S>, "tenant": <$.dynamodb.NewImage.by.S>, "note": <$.dynamodb.NewImage.note.S>}""";
 
     private LocalStackHost Host => _host!;
 
@@ -83,6 +88,34 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
                   Filters:
                     - Pattern: '{{FilterPattern}}'
               Target: !GetAtt ProbeQueue.Arn
+          ProbeMessagesQueue:
+            Type: AWS::SQS::Queue
+            Properties:
+              VisibilityTimeout: 60
+          ProbePipeDeadLetterQueue:
+            Type: AWS::SQS::Queue
+            Properties:
+              MessageRetentionPeriod: 1209600
+          ProbeMessagesPipe:
+            Type: AWS::Pipes::Pipe
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/probe
+              Source: !GetAtt {{_table}}.StreamArn
+              SourceParameters:
+                DynamoDBStreamParameters:
+                  StartingPosition: LATEST
+                  BatchSize: 10
+                  MaximumRetryAttempts: 2
+                  MaximumRecordAgeInSeconds: 3600
+                  OnPartialBatchItemFailure: AUTOMATIC_BISECT
+                  DeadLetterConfig:
+                    Arn: !GetAtt ProbePipeDeadLetterQueue.Arn
+                FilterCriteria:
+                  Filters:
+                    - Pattern: '{{MessagePattern}}'
+              Target: !GetAtt ProbeMessagesQueue.Arn
+              TargetParameters:
+                InputTemplate: '{{MessageTemplate}}'
           ProbeWorkerFunction:
             Type: AWS::Serverless::Function
             Properties:
@@ -235,8 +268,17 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
         Assert.Equal(3, queue["maxReceiveCount"]!.GetValue<int>());
         Assert.Equal(0.2, queue["visibilityTimeoutSeconds"]!.GetValue<double>());
         Assert.Equal("ProbeQueue", Assert.Single(deadLetters["deadLetterQueueOf"]!.AsArray())!.GetValue<string>());
-        var pipe = Assert.Single(overview["pipes"]!.AsArray())!;
-        Assert.Equal("ProbePipe", pipe["name"]!.GetValue<string>());
+        var pipe = overview["pipes"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "ProbePipe")!;
+        var templated = overview["pipes"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "ProbeMessagesPipe")!;
+        var pipeDeadLetters = queues.Single(q => q!["name"]!.GetValue<string>() == "ProbePipeDeadLetterQueue")!;
+        Assert.Equal(MessageTemplate, templated["inputTemplate"]!.GetValue<string>());
+        Assert.Equal(("ProbePipeDeadLetterQueue", 2, 3600, "AUTOMATIC_BISECT"), (templated["deadLetterQueue"]!.GetValue<string>(),
+            templated["maximumRetryAttempts"]!.GetValue<int>(), templated["maximumRecordAgeInSeconds"]!.GetValue<int>(),
+            templated["onPartialBatchItemFailure"]!.GetValue<string>()));
+        Assert.Equal("ProbeMessagesPipe", Assert.Single(pipeDeadLetters["deadLetterQueueOfPipes"]!.AsArray())!.GetValue<string>());
+        Assert.Empty(pipeDeadLetters["deadLetterQueueOf"]!.AsArray());
+        Assert.Equal(262144, queue["maximumMessageSize"]!.GetValue<int>());
+        Assert.Null(pipe["inputTemplate"]);
         Assert.Equal("ProbeQueue", pipe["target"]!.GetValue<string>());
         Assert.Equal("LATEST", pipe["startingPosition"]!.GetValue<string>());
         Assert.Contains("anything-but", Assert.Single(pipe["filters"]!.AsArray())!.GetValue<string>());
@@ -245,7 +287,44 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_dlq_command_lists_and_redrives_the_only_dead_letter_queue()
+    public async Task A_message_over_256_KiB_is_refused_as_SQS_refuses_it_and_the_record_ends_in_the_pipes_DLQ_while_later_records_go_through()
+    {
+        var big = $"tenant-a-big-{Guid.NewGuid():N}";
+        var small = $"tenant-b-small-{Guid.NewGuid():N}";
+        var pipe = Host.Pipeline!.Pipe("ProbeMessagesPipe");
+        var messages = Host.Pipeline!.Queue("ProbeMessagesQueue");
+        using var http = new HttpClient { BaseAddress = Host.ApiBaseUrl };
+
+        // 300,000 characters in the item (DynamoDB takes up to 400 KB), and so in the message the template makes of it.
+        await PutAsync(big, "message", by: "tenant-a", note: new string('n', 300_000));
+        await PutAsync(small, "message", by: "tenant-b", note: "fits");
+
+        await Until(() => messages.Peek().Any(m => m.Body.Contains(small, StringComparison.Ordinal)));
+        var deadLetter = await UntilFoundAsync(async () =>
+            JsonNode.Parse(await http.GetStringAsync("_local/queues/ProbePipeDeadLetterQueue"))!["messages"]!.AsArray().FirstOrDefault());
+
+        Assert.Equal($$"""{"id":"{{small}}","tenant":"tenant-b","note":"fits"}""", messages.Peek().First(m => m.Body.Contains(small, StringComparison.Ordinal)).Body);
+        Assert.DoesNotContain(messages.Peek(), m => m.Body.Contains(big, StringComparison.Ordinal));
+        var record = Assert.Single(pipe.Recent, r => r.Keys == $"id={big}");
+        Assert.Contains("InvalidParameterValue: One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.", record.Outcome);
+        var body = deadLetter["body"]!;
+        Assert.Equal("RetryAttemptsExhausted", body["context"]!["condition"]!.GetValue<string>());
+        Assert.Equal(1, body["DDBStreamBatchInfo"]!["batchSize"]!.GetValue<int>());
+        Assert.Equal(JsonNode.Parse(record.Record)!["dynamodb"]!["SequenceNumber"]!.GetValue<string>(), body["DDBStreamBatchInfo"]!["startSequenceNumber"]!.GetValue<string>());
+        Assert.Equal(pipe.StreamArn, body["DDBStreamBatchInfo"]!["streamArn"]!.GetValue<string>());
+        Assert.True(pipe.FailedAttempts >= 3, $"{pipe.FailedAttempts} failed attempts: the first and two retries at least");
+
+        // Not a queue's dead letters: nothing to send back.
+        using var redrive = await http.PostAsync("_local/queues/ProbePipeDeadLetterQueue/redrive", content: null);
+        Assert.Equal(HttpStatusCode.Conflict, redrive.StatusCode);
+        var (listed, listing) = await RunCommandAsync("list", "--api-url", Host.ApiBaseUrl.ToString());
+        Assert.Equal(0, listed);
+        Assert.Contains("ProbePipeDeadLetterQueue: 1 message(s) (dead-letter queue of pipe ProbeMessagesPipe)", listing);
+        Assert.Contains("RetryAttemptsExhausted: 1 record(s) of shardId-", listing);
+    }
+
+    [Fact]
+    public async Task The_dlq_command_lists_every_dead_letter_queue_and_redrives_the_only_queues_one()
     {
         var id = $"cli-{Guid.NewGuid():N}";
         _worker.Fail(id);
@@ -259,6 +338,7 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
 
         Assert.Equal(0, listed);
         Assert.Contains("ProbeDeadLetterQueue: 1 message(s) (dead-letter queue of ProbeQueue)", listing);
+        Assert.Contains("ProbePipeDeadLetterQueue: 0 message(s) (dead-letter queue of pipe ProbeMessagesPipe)", listing);
         Assert.Contains($"3 receives", listing);
         Assert.Contains($"INSERT id={id}", listing);
         Assert.Equal(0, redriven);
@@ -290,6 +370,7 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
 
         Assert.Contains($"Pipeline     {_table} stream → ProbePipe (filter) → ProbeQueue → ProbeWorkerFunction", banner);
         Assert.Contains("dead letters after 3 receives: ProbeDeadLetterQueue (SmallPay.Local dlq list | redrive)", banner);
+        Assert.Contains("records the queue refuses, after 2 retries: ProbePipeDeadLetterQueue (dlq list)", banner);
         Assert.Contains("(bucket smallpay-local-probe-bucket)", banner);
         Assert.DoesNotContain("Mail ", banner);
     }
@@ -322,6 +403,17 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
         finally
         {
             Console.SetOut(original);
+        }
+    }
+
+    private static async Task<JsonNode> UntilFoundAsync(Func<Task<JsonNode?>> find)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await find() is { } found) return found;
+            if (watch.Elapsed > TimeSpan.FromSeconds(15)) throw new TimeoutException("nothing was found in time");
+            await Task.Delay(50);
         }
     }
 

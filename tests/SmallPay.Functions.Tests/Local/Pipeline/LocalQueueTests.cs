@@ -168,6 +168,62 @@ public sealed class LocalQueueTests
     }
 
     [Fact]
+    public void A_message_over_256_KiB_is_refused_as_SQS_refuses_it_and_one_of_exactly_256_KiB_is_taken()
+    {
+        var queue = Queue();
+        // UTF-8 bytes count, not characters: 131,073 two-byte characters are 262,146 bytes.
+        var tooLarge = new string('ü', 131_073);
+        var exactly = new string('x', LocalQueue.DefaultMaximumMessageSize);
+
+        var error = Assert.Throws<SqsRequestException>(() => queue.Send(tooLarge));
+        var id = queue.Send(exactly);
+
+        Assert.Equal("InvalidParameterValue", error.ErrorCode);
+        Assert.Equal("One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.", error.Message);
+        Assert.Equal(id, Assert.Single(queue.Peek()).MessageId);
+    }
+
+    [Fact]
+    public void The_queues_MaximumMessageSize_is_the_limit()
+    {
+        var queue = new LocalQueue("Q", Visibility, clock: _clock, maximumMessageSize: 1024);
+
+        queue.Send(new string('x', 1024));
+        var error = Assert.Throws<SqsRequestException>(() => queue.Send(new string('x', 1025)));
+
+        Assert.Contains("shorter than 1024 bytes", error.Message);
+        Assert.Single(queue.Peek());
+    }
+
+    [Theory]
+    [InlineData(@"\u0001", "#x1")]
+    [InlineData(@"a\u0000b", "#x0")]
+    [InlineData(@"\uFFFE", "#xFFFE")]
+    [InlineData(@"lone \uD800 surrogate", "#xD800")]
+    public void Characters_SQS_does_not_allow_are_refused(string body, string reported)
+    {
+        var queue = Queue();
+
+        var error = Assert.Throws<SqsRequestException>(() => queue.Send(System.Text.RegularExpressions.Regex.Unescape(body)));
+
+        Assert.Equal("InvalidMessageContents", error.ErrorCode);
+        Assert.Contains($"'{reported}'", error.Message);
+        Assert.Empty(queue.Peek());
+    }
+
+    [Fact]
+    public void Tabs_line_breaks_and_characters_beyond_the_basic_plane_are_allowed_and_an_empty_body_is_not()
+    {
+        var queue = Queue();
+
+        queue.Send("tab\tline\r\nemoji 🧾 ünïcödé");
+        var error = Assert.Throws<SqsRequestException>(() => queue.Send(""));
+
+        Assert.Single(queue.Peek());
+        Assert.Equal("MissingParameter", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task Waiting_ends_when_a_message_is_sent()
     {
         var queue = new LocalQueue("Q", Visibility);
