@@ -41,13 +41,18 @@ public sealed class EventTemplates(RepositoryPaths paths)
             headers["content-length"] = Encoding.UTF8.GetByteCount(text).ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Sets the invoice version of the stream record inside each SQS message (NewImage.version).</summary>
+    /// <summary>
+    /// Sets the invoice version in each SQS message: the pipe's small message (<c>"version": "3"</c>), or a whole stream
+    /// record as queued before the pipe's input template (NewImage.version).
+    /// </summary>
     public static void SetStreamRecordVersion(JsonObject sqsEvent, long version)
     {
+        var text = version.ToString(CultureInfo.InvariantCulture);
         foreach (var record in sqsEvent["Records"]!.AsArray())
         {
             var body = JsonNode.Parse(record!["body"]!.GetValue<string>())!.AsObject();
-            body["dynamodb"]!["NewImage"]!["version"] = new JsonObject { ["N"] = version.ToString(CultureInfo.InvariantCulture) };
+            if (body["dynamodb"]?["NewImage"] is JsonObject image) image["version"] = new JsonObject { ["N"] = text };
+            else body["version"] = text;
             record["body"] = body.ToJsonString();
         }
     }
