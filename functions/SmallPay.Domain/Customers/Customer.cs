@@ -4,7 +4,8 @@ using SmallPay.Domain.Validation;
 
 namespace SmallPay.Domain.Customers;
 
-public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId);
+/// <param name="Language">The language invoices to this customer are written in (<see cref="Settings.Languages"/>); null: the business's.</param>
+public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId, string? Language = null);
 
 public sealed record Customer
 {
@@ -17,7 +18,7 @@ public sealed record Customer
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
-    public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId);
+    public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId, Details.Language);
 
     /// <summary>E-mail addresses are unique per tenant regardless of case.</summary>
     public static string? NormalizeEmail(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
@@ -40,6 +41,8 @@ public static class CustomerRules
         InvoiceRules.CheckText(errors, "phone", details.Phone, MaxPhoneLength);
         InvoiceRules.CheckText(errors, "taxId", details.TaxId, MaxTaxIdLength);
         CheckAddress(errors, "address", details.Address);
+        if (details.Language is not null && !Settings.Languages.IsSupported(details.Language))
+            errors.Add("language", $"must be one of {Settings.Languages.Describe}");
         errors.ThrowIfAny("The customer has invalid fields.");
     }
 
