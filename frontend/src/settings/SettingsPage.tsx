@@ -9,6 +9,8 @@ import { usePageTitle } from '../app/usePageTitle';
 import { currencyCodes } from '../money/currencies';
 import { Alert, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
 import { SelectField, TextField } from '../ui/fields';
+import { LanguagePreview } from '../ui/LanguagePreview';
+import { LANGUAGES, languageLabel } from '../format/documentLanguage';
 import { applyServerErrors } from '../ui/serverErrors';
 
 interface SettingsForm {
@@ -21,6 +23,7 @@ interface SettingsForm {
   paymentTermsDays: string;
   numberPrefix: string;
   nextNumber: string;
+  language: string;
 }
 
 function toForm(s: Settings): SettingsForm {
@@ -35,6 +38,7 @@ function toForm(s: Settings): SettingsForm {
     paymentTermsDays: String(s.paymentTermsDays),
     numberPrefix: s.numberPrefix,
     nextNumber: String(s.nextNumber),
+    language: s.language ?? 'en',
   };
 }
 
@@ -52,6 +56,7 @@ function toInput(f: SettingsForm): SettingsInput {
     paymentTermsDays: Number(f.paymentTermsDays),
     numberPrefix: f.numberPrefix.trim(),
     nextNumber: Number(f.nextNumber),
+    language: f.language,
   };
 }
 
@@ -159,6 +164,14 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
             ))}
           </SelectField>
           <TextField label="Payment terms (days)" inputMode="numeric" error={e.paymentTermsDays?.message} {...register('paymentTermsDays')} />
+          <SelectField label="Invoice language" hint="For customers without a language of their own." error={e.language?.message} {...register('language')}>
+            {LANGUAGES.map((l) => (
+              <option key={l.tag} value={l.tag} lang={l.tag}>
+                {languageLabel(l.tag)}
+              </option>
+            ))}
+          </SelectField>
+          <LanguagePreview language={watch('language') || 'en'} currency={watch('defaultCurrency')} businessName={watch('businessName')} />
           <TextField
             label="Number prefix"
             hint="Up to 12 letters, digits or - _ / ."
