@@ -145,7 +145,7 @@ echo "test-frontend: browser tests against $url${maildev_url:+ (mail: $maildev_u
 set +e
 (cd frontend && SMALLPAY_URL="$url" SMALLPAY_MAILDEV_URL="$maildev_url" \
   SMALLPAY_SCREENSHOTS="${SMALLPAY_SCREENSHOTS-$root/docs/screenshots}" CHROMIUM_PATH="$chromium" \
-  node --test --test-reporter=spec --test-timeout=180000 browser-tests/) 2>&1 | tee "$work/browser.log"
+  node --test --test-reporter=spec --test-timeout=300000 browser-tests/) 2>&1 | tee "$work/browser.log"
 browser_status=${PIPESTATUS[0]}
 set -e
 count() { sed -n "s/\x1b\[[0-9;]*m//g; s/^ℹ $1 \([0-9][0-9]*\)$/\1/p" "$work/browser.log" | tail -1; }

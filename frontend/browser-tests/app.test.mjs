@@ -414,12 +414,12 @@ step("a customer's invoice language: the picker previews the invoice in it, Arab
   await nav(page, 'Customers').click();
   await page.getByRole('button', { name: 'Add customer' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a customer' });
-  await dialog.getByRole('figure', { name: /English/ }).getByText('INVOICE').waitFor(); // the business's language by default
+  await dialog.getByRole('figure', { name: /English/ }).getByText('INVOICE', { exact: true }).waitFor(); // the business's language by default
 
   await dialog.getByLabel('Name').fill('株式会社テスト商事');
   await dialog.getByLabel('Invoice language').selectOption('ja');
   const japanese = dialog.getByRole('figure', { name: /Japanese/ });
-  await japanese.getByText('請求書').waitFor();
+  await japanese.getByText('請求書', { exact: true }).waitFor();
   assert.match(await japanese.textContent(), /\d{4}年\d{1,2}月\d{1,2}日/, 'a Japanese date in the preview');
   assert.match(await japanese.textContent(), /1,234\.50 EUR/);
   await shoot(page, 'customer-language-japanese');
@@ -427,7 +427,7 @@ step("a customer's invoice language: the picker previews the invoice in it, Arab
   await dialog.getByLabel('Name').fill('شركة الاختبار');
   await dialog.getByLabel('Invoice language').selectOption('ar');
   const arabic = dialog.getByRole('figure', { name: /Arabic/ });
-  await arabic.getByText('فاتورة').waitFor();
+  await arabic.getByText('فاتورة', { exact: true }).waitFor();
   assert.equal(await arabic.locator('[lang="ar"]').getAttribute('dir'), 'rtl');
   assert.match(await arabic.textContent(), /١٬٢٣٤٫٥٠ EUR/, 'Arabic digits and separators, as on the PDF');
   await shoot(page, 'customer-language-arabic');

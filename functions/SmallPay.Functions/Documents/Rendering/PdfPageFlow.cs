@@ -113,18 +113,22 @@ internal sealed class PdfPageFlow : IDisposable
 
     // ---- text primitives ----
 
-    /// <summary>The line shaped (HarfBuzz, bidi, font fallback), cached per document: wrapping measures what it then draws.</summary>
+    /// <summary>
+    /// The line shaped (HarfBuzz, bidi, font fallback). Shaped lines are immutable and cached for the process: wrapping
+    /// measures what it then draws, and every invoice repeats its labels, the business's details and most figures.
+    /// </summary>
     public ShapedLine Shape(string text, TextStyle font)
     {
-        if (!_shaped.TryGetValue((text, font), out var line))
-        {
-            if (_shaped.Count > 4096) _shaped.Clear();
-            _shaped[(text, font)] = line = TextShaper.Default.Shape(text, font.Size, font.Bold, _language, _rightToLeft ? 1 : 0);
-        }
-        return line;
+        var key = new ShapeKey(text, font.Size, font.Bold, _language, _rightToLeft);
+        if (Shaped.TryGetValue(key, out var line))
+            return line;
+        if (Shaped.Count >= 8192) Shaped.Clear(); // a bound, not an eviction policy: a busy worker re-shapes at worst
+        return Shaped[key] = TextShaper.Default.Shape(text, font.Size, font.Bold, _language, _rightToLeft ? 1 : 0);
     }
 
-    private readonly Dictionary<(string, TextStyle), ShapedLine> _shaped = [];
+    private readonly record struct ShapeKey(string Text, double Size, bool Bold, string Language, bool RightToLeft);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ShapeKey, ShapedLine> Shaped = new();
 
     /// <summary>The width of <paramref name="text"/> in <paramref name="font"/> as shaped.</summary>
     public double Measure(string text, TextStyle font) => text.Length == 0 ? 0 : Shape(text, font).Width;

@@ -97,7 +97,8 @@ internal sealed class EmbeddedFont
         var name = new PdfName($"/{tag}+{face.Name}");
         double Scale(int units) => Math.Round(units * 1000.0 / face.UnitsPerEm);
 
-        var program = Stream(TrueTypeSubsetter.Subset(face, glyphs));
+        var (subset, newIds) = TrueTypeSubsetter.Subset(face, glyphs);
+        var program = Stream(subset);
         program.Elements["/Length1"] = new PdfInteger(program.Stream.Length);
 
         var box = face.BoundingBox;
@@ -112,12 +113,13 @@ internal sealed class EmbeddedFont
         _descriptor.Elements["/StemV"] = new PdfInteger(80);
         _descriptor.Elements["/FontFile2"] = program.Reference;
 
-        // Character id → glyph id, two bytes each.
+        // Character id → the glyph's id in the subset, two bytes each.
         var map = new byte[2 * _byId.Count];
         for (var id = 0; id < _byId.Count; id++)
         {
-            map[2 * id] = (byte)(_byId[id].Glyph >> 8);
-            map[2 * id + 1] = (byte)_byId[id].Glyph;
+            var glyph = newIds[_byId[id].Glyph];
+            map[2 * id] = (byte)(glyph >> 8);
+            map[2 * id + 1] = (byte)glyph;
         }
 
         var widths = new PdfArray(_document);

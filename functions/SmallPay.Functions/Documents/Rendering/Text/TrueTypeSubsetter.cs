@@ -4,17 +4,19 @@ using System.Text;
 namespace SmallPay.Functions.Documents.Rendering.Text;
 
 /// <summary>
-/// The font program a PDF embeds for a CIDFontType2 (FontFile2): only the glyphs a document uses keep their outlines.
-/// Glyph ids stay as in the font (the PDF maps its character ids to them with CIDToGIDMap), so the subset ends at the
-/// highest glyph used; glyphs in between that are not used are empty, with zero metrics. Tables: head, hhea, maxp, hmtx,
-/// loca (long), glyf, post (version 3, no names), OS/2 and, where the font has them, cvt, fpgm and prep — what a PDF
-/// reader needs to draw glyphs by id (no cmap: characters reach the glyphs through the PDF's own maps).
+/// The font program a PDF embeds for a CIDFontType2 (FontFile2): only the glyphs a document uses, renumbered 0..n-1 in
+/// the order of their original ids (.notdef stays 0; composite glyphs' components are renumbered with them), so a subset
+/// of a 40,000-glyph CJK font carries loca and hmtx entries for its few dozen glyphs rather than for every id below the
+/// highest one used. The PDF maps its character ids to the new glyph ids with CIDToGIDMap. Tables: head, hhea, maxp,
+/// hmtx, loca (long), glyf, post (version 3, no names), OS/2 and, where the font has them, cvt, fpgm and prep — what a
+/// PDF reader needs to draw glyphs by id (no cmap: characters reach the glyphs through the PDF's own maps).
 /// </summary>
 internal static class TrueTypeSubsetter
 {
     private const ushort ArgsAreWords = 0x0001, HaveScale = 0x0008, MoreComponents = 0x0020, HaveXyScale = 0x0040, HaveTwoByTwo = 0x0080;
 
-    public static byte[] Subset(FontFace face, IEnumerable<uint> glyphs)
+    /// <summary>The subset, and each kept glyph's new id.</summary>
+    public static (byte[] Font, Dictionary<uint, ushort> NewIds) Subset(FontFace face, IEnumerable<uint> glyphs)
     {
         var loca = face.Table("loca");
         var glyf = face.Table("glyf");
@@ -26,38 +28,39 @@ internal static class TrueTypeSubsetter
             if (glyph >= face.GlyphCount || !used.Add(glyph) && glyph != 0) continue;
             var data = GlyphData(glyf, loca, glyph, face.LongLoca);
             if (data.Length >= 10 && BinaryPrimitives.ReadInt16BigEndian(data) < 0)
-                foreach (var component in Components(data))
+                foreach (var (component, _) in Components(data))
                     if (!used.Contains(component)) pending.Push(component);
         }
 
-        var count = (int)used.Max + 1;
+        var newIds = new Dictionary<uint, ushort>(used.Count);
+        foreach (var glyph in used) newIds[glyph] = (ushort)newIds.Count;
+        var count = used.Count;
+
         var newLoca = new byte[4 * (count + 1)];
         using var newGlyf = new MemoryStream();
-        for (var glyph = 0; glyph < count; glyph++)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(newLoca.AsSpan(4 * glyph), (uint)newGlyf.Length);
-            if (!used.Contains((uint)glyph)) continue;
-            var data = GlyphData(glyf, loca, (uint)glyph, face.LongLoca);
-            newGlyf.Write(data);
-            while (newGlyf.Length % 4 != 0) newGlyf.WriteByte(0);
-        }
-        BinaryPrimitives.WriteUInt32BigEndian(newLoca.AsSpan(4 * count), (uint)newGlyf.Length);
-
-        // hmtx: a long metric for every glyph kept; zero for the empty ones.
         var hhea = face.Table("hhea").ToArray();
         var metrics = BinaryPrimitives.ReadUInt16BigEndian(hhea.AsSpan(34));
         var hmtx = face.Table("hmtx");
         var newHmtx = new byte[4 * count];
-        for (var glyph = 0; glyph < count; glyph++)
+        foreach (var (glyph, id) in newIds)
         {
-            if (!used.Contains((uint)glyph)) continue;
-            var advance = BinaryPrimitives.ReadUInt16BigEndian(hmtx[(4 * Math.Min(glyph, metrics - 1))..]);
-            var bearing = glyph < metrics
-                ? BinaryPrimitives.ReadInt16BigEndian(hmtx[(4 * glyph + 2)..])
-                : BinaryPrimitives.ReadInt16BigEndian(hmtx[(4 * metrics + 2 * (glyph - metrics))..]);
-            BinaryPrimitives.WriteUInt16BigEndian(newHmtx.AsSpan(4 * glyph), advance);
-            BinaryPrimitives.WriteInt16BigEndian(newHmtx.AsSpan(4 * glyph + 2), bearing);
+            BinaryPrimitives.WriteUInt32BigEndian(newLoca.AsSpan(4 * id), (uint)newGlyf.Length);
+            var data = GlyphData(glyf, loca, glyph, face.LongLoca).ToArray();
+            if (data.Length >= 10 && BinaryPrimitives.ReadInt16BigEndian(data) < 0)
+                foreach (var (component, at) in Components(data))
+                    BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(at), newIds[component]);
+            newGlyf.Write(data);
+            while (newGlyf.Length % 4 != 0) newGlyf.WriteByte(0);
+
+            var g = (int)glyph;
+            var advance = BinaryPrimitives.ReadUInt16BigEndian(hmtx[(4 * Math.Min(g, metrics - 1))..]);
+            var bearing = g < metrics
+                ? BinaryPrimitives.ReadInt16BigEndian(hmtx[(4 * g + 2)..])
+                : BinaryPrimitives.ReadInt16BigEndian(hmtx[(4 * metrics + 2 * (g - metrics))..]);
+            BinaryPrimitives.WriteUInt16BigEndian(newHmtx.AsSpan(4 * id), advance);
+            BinaryPrimitives.WriteInt16BigEndian(newHmtx.AsSpan(4 * id + 2), bearing);
         }
+        BinaryPrimitives.WriteUInt32BigEndian(newLoca.AsSpan(4 * count), (uint)newGlyf.Length);
         BinaryPrimitives.WriteUInt16BigEndian(hhea.AsSpan(34), (ushort)count);
 
         var maxp = face.Table("maxp").ToArray();
@@ -74,7 +77,7 @@ internal static class TrueTypeSubsetter
         };
         foreach (var tag in (string[])["OS/2", "cvt ", "fpgm", "prep"])
             if (face.HasTable(tag)) tables[tag] = face.Table(tag).ToArray();
-        return Write(tables);
+        return (Write(tables), newIds);
     }
 
     private static ReadOnlySpan<byte> GlyphData(ReadOnlySpan<byte> glyf, ReadOnlySpan<byte> loca, uint glyph, bool longLoca)
@@ -88,14 +91,15 @@ internal static class TrueTypeSubsetter
         ? (int)BinaryPrimitives.ReadUInt32BigEndian(loca[(int)(4 * i)..])
         : 2 * BinaryPrimitives.ReadUInt16BigEndian(loca[(int)(2 * i)..]);
 
-    private static List<uint> Components(ReadOnlySpan<byte> glyph)
+    /// <summary>A composite glyph's components: each one's glyph id and where that id is in the glyph's data.</summary>
+    private static List<(uint Glyph, int At)> Components(ReadOnlySpan<byte> glyph)
     {
-        var components = new List<uint>();
+        var components = new List<(uint, int)>();
         var at = 10;
         while (at + 4 <= glyph.Length)
         {
             var flags = BinaryPrimitives.ReadUInt16BigEndian(glyph[at..]);
-            components.Add(BinaryPrimitives.ReadUInt16BigEndian(glyph[(at + 2)..]));
+            components.Add((BinaryPrimitives.ReadUInt16BigEndian(glyph[(at + 2)..]), at + 2));
             at += 4 + ((flags & ArgsAreWords) != 0 ? 4 : 2);
             if ((flags & HaveScale) != 0) at += 2;
             else if ((flags & HaveXyScale) != 0) at += 4;
