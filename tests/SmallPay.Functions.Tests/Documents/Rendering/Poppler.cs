@@ -68,6 +68,15 @@ public static partial class Poppler
             .ToList();
     }
 
+    /// <summary>Page 1 as a PNG at <paramref name="dpi"/> (<c>pdftoppm -png -singlefile</c>).</summary>
+    public static byte[] FirstPagePng(byte[] pdf, int dpi)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"smallpay-page-{Guid.NewGuid():N}");
+        Run("pdftoppm", pdf, "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-png", "-singlefile", "-f", "1", "-l", "1", output);
+        try { return File.ReadAllBytes(output + ".png"); }
+        finally { File.Delete(output + ".png"); }
+    }
+
     private static string Run(string tool, byte[] pdf, params string[] options)
     {
         var path = Path.Combine(Path.GetTempPath(), $"smallpay-render-{Guid.NewGuid():N}.pdf");
@@ -75,8 +84,10 @@ public static partial class Poppler
         try
         {
             var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var option in options) start.ArgumentList.Add(option);
+            var trailing = tool == "pdftoppm" ? options[^1] : null; // pdftoppm: the output prefix follows the PDF
+            foreach (var option in trailing is null ? options : options[..^1]) start.ArgumentList.Add(option);
             start.ArgumentList.Add(path);
+            if (trailing is not null) start.ArgumentList.Add(trailing);
             if (tool == "pdftotext") start.ArgumentList.Add("-");
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
             var stderr = process.StandardError.ReadToEndAsync();
