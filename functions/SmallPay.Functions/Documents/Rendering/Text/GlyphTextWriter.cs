@@ -51,7 +51,7 @@ internal static class GlyphTextWriter
                 // from the right: there, a cluster's characters are given right to left, so they come back in order.
                 if (run.RightToLeft && text.Length > 1) text = Reversed(text);
                 var span = end - i > 1;
-                var order = Enumerable.Range(i, end - i).ToList();
+                var order = end - i == 1 ? [i] : Enumerable.Range(i, end - i).ToList();
                 var clusterEnd = at[end - 1].X - glyphs[end - 1].XOffset * scale + glyphs[end - 1].Advance * scale;
                 if (span)
                 {
@@ -72,7 +72,7 @@ internal static class GlyphTextWriter
                     // A glyph HarfBuzz gives no advance (a mark on its base) is written with width 0, so readers see it
                     // inside its base rather than reaching into the next character.
                     var width = span
-                        ? n == order.Count - 1 ? (int)Math.Round((clusterEnd - at[k].X) * 1000 / size) : 0
+                        ? n == order.Count - 1 ? Math.Round((clusterEnd - at[k].X) * 1000 / size, 3) : 0
                         : glyph.Advance == 0 ? 0 : font.Width(glyph.Glyph);
                     var id = font.Id(glyph.Glyph, k == i ? text : null, width);
                     if (open && Math.Abs(at[k].Y - textY) < 0.0005)
