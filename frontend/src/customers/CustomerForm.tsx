@@ -94,15 +94,15 @@ export function CustomerForm(props: {
         )
       ) : null}
       <div className={props.compact ? 'form-grid form-grid--1' : 'form-grid'}>
-        <TextField label="Name" autoComplete="organization" error={e.name?.message} {...register('name', { required: 'Enter the customer’s name.' })} wrapperClassName="span-2" />
+        <TextField label="Name" dir="auto" autoComplete="organization" error={e.name?.message} {...register('name', { required: 'Enter the customer’s name.' })} wrapperClassName="span-2" />
         <TextField label="E-mail address" type="email" autoComplete="off" hint="Invoices are sent here." error={e.email?.message} {...register('email')} />
         <TextField label="Phone" type="tel" autoComplete="off" error={e.phone?.message} {...register('phone')} />
-        <TextField label="Address line 1" autoComplete="off" error={e.address?.line1?.message} {...register('address.line1')} />
-        <TextField label="Address line 2" autoComplete="off" error={e.address?.line2?.message} {...register('address.line2')} />
+        <TextField label="Address line 1" autoComplete="off" error={e.address?.line1?.message} dir="auto" {...register('address.line1')} />
+        <TextField label="Address line 2" autoComplete="off" error={e.address?.line2?.message} dir="auto" {...register('address.line2')} />
         <TextField label="Postal code" autoComplete="off" error={e.address?.postalCode?.message} {...register('address.postalCode')} />
-        <TextField label="City" autoComplete="off" error={e.address?.city?.message} {...register('address.city')} />
-        <TextField label="Region" autoComplete="off" error={e.address?.region?.message} {...register('address.region')} />
-        <TextField label="Country" autoComplete="off" error={e.address?.country?.message} {...register('address.country')} />
+        <TextField label="City" autoComplete="off" error={e.address?.city?.message} dir="auto" {...register('address.city')} />
+        <TextField label="Region" autoComplete="off" error={e.address?.region?.message} dir="auto" {...register('address.region')} />
+        <TextField label="Country" autoComplete="off" error={e.address?.country?.message} dir="auto" {...register('address.country')} />
         <TextField label="Tax id" hint="VAT or other tax number, printed on invoices." autoComplete="off" error={e.taxId?.message} {...register('taxId')} />
         <SelectField label="Invoice language" hint="The PDF and the e-mail this customer gets." error={e.language?.message} {...register('language')}>
           <option value="">Business default: {languageLabel(businessLanguage)}</option>

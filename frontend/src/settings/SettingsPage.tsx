@@ -139,7 +139,7 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
         </h2>
         <p className="muted small">Printed on every invoice.</p>
         <div className="form-grid">
-          <TextField label="Business name" autoComplete="organization" error={e.businessName?.message} {...register('businessName')} wrapperClassName="span-2" />
+          <TextField label="Business name" dir="auto" autoComplete="organization" error={e.businessName?.message} {...register('businessName')} wrapperClassName="span-2" />
           <TextField label="E-mail address" type="email" autoComplete="email" error={e.email?.message} {...register('email')} />
           <TextField label="Phone" type="tel" autoComplete="tel" error={e.phone?.message} {...register('phone')} />
           <TextField label="Address line 1" autoComplete="address-line1" error={e.address?.line1?.message} {...register('address.line1')} />
