@@ -39,7 +39,9 @@ public static class InvoiceDeliveries
     /// Appends a delivery request to a finalized, non-void invoice. Recipients default to the customer's e-mail as
     /// printed on the invoice; the subject defaults to the invoice number and the business's name.
     /// </summary>
-    public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now)
+    /// <param name="defaultSubject">The subject when the input names none, in the invoice's language (the documents'
+    /// words live with the functions); null: <see cref="DefaultSubject"/>, in English.</param>
+    public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now, string? defaultSubject = null)
     {
         // The same request again (repeated under one Idempotency-Key): it is recorded already, once.
         if (invoice.DeliveryRequests.Any(r => r.RequestId == requestId)) return invoice;
@@ -61,7 +63,9 @@ public static class InvoiceDeliveries
             to = [invoice.Customer.Email.Trim()];
         }
         var cc = Clean(input.Cc).Where(address => !to.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
-        var subject = string.IsNullOrWhiteSpace(input.Subject) ? DefaultSubject(invoice.Number, businessName) : input.Subject.Trim();
+        var subject = !string.IsNullOrWhiteSpace(input.Subject) ? input.Subject.Trim()
+            : string.IsNullOrWhiteSpace(defaultSubject) ? DefaultSubject(invoice.Number, businessName)
+            : defaultSubject.Length <= MaxSubjectLength ? defaultSubject : defaultSubject[..MaxSubjectLength];
         var message = string.IsNullOrWhiteSpace(input.Message) ? null : input.Message.Trim();
 
         var request = new DeliveryRequest(requestId, to, cc, subject, message, now, invoice.Version + 1);

@@ -24,7 +24,9 @@ public sealed class SendInvoice(IInvoiceStore invoices, ISettingsStore settings,
         var current = await InvoiceAccess.LoadAsync(invoices, request, ct);
         var business = await settings.GetAsync(request.Tenant, ct);
         var requestId = request.NewId("dlv");
-        Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt);
+        // The default subject in the invoice's language (its customer's, else the business's), like the e-mail itself.
+        Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt,
+            Rendering.InvoiceEmailComposer.DefaultSubject(invoice, business));
 
         var sent = current.IsFinalized
             ? await InvoiceAccess.ChangeAsync(invoices, request, Deliver, ct)
