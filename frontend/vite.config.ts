@@ -15,6 +15,8 @@ export default defineConfig({
   server: {
     // `npm run dev` talks to a local stack started with `make run` (port 3000).
     proxy: { '/config.json': 'http://localhost:3000' },
+    // The invoice languages' files live with the functions (Documents/Localization); the app previews from them.
+    fs: { allow: ['..'] },
   },
   test: {
     include: ['tests/**/*.test.ts'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes functions/SmallPay.Functions as one Native AOT executable for Lambda's provided.al2023 runtime:
 #   scripts/publish-functions.sh [linux-x64|linux-arm64]      (default: linux-x64, or $LAMBDA_RID)
-# Output: artifacts/functions/<rid>/bootstrap (+ the fonts' licence). Every function of template.yaml runs this one
+# Output: artifacts/functions/<rid>/bootstrap, libHarfBuzzSharp.so (text shaping) and fonts/ (the invoice fonts and their
+# licences). Every function of template.yaml runs this one
 # binary; SMALLPAY_FUNCTION picks the handler. Skips the publish when nothing under functions/ (or the build props)
 # changed since the last one, so sam build's nineteen make targets, `make invoke` and the tests share one publish.
 # Safe to run concurrently (sam build --parallel): one publish at a time, under a lock.

@@ -84,6 +84,14 @@ if [ ! -x "$chromium" ]; then
   fi
 fi
 
+# The screenshots show names in Arabic, Japanese and Hindi: Chromium needs fonts for those scripts (Debian's Noto).
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test-frontend: installing fonts-noto-core and fonts-noto-cjk (scripts in the screenshots)" >&2
+    apt-get update -qq && apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null || true
+  fi
+fi
+
 ./scripts/setup.sh
 dll=local/SmallPay.Local/bin/Release/net10.0/SmallPay.Local.dll
 if [ ! -f "$dll" ] || [ -n "$(find local/SmallPay.Local functions template.yaml Directory.Build.props Directory.Packages.props \
@@ -137,7 +145,7 @@ echo "test-frontend: browser tests against $url${maildev_url:+ (mail: $maildev_u
 set +e
 (cd frontend && SMALLPAY_URL="$url" SMALLPAY_MAILDEV_URL="$maildev_url" \
   SMALLPAY_SCREENSHOTS="${SMALLPAY_SCREENSHOTS-$root/docs/screenshots}" CHROMIUM_PATH="$chromium" \
-  node --test --test-reporter=spec --test-timeout=180000 browser-tests/) 2>&1 | tee "$work/browser.log"
+  node --test --test-reporter=spec --test-timeout=300000 browser-tests/) 2>&1 | tee "$work/browser.log"
 browser_status=${PIPESTATUS[0]}
 set -e
 count() { sed -n "s/\x1b\[[0-9;]*m//g; s/^ℹ $1 \([0-9][0-9]*\)$/\1/p" "$work/browser.log" | tail -1; }

@@ -412,6 +412,49 @@ step('a customer with invoices is kept, and the app says why (409)', async () =>
   await page.getByText(`${customer.name} is saved.`).waitFor();
 });
 
+step("a customer's invoice language: the picker previews the invoice in it, Arabic right to left; names in any script read in their own direction", async () => {
+  await nav(page, 'Customers').click();
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a customer' });
+  await dialog.getByRole('figure', { name: /English/ }).getByText('INVOICE', { exact: true }).waitFor(); // the business's language by default
+
+  await dialog.getByLabel('Name').fill('株式会社テスト商事');
+  await dialog.getByLabel('Invoice language').selectOption('ja');
+  const japanese = dialog.getByRole('figure', { name: /Japanese/ });
+  await japanese.getByText('請求書', { exact: true }).waitFor();
+  assert.match(await japanese.textContent(), /\d{4}年\d{1,2}月\d{1,2}日/, 'a Japanese date in the preview');
+  assert.match(await japanese.textContent(), /1,234\.50 EUR/);
+  await shoot(page, 'customer-language-japanese');
+
+  await dialog.getByLabel('Name').fill('شركة الاختبار');
+  await dialog.getByLabel('Invoice language').selectOption('ar');
+  const arabic = dialog.getByRole('figure', { name: /Arabic/ });
+  await arabic.getByText('فاتورة', { exact: true }).waitFor();
+  assert.equal(await arabic.locator('[lang="ar"]').getAttribute('dir'), 'rtl');
+  assert.match(await arabic.textContent(), /١٬٢٣٤٫٥٠ EUR/, 'Arabic digits and separators, as on the PDF');
+  await shoot(page, 'customer-language-arabic');
+  await dialog.getByRole('button', { name: 'Add customer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // Two more, through the API: Japanese and Hindi names, the Japanese one with its language.
+  await apiCall(page, 'POST', '/customers', { body: { name: '株式会社テスト商事', language: 'ja' } });
+  await apiCall(page, 'POST', '/customers', { body: { name: 'परीक्षण कंपनी' } });
+  await page.reload();
+  const arabicName = page.getByRole('link', { name: 'شركة الاختبار', exact: true });
+  await arabicName.waitFor();
+  assert.equal(await arabicName.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'dir="auto" sets an Arabic name right to left');
+  await page.getByRole('link', { name: '株式会社テスト商事', exact: true }).waitFor();
+  await page.getByRole('link', { name: 'परीक्षण कंपनी', exact: true }).waitFor();
+  await shoot(page, 'customers-any-script');
+
+  // The stored language comes back in the form.
+  await page.getByRole('link', { name: 'Edit شركة الاختبار' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit شركة الاختبار' });
+  assert.equal(await edit.getByLabel('Invoice language').inputValue(), 'ar');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await edit.waitFor({ state: 'hidden' });
+});
+
 step("a second user sees none of the first user's data", async () => {
   const second = await newUserPage(browser, pageErrors);
   await signUpAndSignIn(second, uniqueEmail('second'));

@@ -15,12 +15,17 @@ export interface Address {
   country?: string;
 }
 
+/** A language invoices are written in (openapi.yaml's Language): en, de, fr, es, it, pt, nl, pl, ja, zh-Hans, ar. */
+export type Language = string;
+
 export interface CustomerInput {
   name: string;
   email?: string;
   phone?: string;
   address?: Address;
   taxId?: string;
+  /** Absent: the business's language. */
+  language?: Language;
 }
 
 export interface Customer extends CustomerInput {
@@ -36,6 +41,7 @@ export interface CustomerSnapshot {
   email?: string;
   address?: Address;
   taxId?: string;
+  language?: Language;
 }
 
 export interface InvoiceLineInput {
@@ -236,6 +242,7 @@ export interface SettingsInput {
   paymentTermsDays?: number;
   numberPrefix?: string;
   nextNumber?: number;
+  language?: Language;
 }
 
 export interface Settings extends SettingsInput {
@@ -245,6 +252,7 @@ export interface Settings extends SettingsInput {
   numberPrefix: string;
   nextNumber: number;
   nextInvoiceNumber: string;
+  language: Language;
   version: number;
 }
 

@@ -1,13 +1,15 @@
 // Add or edit a customer. Validation is the API's: its problem's field pointers land next to the fields.
 import { useEffect, useRef } from 'react';
 import { useForm } from 'react-hook-form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, newIdempotencyKey } from '../api/client';
-import { customerChanged } from '../api/queries';
+import { customerChanged, queryKeys } from '../api/queries';
 import type { Customer, CustomerInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
 import { Alert, errorMessage } from '../ui/feedback';
-import { TextField } from '../ui/fields';
+import { SelectField, TextField } from '../ui/fields';
+import { LanguagePreview } from '../ui/LanguagePreview';
+import { LANGUAGES, languageLabel } from '../format/documentLanguage';
 import { applyServerErrors } from '../ui/serverErrors';
 
 interface CustomerFormValues {
@@ -15,6 +17,8 @@ interface CustomerFormValues {
   email: string;
   phone: string;
   taxId: string;
+  /** '' = the business's language. */
+  language: string;
   address: { line1: string; line2: string; city: string; region: string; postalCode: string; country: string };
 }
 
@@ -25,6 +29,7 @@ function toValues(customer?: Customer): CustomerFormValues {
     email: customer?.email ?? '',
     phone: customer?.phone ?? '',
     taxId: customer?.taxId ?? '',
+    language: customer?.language ?? '',
     address: { line1: a.line1 ?? '', line2: a.line2 ?? '', city: a.city ?? '', region: a.region ?? '', postalCode: a.postalCode ?? '', country: a.country ?? '' },
   };
 }
@@ -38,6 +43,7 @@ function toInput(values: CustomerFormValues): CustomerInput {
     email: optional(values.email),
     phone: optional(values.phone),
     taxId: optional(values.taxId),
+    language: optional(values.language),
     address: Object.keys(address).length ? address : undefined,
   };
 }
@@ -53,7 +59,10 @@ export function CustomerForm(props: {
   const queryClient = useQueryClient();
   const idempotencyKey = useRef(newIdempotencyKey());
   const form = useForm<CustomerFormValues>({ defaultValues: toValues(props.customer?.data) });
-  const { register, handleSubmit, formState, setError, reset } = form;
+  const { register, handleSubmit, formState, setError, reset, watch } = form;
+  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: ({ signal }) => api.getSettings(signal) });
+  const businessLanguage = settings.data?.data.language ?? 'en';
+  const chosenLanguage = watch('language') || businessLanguage;
   useEffect(() => reset(toValues(props.customer?.data)), [props.customer, reset]);
 
   const save = useMutation({
@@ -85,16 +94,25 @@ export function CustomerForm(props: {
         )
       ) : null}
       <div className={props.compact ? 'form-grid form-grid--1' : 'form-grid'}>
-        <TextField label="Name" autoComplete="organization" error={e.name?.message} {...register('name', { required: 'Enter the customer’s name.' })} wrapperClassName="span-2" />
+        <TextField label="Name" dir="auto" autoComplete="organization" error={e.name?.message} {...register('name', { required: 'Enter the customer’s name.' })} wrapperClassName="span-2" />
         <TextField label="E-mail address" type="email" autoComplete="off" hint="Invoices are sent here." error={e.email?.message} {...register('email')} />
         <TextField label="Phone" type="tel" autoComplete="off" error={e.phone?.message} {...register('phone')} />
-        <TextField label="Address line 1" autoComplete="off" error={e.address?.line1?.message} {...register('address.line1')} />
-        <TextField label="Address line 2" autoComplete="off" error={e.address?.line2?.message} {...register('address.line2')} />
+        <TextField label="Address line 1" autoComplete="off" error={e.address?.line1?.message} dir="auto" {...register('address.line1')} />
+        <TextField label="Address line 2" autoComplete="off" error={e.address?.line2?.message} dir="auto" {...register('address.line2')} />
         <TextField label="Postal code" autoComplete="off" error={e.address?.postalCode?.message} {...register('address.postalCode')} />
-        <TextField label="City" autoComplete="off" error={e.address?.city?.message} {...register('address.city')} />
-        <TextField label="Region" autoComplete="off" error={e.address?.region?.message} {...register('address.region')} />
-        <TextField label="Country" autoComplete="off" error={e.address?.country?.message} {...register('address.country')} />
+        <TextField label="City" autoComplete="off" error={e.address?.city?.message} dir="auto" {...register('address.city')} />
+        <TextField label="Region" autoComplete="off" error={e.address?.region?.message} dir="auto" {...register('address.region')} />
+        <TextField label="Country" autoComplete="off" error={e.address?.country?.message} dir="auto" {...register('address.country')} />
         <TextField label="Tax id" hint="VAT or other tax number, printed on invoices." autoComplete="off" error={e.taxId?.message} {...register('taxId')} />
+        <SelectField label="Invoice language" hint="The PDF and the e-mail this customer gets." error={e.language?.message} {...register('language')}>
+          <option value="">Business default: {languageLabel(businessLanguage)}</option>
+          {LANGUAGES.map((l) => (
+            <option key={l.tag} value={l.tag} lang={l.tag}>
+              {languageLabel(l.tag)}
+            </option>
+          ))}
+        </SelectField>
+        <LanguagePreview language={chosenLanguage} currency={settings.data?.data.defaultCurrency} businessName={settings.data?.data.businessName} />
       </div>
       <div className="form-actions">
         {props.onCancel ? (

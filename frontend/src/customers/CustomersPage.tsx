@@ -121,12 +121,12 @@ export function CustomersPage() {
                 {items.map((c) => (
                   <tr key={c.id}>
                     <td data-label="Name">
-                      <Link to={`/customers/${c.id}`} className="strong-link">
+                      <Link to={`/customers/${c.id}`} className="strong-link" dir="auto">
                         {c.name}
                       </Link>
                     </td>
                     <td data-label="E-mail">{c.email ?? <span className="muted">—</span>}</td>
-                    <td data-label="City">{c.address?.city ?? <span className="muted">—</span>}</td>
+                    <td data-label="City" dir="auto">{c.address?.city ?? <span className="muted">—</span>}</td>
                     <td data-label="Invoices" className="num">
                       {c.invoiceCount > 0 ? <Link to={`/invoices?customerId=${c.id}`}>{c.invoiceCount}</Link> : 0}
                     </td>

@@ -147,7 +147,7 @@ function DashboardBody(props: { data: Dashboard; defaultCurrency?: string }) {
               <ol className="ranking">
                 {current.topCustomers.map((c) => (
                   <li key={c.customerId}>
-                    <Link to={`/invoices?customerId=${c.customerId}`}>{c.name}</Link>
+                    <Link to={`/invoices?customerId=${c.customerId}`} dir="auto">{c.name}</Link>
                     <span className="money">{formatMoney(c.revenue, current.currency)}</span>
                   </li>
                 ))}
@@ -166,7 +166,7 @@ function DashboardBody(props: { data: Dashboard; defaultCurrency?: string }) {
               <li key={invoice.id}>
                 <Link to={`/invoices/${invoice.id}`} className="recent__link">
                   <span className="recent__main">
-                    <strong>{invoice.number ?? 'Draft'}</strong> · {invoice.customerName}
+                    <strong>{invoice.number ?? 'Draft'}</strong> · <bdi>{invoice.customerName}</bdi>
                   </span>
                   <span className="recent__meta">
                     <StatusChip status={invoice.status} overdue={invoice.overdue} />

@@ -14,6 +14,7 @@ import { DeliveryHistory, PdfButton, SendDialog } from './documents';
 import { deliverySettled } from './deliveryText';
 import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
 import { invoiceActions, type InvoiceAction } from '../team/roles';
+import { languageLabel } from '../format/documentLanguage';
 
 type Action = 'finalize' | 'pay' | 'void' | 'send' | 'delete' | null;
 
@@ -233,7 +234,7 @@ function AddressLines(props: { address?: { line1?: string; line2?: string; posta
   return (
     <>
       {[a.line1, a.line2, cityLine, a.region, a.country].filter(Boolean).map((line, i) => (
-        <span key={i} className="address__line">
+        <span key={i} className="address__line" dir="auto">
           {line}
         </span>
       ))}
@@ -252,7 +253,7 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
         <div>
           <h2 className="document__label">From</h2>
           <address className="address">
-            <strong>{settings?.businessName || (can.settings ? <Link to="/settings">Add your business details</Link> : 'No business name yet')}</strong>
+            <strong dir="auto">{settings?.businessName || (can.settings ? <Link to="/settings">Add your business details</Link> : 'No business name yet')}</strong>
             <AddressLines address={settings?.address} />
             {settings?.taxId ? <span className="address__line">Tax id {settings.taxId}</span> : null}
           </address>
@@ -260,7 +261,8 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
         <div>
           <h2 className="document__label">Bill to</h2>
           <address className="address">
-            <strong>{inv.customer.name}</strong>
+            <strong dir="auto">{inv.customer.name}</strong>
+            {inv.customer.language ? <span className="address__line muted">Invoice language: {languageLabel(inv.customer.language)}</span> : null}
             <AddressLines address={inv.customer.address} />
             {inv.customer.email ? <span className="address__line">{inv.customer.email}</span> : null}
             {inv.customer.taxId ? <span className="address__line">Tax id {inv.customer.taxId}</span> : null}
@@ -316,7 +318,7 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
           <tbody>
             {inv.lines.map((line, i) => (
               <tr key={i}>
-                <td className="document__description">{line.description}</td>
+                <td className="document__description" dir="auto">{line.description}</td>
                 <td className="num" data-label="Qty">{formatNumber(line.quantity)}</td>
                 <td className="num money" data-label="at">{formatUnitPrice(line.unitPrice, inv.currency)}</td>
                 <td className={line.discountPercent ? 'num' : 'num document__empty'} data-label="less">

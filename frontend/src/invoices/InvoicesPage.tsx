@@ -205,7 +205,7 @@ function InvoiceTable(props: { items: InvoiceSummary[]; busy: boolean }) {
                     {invoice.number ?? 'Draft'}
                   </Link>
                 </td>
-                <td data-label="Customer">{invoice.customerName}</td>
+                <td data-label="Customer" dir="auto">{invoice.customerName}</td>
                 <td data-label="Issued">{formatDate(invoice.issueDate)}</td>
                 <td data-label="Due">{formatDate(invoice.dueDate)}</td>
                 <td data-label="Status">

@@ -9,6 +9,8 @@ import { usePageTitle } from '../app/usePageTitle';
 import { currencyCodes } from '../money/currencies';
 import { Alert, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
 import { SelectField, TextField } from '../ui/fields';
+import { LanguagePreview } from '../ui/LanguagePreview';
+import { LANGUAGES, languageLabel } from '../format/documentLanguage';
 import { applyServerErrors } from '../ui/serverErrors';
 import { businessName, withArticle } from '../team/roles';
 import { SettingsTabs } from './SettingsTabs';
@@ -23,6 +25,7 @@ interface SettingsForm {
   paymentTermsDays: string;
   numberPrefix: string;
   nextNumber: string;
+  language: string;
 }
 
 function toForm(s: Settings): SettingsForm {
@@ -37,6 +40,7 @@ function toForm(s: Settings): SettingsForm {
     paymentTermsDays: String(s.paymentTermsDays),
     numberPrefix: s.numberPrefix,
     nextNumber: String(s.nextNumber),
+    language: s.language ?? 'en',
   };
 }
 
@@ -54,6 +58,7 @@ function toInput(f: SettingsForm): SettingsInput {
     paymentTermsDays: Number(f.paymentTermsDays),
     numberPrefix: f.numberPrefix.trim(),
     nextNumber: Number(f.nextNumber),
+    language: f.language,
   };
 }
 
@@ -145,7 +150,7 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
         </h2>
         <p className="muted small">Printed on every invoice.</p>
         <div className="form-grid">
-          <TextField label="Business name" autoComplete="organization" error={e.businessName?.message} {...register('businessName')} wrapperClassName="span-2" />
+          <TextField label="Business name" dir="auto" autoComplete="organization" error={e.businessName?.message} {...register('businessName')} wrapperClassName="span-2" />
           <TextField label="E-mail address" type="email" autoComplete="email" error={e.email?.message} {...register('email')} />
           <TextField label="Phone" type="tel" autoComplete="tel" error={e.phone?.message} {...register('phone')} />
           <TextField label="Address line 1" autoComplete="address-line1" error={e.address?.line1?.message} {...register('address.line1')} />
@@ -170,6 +175,14 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
             ))}
           </SelectField>
           <TextField label="Payment terms (days)" inputMode="numeric" error={e.paymentTermsDays?.message} {...register('paymentTermsDays')} />
+          <SelectField label="Invoice language" hint="For customers without a language of their own." error={e.language?.message} {...register('language')}>
+            {LANGUAGES.map((l) => (
+              <option key={l.tag} value={l.tag} lang={l.tag}>
+                {languageLabel(l.tag)}
+              </option>
+            ))}
+          </SelectField>
+          <LanguagePreview language={watch('language') || 'en'} currency={watch('defaultCurrency')} businessName={watch('businessName')} />
           <TextField
             label="Number prefix"
             hint="Up to 12 letters, digits or - _ / ."

@@ -4,7 +4,8 @@ using SmallPay.Domain.Validation;
 
 namespace SmallPay.Domain.Customers;
 
-public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId);
+/// <param name="Language">The language invoices to this customer are written in (<see cref="Settings.Languages"/>); null: the business's.</param>
+public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId, string? Language = null);
 
 public sealed record Customer
 {
@@ -19,7 +20,7 @@ public sealed record Customer
     /// <summary>The user (Cognito sub) whose request wrote this version.</summary>
     public string? UpdatedBy { get; init; }
 
-    public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId);
+    public CustomerSnapshot Snapshot() => new(Details.Name, Details.Email, Details.Address, Details.TaxId, Details.Language);
 
     /// <summary>E-mail addresses are unique per tenant regardless of case.</summary>
     public static string? NormalizeEmail(string? email) => string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
@@ -42,7 +43,8 @@ public static class CustomerRules
         string.IsNullOrWhiteSpace(details.Email) ? null : details.Email.Trim(),
         PlainText.Clean(details.Phone),
         Normalize(details.Address),
-        PlainText.Clean(details.TaxId));
+        PlainText.Clean(details.TaxId),
+        string.IsNullOrWhiteSpace(details.Language) ? null : details.Language.Trim());
 
     /// <summary>Each line without bidirectional controls and trimmed; an address with nothing left is none.</summary>
     public static PostalAddress? Normalize(PostalAddress? address)
@@ -62,6 +64,8 @@ public static class CustomerRules
         InvoiceRules.CheckText(errors, "phone", details.Phone, MaxPhoneLength);
         InvoiceRules.CheckText(errors, "taxId", details.TaxId, MaxTaxIdLength);
         CheckAddress(errors, "address", details.Address);
+        if (details.Language is not null && !Settings.Languages.IsSupported(details.Language))
+            errors.Add("language", $"must be one of {Settings.Languages.Describe}");
         errors.ThrowIfAny("The customer has invalid fields.");
     }
 

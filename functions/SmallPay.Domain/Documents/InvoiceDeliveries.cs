@@ -39,7 +39,9 @@ public static class InvoiceDeliveries
     /// Appends a delivery request to a finalized, non-void invoice. Recipients default to the customer's e-mail as
     /// printed on the invoice; the subject defaults to the invoice number and the business's name.
     /// </summary>
-    public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now)
+    /// <param name="defaultSubject">The subject when the input names none, in the invoice's language (the documents'
+    /// words live with the functions); null: <see cref="DefaultSubject"/>, in English.</param>
+    public static Invoice Request(Invoice invoice, DeliveryInput input, string requestId, string? businessName, DateTimeOffset now, string? defaultSubject = null)
     {
         // The same request again (repeated under one Idempotency-Key): it is recorded already, once.
         if (invoice.DeliveryRequests.Any(r => r.RequestId == requestId)) return invoice;
@@ -54,7 +56,10 @@ public static class InvoiceDeliveries
 
         var (to, cc) = Recipients(input, invoice.Customer.Email);
         // Subject and message without bidirectional controls (PlainText): the e-mail shows what the owner saw.
-        var subject = PlainText.Clean(input.Subject) ?? DefaultSubject(invoice.Number, businessName);
+        var subject = PlainText.Clean(input.Subject)
+            ?? (PlainText.Clean(defaultSubject) is { } localized
+                ? (localized.Length <= MaxSubjectLength ? localized : localized[..MaxSubjectLength])
+                : DefaultSubject(invoice.Number, businessName));
         var message = PlainText.Clean(input.Message);
 
         var request = new DeliveryRequest(requestId, to, cc, subject, message, now, invoice.Version + 1);

@@ -21,8 +21,9 @@ public sealed record PostalAddress(string? Line1, string? Line2, string? City, s
         && string.IsNullOrWhiteSpace(Region) && string.IsNullOrWhiteSpace(PostalCode) && string.IsNullOrWhiteSpace(Country);
 }
 
-/// <summary>The customer as printed on the invoice; frozen when the invoice is finalized.</summary>
-public sealed record CustomerSnapshot(string Name, string? Email, PostalAddress? Address, string? TaxId);
+/// <summary>The customer as printed on the invoice; frozen when the invoice is finalized. <paramref name="Language"/>: the
+/// customer's language for the invoice's documents, null for the business's.</summary>
+public sealed record CustomerSnapshot(string Name, string? Email, PostalAddress? Address, string? TaxId, string? Language = null);
 
 public sealed record Payment(string Id, decimal Amount, DateOnly Date, PaymentMethod Method, string? Note, DateTimeOffset RecordedAt);
 

@@ -16,6 +16,8 @@ public sealed record BusinessSettings
     public string DefaultCurrency { get; init; } = "EUR";
     public int PaymentTermsDays { get; init; } = 14;
     public string NumberPrefix { get; init; } = "INV-";
+    /// <summary>The language of invoices to customers without one of their own (<see cref="Languages"/>).</summary>
+    public string Language { get; init; } = Languages.Default;
     /// <summary>The sequence the next finalized invoice gets.</summary>
     public long NextNumber { get; init; } = 1;
     /// <summary>0 means never saved: defaults.</summary>
@@ -51,6 +53,7 @@ public sealed record BusinessSettings
         if (settings.PaymentTermsDays is < 0 or > InvoiceRules.MaxPaymentTermsDays) errors.Add("paymentTermsDays", $"must be between 0 and {InvoiceRules.MaxPaymentTermsDays}");
         if (settings.NumberPrefix.Length > MaxPrefixLength || settings.NumberPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
             errors.Add("numberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
+        if (!Languages.IsSupported(settings.Language)) errors.Add("language", $"must be one of {Languages.Describe}");
         if (settings.NextNumber is < 1 or > MaxNextNumber) errors.Add("nextNumber", $"must be between 1 and {MaxNextNumber}");
         errors.ThrowIfAny("The settings have invalid fields.");
     }

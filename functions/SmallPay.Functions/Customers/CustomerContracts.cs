@@ -24,10 +24,12 @@ public sealed class CustomerInput
     public string? Phone { get; set; }
     public AddressInput? Address { get; set; }
     public string? TaxId { get; set; }
+    /// <summary>The language of this customer's invoices (one of the supported tags); absent: the business's.</summary>
+    public string? Language { get; set; }
 
     public CustomerDetails ToDetails()
     {
-        var details = CustomerRules.Normalize(new CustomerDetails(Name ?? "", Email, Phone, Address?.ToAddress(), TaxId));
+        var details = CustomerRules.Normalize(new CustomerDetails(Name ?? "", Email, Phone, Address?.ToAddress(), TaxId, Language));
         CustomerRules.Validate(details);
         return details;
     }
@@ -38,17 +40,17 @@ public sealed record AddressView(string? Line1, string? Line2, string? City, str
     public static AddressView? From(PostalAddress? a) => a is null ? null : new(a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
 }
 
-public sealed record CustomerSnapshotView(string Name, string? Email, AddressView? Address, string? TaxId)
+public sealed record CustomerSnapshotView(string Name, string? Email, AddressView? Address, string? TaxId, string? Language)
 {
-    public static CustomerSnapshotView From(CustomerSnapshot c) => new(c.Name, c.Email, AddressView.From(c.Address), c.TaxId);
+    public static CustomerSnapshotView From(CustomerSnapshot c) => new(c.Name, c.Email, AddressView.From(c.Address), c.TaxId, c.Language);
 }
 
 public sealed record CustomerView(
-    string Id, string Name, string? Email, string? Phone, AddressView? Address, string? TaxId, int InvoiceCount, long Version,
+    string Id, string Name, string? Email, string? Phone, AddressView? Address, string? TaxId, string? Language, int InvoiceCount, long Version,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static CustomerView From(Customer c) => new(c.Id, c.Details.Name, c.Details.Email, c.Details.Phone,
-        AddressView.From(c.Details.Address), c.Details.TaxId, c.InvoiceCount, c.Version, c.CreatedAt, c.UpdatedAt);
+        AddressView.From(c.Details.Address), c.Details.TaxId, c.Details.Language, c.InvoiceCount, c.Version, c.CreatedAt, c.UpdatedAt);
 }
 
 public sealed record CustomerListView(IReadOnlyList<CustomerView> Items, string? NextCursor);

@@ -36,7 +36,9 @@ public sealed class SendInvoice(IInvoiceStore invoices, ICustomerStore customers
         var quota = new SendingQuota(request.Tenant, request.Today, to.Count + cc.Count, policy.DailyLimit(standing));
 
         var requestId = request.NewId("dlv");
-        Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt);
+        // The default subject in the invoice's language (its customer's, else the business's), like the e-mail itself.
+        Invoice Deliver(Invoice invoice) => InvoiceDeliveries.Request(invoice, input, requestId, business.BusinessName, request.ReceivedAt,
+            Rendering.InvoiceEmailComposer.DefaultSubject(invoice, business));
         try
         {
             var sent = current.IsFinalized

@@ -15,6 +15,8 @@ public sealed class SettingsInput
     public int? PaymentTermsDays { get; set; }
     public string? NumberPrefix { get; set; }
     public long? NextNumber { get; set; }
+    /// <summary>The language of invoices to customers without one of their own; absent: unchanged.</summary>
+    public string? Language { get; set; }
 
     public BusinessSettings ApplyTo(BusinessSettings current)
     {
@@ -29,6 +31,7 @@ public sealed class SettingsInput
             PaymentTermsDays = PaymentTermsDays ?? current.PaymentTermsDays,
             NumberPrefix = NumberPrefix ?? current.NumberPrefix,
             NextNumber = NextNumber ?? current.NextNumber,
+            Language = Language?.Trim() ?? current.Language,
             Version = current.Version + 1,
         });
         BusinessSettings.Validate(updated);
@@ -41,7 +44,7 @@ public sealed record SendingView(int DailyLimit, int UsedToday, bool Established
 
 public sealed record SettingsView(
     string BusinessName, AddressView? Address, string? Email, string? Phone, string? TaxId, string DefaultCurrency,
-    int PaymentTermsDays, string NumberPrefix, long NextNumber, string NextInvoiceNumber, long Version)
+    int PaymentTermsDays, string NumberPrefix, long NextNumber, string NextInvoiceNumber, string Language, long Version)
 {
     /// <summary>The business's daily sending limit and today's use (GET /settings).</summary>
     public SendingView? Sending { get; init; }
@@ -51,5 +54,5 @@ public sealed record SettingsView(
 
     public static SettingsView From(BusinessSettings s) => new(s.BusinessName, AddressView.From(s.Address), s.Email, s.Phone, s.TaxId,
         s.DefaultCurrency, s.PaymentTermsDays, s.NumberPrefix, s.NextNumber,
-        SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Version);
+        SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Language, s.Version);
 }

@@ -252,6 +252,7 @@ internal static class ItemMapping
         map.PutIfPresent("email", details.Email);
         map.PutIfPresent("phone", details.Phone);
         map.PutIfPresent("taxId", details.TaxId);
+        map.PutIfPresent("language", details.Language);
         if (details.Address is { IsEmpty: false } address) map["address"] = M(ToMap(address));
         return map;
     }
@@ -261,7 +262,7 @@ internal static class ItemMapping
         Id = item.RequireString("id"),
         Tenant = item.RequireString("creator"),
         Details = new CustomerDetails(item.RequireString("name"), item.GetString("email"), item.GetString("phone"),
-            ToAddress(item.GetMap("address")), item.GetString("taxId")),
+            ToAddress(item.GetMap("address")), item.GetString("taxId"), item.GetString("language")),
         Version = item.GetLong("version"),
         InvoiceCount = (int)item.GetLong("invoiceCount"),
         CreatedAt = item.GetTime("createdAt")!.Value,
@@ -283,6 +284,7 @@ internal static class ItemMapping
             ["paymentTermsDays"] = N(settings.PaymentTermsDays),
             ["numberPrefix"] = S(settings.NumberPrefix),
             ["nextNumber"] = N(settings.NextNumber),
+            ["language"] = S(settings.Language),
             ["version"] = N(settings.Version),
         };
         item.PutIfPresent("email", settings.Email);
@@ -304,6 +306,7 @@ internal static class ItemMapping
         PaymentTermsDays = item.GetInt("paymentTermsDays") ?? BusinessSettings.Defaults.PaymentTermsDays,
         NumberPrefix = item.GetString("numberPrefix") ?? BusinessSettings.Defaults.NumberPrefix,
         NextNumber = item.GetLong("nextNumber", 1),
+        Language = item.GetString("language") ?? BusinessSettings.Defaults.Language,
         Version = item.GetLong("version"),
         UpdatedBy = item.GetString("updatedBy"),
     };
@@ -327,13 +330,15 @@ internal static class ItemMapping
         var map = new Dictionary<string, AttributeValue> { ["name"] = S(customer.Name) };
         map.PutIfPresent("email", customer.Email);
         map.PutIfPresent("taxId", customer.TaxId);
+        map.PutIfPresent("language", customer.Language);
         if (customer.Address is { IsEmpty: false } address) map["address"] = M(ToMap(address));
         return map;
     }
 
     private static CustomerSnapshot ToSnapshot(Dictionary<string, AttributeValue>? map) =>
         map is null ? new CustomerSnapshot("", null, null, null)
-            : new CustomerSnapshot(map.GetString("name") ?? "", map.GetString("email"), ToAddress(map.GetMap("address")), map.GetString("taxId"));
+            : new CustomerSnapshot(map.GetString("name") ?? "", map.GetString("email"), ToAddress(map.GetMap("address")), map.GetString("taxId"),
+                map.GetString("language"));
 
     private static Dictionary<string, AttributeValue> ToMap(PostalAddress address)
     {

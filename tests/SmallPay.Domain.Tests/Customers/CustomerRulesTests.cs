@@ -56,6 +56,23 @@ public class CustomerRulesTests
     }
 
     [Theory]
+    [InlineData("en")]
+    [InlineData("ja")]
+    [InlineData("zh-Hans")]
+    [InlineData("ar")]
+    public void A_supported_language_is_accepted(string language) =>
+        Assert.Null(Record.Exception(() => CustomerRules.Validate(Valid with { Language = language })));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("EN")]
+    [InlineData("zh")]
+    [InlineData("zh-hans")]
+    [InlineData("klingon")]
+    public void A_language_outside_the_supported_list_is_reported_on_the_language_field(string language) =>
+        Assert.Equal(["language"], ErrorPaths(Valid with { Language = language }));
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     public void Name_is_required(string name) => Assert.Equal(["name"], ErrorPaths(Valid with { Name = name }));

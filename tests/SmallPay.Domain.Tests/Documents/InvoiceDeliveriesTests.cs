@@ -114,6 +114,16 @@ public class InvoiceDeliveriesTests
     }
 
     [Fact]
+    public void A_default_subject_given_in_the_invoices_language_is_used_when_the_input_names_none()
+    {
+        var invoice = Open();
+        var withDefault = InvoiceDeliveries.Request(invoice, new DeliveryInput(), RequestId, "Atelier", Now, "Rechnung INV-000042 von Atelier");
+        Assert.Equal("Rechnung INV-000042 von Atelier", withDefault.DeliveryRequests[^1].Subject);
+        var given = InvoiceDeliveries.Request(invoice, new DeliveryInput(Subject: " Ihre Rechnung "), RequestId, "Atelier", Now, "Rechnung INV-000042 von Atelier");
+        Assert.Equal("Ihre Rechnung", given.DeliveryRequests[^1].Subject);
+    }
+
+    [Fact]
     public void Default_subject_without_a_business_name_is_just_the_number()
     {
         Assert.Equal("Invoice INV-000042", InvoiceDeliveries.DefaultSubject("INV-000042", " "));

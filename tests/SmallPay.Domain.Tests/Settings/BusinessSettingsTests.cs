@@ -54,6 +54,22 @@ public class BusinessSettingsTests
     public void Prefix_too_long_or_with_other_characters_is_refused(string prefix) =>
         Assert.Equal(["numberPrefix"], ErrorPaths(BusinessSettings.Defaults with { NumberPrefix = prefix }));
 
+    [Fact]
+    public void Every_supported_language_is_accepted_and_english_is_the_default()
+    {
+        Assert.Equal("en", BusinessSettings.Defaults.Language);
+        foreach (var language in Languages.Supported)
+            AssertValid(BusinessSettings.Defaults with { Language = language });
+        Assert.Equal(11, Languages.Supported.Count);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("de-DE")]
+    [InlineData("xx")]
+    public void An_unsupported_language_is_refused(string language) =>
+        Assert.Equal(["language"], ErrorPaths(BusinessSettings.Defaults with { Language = language }));
+
     [Theory]
     [InlineData(1)]
     [InlineData(42)]

@@ -31,6 +31,38 @@ public sealed class CustomerApiTests
     }
 
     [Fact]
+    public async Task A_customer_has_an_optional_language_from_the_supported_list_frozen_onto_its_invoices()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var created = (await api.PostAsync("/customers", new { name = "株式会社テスト商事", email = "keiri@test-shoji.example", language = "ja" })).Expect(201);
+        Assert.Equal("ja", created.Body["language"]!.GetValue<string>());
+        var invoice = (await api.PostAsync("/invoices", ApiData.Invoice(created.Id))).Expect(201);
+        Assert.Equal("ja", invoice.Navigate("customer.language")!.GetValue<string>());
+
+        var unknown = (await api.PutAsync($"/customers/{created.Id}", new { name = "株式会社テスト商事", language = "klingon" }, created.ETag)).Expect(422);
+        Assert.Contains("/language", unknown.ErrorPointers());
+        (await api.PostAsync("/customers", new { name = "Wrong case", language = "JA" })).Expect(422);
+
+        // Left out on a full replace: cleared, the customer gets the business's language again.
+        var cleared = (await api.PutAsync($"/customers/{created.Id}", new { name = "株式会社テスト商事" }, created.ETag)).Expect(200);
+        Assert.Null(cleared.Body["language"]);
+    }
+
+    [Fact]
+    public async Task The_business_language_defaults_to_english_and_accepts_only_supported_languages()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var settings = (await api.GetAsync("/settings")).Expect(200);
+        Assert.Equal("en", settings.Body["language"]!.GetValue<string>());
+        var saved = (await api.PutAsync("/settings", new { businessName = "Atelier Sommer", language = "de" }, settings.ETag)).Expect(200);
+        Assert.Equal("de", saved.Body["language"]!.GetValue<string>());
+        var refused = (await api.PutAsync("/settings", new { businessName = "Atelier Sommer", language = "xx" }, saved.ETag)).Expect(422);
+        Assert.Contains("/language", refused.ErrorPointers());
+        var kept = (await api.PutAsync("/settings", new { businessName = "Atelier Sommer" }, saved.ETag)).Expect(200);
+        Assert.Equal("de", kept.Body["language"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Email_addresses_are_unique_per_tenant_regardless_of_case()
     {
         var api = await TestApi.ForNewUserAsync(stack);

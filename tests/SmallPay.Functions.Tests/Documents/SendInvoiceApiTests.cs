@@ -29,6 +29,18 @@ public sealed class SendInvoiceApiTests(LocalStackFixture stack)
         (await api.PostAsync("/invoices", ApiData.Invoice(customerId, issueDate: Today, dueDate: Today))).Expect(201).Id;
 
     [Fact]
+    public async Task The_default_subject_is_in_the_customers_language()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var customerId = (await api.PostAsync("/customers", new { name = "株式会社テスト商事", email = $"keiri+{Guid.NewGuid():N}@example.com", language = "ja" })).Expect(201).Id;
+        var id = await DraftAsync(api, customerId);
+
+        var sent = (await api.PostAsync($"/invoices/{id}/send")).Expect(202);
+
+        Assert.Equal("請求書 INV-000001", sent.Navigate("deliveries.0.subject")!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Sending_a_draft_finalizes_it_and_records_a_pending_delivery_to_the_customer()
     {
         var (api, customerId, email) = await NewTenantAsync(stack);

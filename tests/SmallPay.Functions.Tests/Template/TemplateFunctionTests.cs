@@ -134,4 +134,16 @@ public class TemplateDeployOptionTests
         Assert.Contains("publish-functions.sh\" linux-arm64", DryRun("LAMBDA_RID=linux-arm64"));
         Assert.Equal("x86_64", TemplateUnderTest.Template.Parameters["Architecture"]?["Default"].AsText());
     }
+
+    [Fact]
+    public void Only_the_document_workers_package_keeps_the_fonts_and_harfbuzz()
+    {
+        var makefile = TemplateUnderTest.PathOf("functions/SmallPay.Functions/Makefile");
+        string Build(string target) => TemplateUnderTest.Run("make",
+            ["--dry-run", "--makefile", makefile, target, "ARTIFACTS_DIR=/tmp/smallpay-artifacts"], Path.GetTempPath()).Output;
+
+        // The recipe removes fonts/ and libHarfBuzzSharp.so from every package but the document worker's.
+        Assert.Contains("if [ \"build-GetInvoiceFunction\" != build-DocumentWorkerFunction ]; then rm -rf \"/tmp/smallpay-artifacts/fonts\" \"/tmp/smallpay-artifacts/libHarfBuzzSharp.so\"", Build("build-GetInvoiceFunction"));
+        Assert.Contains("if [ \"build-DocumentWorkerFunction\" != build-DocumentWorkerFunction ]", Build("build-DocumentWorkerFunction"));
+    }
 }

@@ -3,6 +3,7 @@ using PdfSharp.Pdf;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Money;
 using SmallPay.Domain.Settings;
+using SmallPay.Functions.Documents.Localization;
 
 namespace SmallPay.Functions.Documents.Rendering;
 
@@ -25,6 +26,7 @@ internal sealed class InvoiceDocument
     private readonly InvoiceStamp? _stamp;
     private readonly InvoicePageSize _pageSize;
     private readonly string _number;
+    private readonly DocumentLanguage _l;
     private PdfPageFlow _flow = null!;
     private bool _inLineItems;
 
@@ -34,9 +36,10 @@ internal sealed class InvoiceDocument
         _business = business;
         _totals = invoice.Totals;
         _currency = invoice.Currency;
-        _stamp = InvoiceStamp.For(invoice, today);
+        _l = DocumentLanguage.For(invoice, business);
+        _stamp = InvoiceStamp.For(invoice, today, _l);
         _pageSize = pageSize;
-        _number = InvoiceFormat.Number(invoice);
+        _number = _l.Number(invoice);
     }
 
     private bool IsPayable => _invoice.Status is InvoiceStatus.Draft or InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
@@ -44,12 +47,12 @@ internal sealed class InvoiceDocument
     public void WriteTo(Stream output)
     {
         using var document = new PdfDocument();
-        document.Info.Title = $"Invoice {_number}";
-        document.Info.Subject = $"Invoice {_number} for {_invoice.Customer.Name}";
+        document.Info.Title = $"{_l["invoice.title"]} {_number}";
+        document.Info.Subject = $"{_l["invoice.title"]} {_number}: {_invoice.Customer.Name}";
         document.Info.Author = _business.BusinessName;
         document.Info.Creator = "SmallPay";
 
-        using (_flow = new PdfPageFlow(document, _pageSize, ContinuationHeader))
+        using (_flow = new PdfPageFlow(document, _pageSize, ContinuationHeader, _l.Tag, _l.RightToLeft))
         {
             _flow.NewPage();
             Header();
@@ -98,17 +101,17 @@ internal sealed class InvoiceDocument
         y = Lines(ContactLines(_business.Address, _business.Email, _business.Phone, _business.TaxId), PdfStyle.Body, PdfStyle.Muted, f.Left, y, leftWidth);
 
         var right = top;
-        f.TextRight("INVOICE", PdfStyle.Title, PdfStyle.Accent, f.Right, right - 2);
+        f.TextRight(_l["invoice.title"], PdfStyle.Title, PdfStyle.Accent, f.Right, right - 2);
         right += 34;
         var particulars = new List<(string, string)>
         {
-            ("Invoice number", _number),
-            ("Issue date", InvoiceFormat.Date(_invoice.Content.IssueDate)),
-            ("Due date", InvoiceFormat.Date(_invoice.DueDate)),
+            (_l["invoice.number"], _number),
+            (_l["invoice.issueDate"], _l.Date(_invoice.Content.IssueDate)),
+            (_l["invoice.dueDate"], _l.Date(_invoice.DueDate)),
         };
-        if (InvoiceFormat.PaymentTerms(_invoice.Content) is { } terms)
-            particulars.Add(("Payment terms", terms));
-        particulars.Add(("Currency", _currency.Code));
+        if (_l.PaymentTerms(_invoice.Content) is { } terms)
+            particulars.Add((_l["invoice.paymentTerms"], terms));
+        particulars.Add((_l["invoice.currency"], _currency.Code));
         foreach (var (label, value) in particulars)
         {
             f.Text(label, PdfStyle.Small, PdfStyle.Muted, f.Right - SideColumnWidth, right + 1.2);
@@ -117,7 +120,7 @@ internal sealed class InvoiceDocument
         }
 
         f.Y = Math.Max(y, right) + 12;
-        f.G.DrawLine(PdfStyle.Rule, f.Left, f.Y, f.Right, f.Y);
+        f.Line(PdfStyle.Rule, f.Left, f.Y, f.Right, f.Y);
         f.Y += 14;
     }
 
@@ -131,7 +134,7 @@ internal sealed class InvoiceDocument
         var customer = _invoice.Customer;
 
         var y = top;
-        f.Text("BILL TO", PdfStyle.SmallBold, PdfStyle.Muted, f.Left, y);
+        f.Text(_l["invoice.billTo"], PdfStyle.SmallBold, PdfStyle.Muted, f.Left, y);
         y += 13;
         foreach (var line in f.Wrap(customer.Name, PdfStyle.CustomerName, leftWidth))
         {
@@ -148,7 +151,7 @@ internal sealed class InvoiceDocument
             var color = PdfStyle.StampColor(_stamp.Kind);
             var brush = new XSolidBrush(color);
             var height = _stamp.Detail is null ? 32 : 42;
-            f.G.DrawRoundedRectangle(new XPen(color, 1.6), sideLeft, side, SideColumnWidth, height, 6, 6);
+            f.RoundedRectangle(new XPen(color, 1.6), sideLeft, side, SideColumnWidth, height, 6);
             var textWidth = f.Measure(_stamp.Text, PdfStyle.Stamp);
             f.Text(_stamp.Text, PdfStyle.Stamp, brush, sideLeft + (SideColumnWidth - textWidth) / 2, side + 6);
             if (_stamp.Detail is { } detail)
@@ -161,10 +164,10 @@ internal sealed class InvoiceDocument
         if (IsPayable)
         {
             const double panelHeight = 58;
-            f.G.DrawRectangle(PdfStyle.Panel, sideLeft, side, SideColumnWidth, panelHeight);
-            f.Text("Balance due", PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 8);
-            f.TextRightFitted(InvoiceFormat.Money(_totals.BalanceDue, _currency), PdfStyle.Balance, PdfStyle.Ink, f.Right - 10, side + 19, SideColumnWidth - 20);
-            f.Text($"Due {InvoiceFormat.Date(_invoice.DueDate)}", PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 42);
+            f.Rectangle(PdfStyle.Panel, sideLeft, side, SideColumnWidth, panelHeight);
+            f.Text(_l["invoice.balanceDue"], PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 8);
+            f.TextRightFitted(_l.Money(_totals.BalanceDue, _currency), PdfStyle.Balance, PdfStyle.Ink, f.Right - 10, side + 19, SideColumnWidth - 20);
+            f.Text(_l.Text("invoice.dueOn", ("date", _l.Date(_invoice.DueDate))), PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 42);
             side += panelHeight;
         }
 
@@ -213,7 +216,7 @@ internal sealed class InvoiceDocument
                 first = false;
                 next += take;
                 f.Y += take * lineHeight + 2 * RowPadding;
-                f.G.DrawLine(PdfStyle.Rule, f.Left, f.Y, f.Right, f.Y);
+                f.Line(PdfStyle.Rule, f.Left, f.Y, f.Right, f.Y);
                 if (next < description.Count)
                     f.NewPage();
             }
@@ -225,26 +228,26 @@ internal sealed class InvoiceDocument
     {
         var f = _flow;
         var right = f.Right - CellPadding;
-        f.TextRightFitted(InvoiceFormat.Amount(amount, _currency), PdfStyle.Body, PdfStyle.Ink, right, top, AmountWidth - CellPadding);
+        f.TextRightFitted(_l.Amount(amount, _currency), PdfStyle.Body, PdfStyle.Ink, right, top, AmountWidth - CellPadding);
         right -= AmountWidth;
-        f.TextRightFitted(InvoiceFormat.Percent(line.TaxRatePercent), PdfStyle.Body, PdfStyle.Ink, right, top, TaxWidth - CellPadding);
+        f.TextRightFitted(_l.Percent(line.TaxRatePercent), PdfStyle.Body, PdfStyle.Ink, right, top, TaxWidth - CellPadding);
         right -= TaxWidth;
-        f.TextRightFitted(line.DiscountPercent == 0m ? "–" : InvoiceFormat.Percent(line.DiscountPercent), PdfStyle.Body, PdfStyle.Ink, right, top, DiscountWidth - CellPadding);
+        f.TextRightFitted(line.DiscountPercent == 0m ? "–" : _l.Percent(line.DiscountPercent), PdfStyle.Body, PdfStyle.Ink, right, top, DiscountWidth - CellPadding);
         right -= DiscountWidth;
-        f.TextRightFitted(InvoiceFormat.UnitPrice(line.UnitPrice, _currency), PdfStyle.Body, PdfStyle.Ink, right, top, UnitPriceWidth - CellPadding);
+        f.TextRightFitted(_l.UnitPrice(line.UnitPrice, _currency), PdfStyle.Body, PdfStyle.Ink, right, top, UnitPriceWidth - CellPadding);
         right -= UnitPriceWidth;
-        f.TextRightFitted(InvoiceFormat.Quantity(line.Quantity), PdfStyle.Body, PdfStyle.Ink, right, top, QuantityWidth - CellPadding);
+        f.TextRightFitted(_l.Quantity(line.Quantity), PdfStyle.Body, PdfStyle.Ink, right, top, QuantityWidth - CellPadding);
     }
 
     private void TableHeader()
     {
         var f = _flow;
-        f.G.DrawRectangle(PdfStyle.Panel, f.Left, f.Y, f.Width, HeaderRowHeight);
+        f.Rectangle(PdfStyle.Panel, f.Left, f.Y, f.Width, HeaderRowHeight);
         var top = f.Y + (HeaderRowHeight - PdfStyle.SmallBold.Size * 1.16) / 2;
         var font = PdfStyle.SmallBold;
-        f.Text("DESCRIPTION", font, PdfStyle.Muted, f.Left + CellPadding, top);
+        f.Text(_l["invoice.description"], font, PdfStyle.Muted, f.Left + CellPadding, top);
         var right = f.Right - CellPadding;
-        foreach (var (title, width) in new[] { ("AMOUNT", AmountWidth), ("TAX", TaxWidth), ("DISC.", DiscountWidth), ("UNIT PRICE", UnitPriceWidth), ("QTY", QuantityWidth) })
+        foreach (var (title, width) in new[] { (_l["invoice.amount"], AmountWidth), (_l["invoice.tax"], TaxWidth), (_l["invoice.discountShort"], DiscountWidth), (_l["invoice.unitPrice"], UnitPriceWidth), (_l["invoice.quantity"], QuantityWidth) })
         {
             f.TextRight(title, font, PdfStyle.Muted, right, top);
             right -= width;
@@ -260,15 +263,15 @@ internal sealed class InvoiceDocument
     private void TotalsBlock()
     {
         var f = _flow;
-        var rows = new List<(string Label, string Value, bool Strong)> { ("Subtotal", Money(_totals.Subtotal), false) };
+        var rows = new List<(string Label, string Value, bool Strong)> { (_l["invoice.subtotal"], Money(_totals.Subtotal), false) };
         if (_totals.Discount != 0m)
         {
             var discount = _invoice.Content.Discount;
-            var label = discount.Kind == DiscountKind.Percent ? $"Discount ({InvoiceFormat.Percent(discount.Value)})" : "Discount";
+            var label = discount.Kind == DiscountKind.Percent ? _l.Text("invoice.discountPercent", ("percent", _l.Percent(discount.Value))) : _l["invoice.discount"];
             rows.Add((label, Money(-_totals.Discount), false));
         }
         foreach (var tax in _totals.Taxes)
-            rows.Add(($"Tax {InvoiceFormat.Percent(tax.RatePercent)} on {InvoiceFormat.Amount(tax.Taxable, _currency)}", Money(tax.Tax), false));
+            rows.Add((_l.Text("invoice.taxOn", ("rate", _l.Percent(tax.RatePercent)), ("amount", _l.Amount(tax.Taxable, _currency))), Money(tax.Tax), false));
 
         const double rowHeight = 15, totalRowHeight = 22, balanceRowHeight = 24;
         var paidRows = _invoice.Status == InvoiceStatus.Void ? 0 : 1;
@@ -285,22 +288,22 @@ internal sealed class InvoiceDocument
             f.Y += rowHeight;
         }
 
-        f.G.DrawLine(PdfStyle.StrongRule, left, f.Y + 1, f.Right, f.Y + 1);
+        f.Line(PdfStyle.StrongRule, left, f.Y + 1, f.Right, f.Y + 1);
         f.Y += 6;
-        TotalsRow("Total", Money(_totals.Total), PdfStyle.Total, PdfStyle.Total, left, valueWidth);
+        TotalsRow(_l["invoice.total"], Money(_totals.Total), PdfStyle.Total, PdfStyle.Total, left, valueWidth);
         f.Y += totalRowHeight - 6;
 
         if (paidRows == 0)
             return;
-        TotalsRow("Amount paid", Money(_totals.AmountPaid), PdfStyle.Body, PdfStyle.Body, left, valueWidth);
+        TotalsRow(_l["invoice.amountPaid"], Money(_totals.AmountPaid), PdfStyle.Body, PdfStyle.Body, left, valueWidth);
         f.Y += rowHeight + 4;
-        f.G.DrawRectangle(PdfStyle.Panel, left, f.Y, TotalsWidth, balanceRowHeight);
+        f.Rectangle(PdfStyle.Panel, left, f.Y, TotalsWidth, balanceRowHeight);
         f.Y += (balanceRowHeight - PdfStyle.Total.Size * 1.16) / 2;
-        TotalsRow("Balance due", Money(_totals.BalanceDue), PdfStyle.Total, PdfStyle.Total, left, valueWidth);
+        TotalsRow(_l["invoice.balanceDue"], Money(_totals.BalanceDue), PdfStyle.Total, PdfStyle.Total, left, valueWidth);
         f.Y = f.Y - (balanceRowHeight - PdfStyle.Total.Size * 1.16) / 2 + balanceRowHeight;
     }
 
-    private void TotalsRow(string label, string value, XFont labelFont, XFont valueFont, double left, double valueWidth)
+    private void TotalsRow(string label, string value, TextStyle labelFont, TextStyle valueFont, double left, double valueWidth)
     {
         var f = _flow;
         // Values line up with the line items' amount column.
@@ -308,7 +311,7 @@ internal sealed class InvoiceDocument
         f.TextRightFitted(value, valueFont, PdfStyle.Ink, f.Right - CellPadding, f.Y, valueWidth);
     }
 
-    private string Money(decimal amount) => InvoiceFormat.Money(amount, _currency);
+    private string Money(decimal amount) => _l.Money(amount, _currency);
 
     // ---- notes and payment terms (may flow over pages) ----
 
@@ -318,22 +321,22 @@ internal sealed class InvoiceDocument
         f.Y += 18;
         if (!string.IsNullOrWhiteSpace(_invoice.Content.Notes))
         {
-            Section("Notes", _invoice.Content.Notes);
+            Section(_l["invoice.notes"], _invoice.Content.Notes);
             f.Y += 10;
         }
-        Section("Payment terms", TermsText());
+        Section(_l["invoice.paymentTerms"], TermsText());
     }
 
     private string TermsText()
     {
-        var terms = InvoiceFormat.PaymentTerms(_invoice.Content) is { } t ? $"{t}. " : "";
-        var due = InvoiceFormat.Date(_invoice.DueDate);
+        var terms = _l.PaymentTerms(_invoice.Content) is { } t ? _l.Text("terms.sentence", ("terms", t)) : "";
+        var due = _l.Date(_invoice.DueDate);
         return _invoice.Status switch
         {
-            InvoiceStatus.Paid => $"{terms}Paid in full{(_invoice.PaidDate is { } paid ? $" on {InvoiceFormat.Date(paid)}" : "")}. Thank you for your business.",
-            InvoiceStatus.Void => "This invoice has been voided and is not payable.",
-            InvoiceStatus.Draft => $"{terms}Due {due}. This is a draft, not yet issued.",
-            _ => $"{terms}Please pay {Money(_totals.BalanceDue)} by {due}, quoting invoice number {_number}.",
+            InvoiceStatus.Paid => terms + (_invoice.PaidDate is { } paid ? _l.Text("terms.paidOn", ("date", _l.Date(paid))) : _l["terms.paid"]),
+            InvoiceStatus.Void => _l["terms.void"],
+            InvoiceStatus.Draft => terms + _l.Text("terms.draft", ("date", due)),
+            _ => terms + _l.Text("terms.pleasePay", ("amount", Money(_totals.BalanceDue)), ("date", due), ("number", _number)),
         };
     }
 
@@ -360,28 +363,29 @@ internal sealed class InvoiceDocument
 
     private void ContinuationHeader(PdfPageFlow f)
     {
-        f.Text($"Invoice {_number} (continued)", PdfStyle.SmallBold, PdfStyle.Muted, f.Left, f.Y);
+        f.Text(_l.Text("invoice.continued", ("number", _number)), PdfStyle.SmallBold, PdfStyle.Muted, f.Left, f.Y);
         f.TextRight(f.Truncate(_business.BusinessName, PdfStyle.Small, f.Width / 2), PdfStyle.Small, PdfStyle.Muted, f.Right, f.Y);
         f.Y += ContinuationHeaderHeight;
         if (_inLineItems)
             TableHeader();
     }
 
-    private void Footer(XGraphics g, int page, int pageCount)
+    private void Footer(int page, int pageCount)
     {
         var f = _flow;
         var ruleY = f.PageHeight - 42;
-        g.DrawLine(PdfStyle.Rule, f.Left, ruleY, f.Right, ruleY);
-        var pageText = $"Page {page} of {pageCount}";
+        f.Line(PdfStyle.Rule, f.Left, ruleY, f.Right, ruleY);
+        var pageText = _l.Text("invoice.page", ("page", _l.Integer(page)), ("count", _l.Integer(pageCount)));
         var pageWidth = f.Measure(pageText, PdfStyle.Small);
-        var label = string.IsNullOrWhiteSpace(_business.BusinessName) ? $"Invoice {_number}" : $"{_business.BusinessName} · Invoice {_number}";
-        g.DrawString(f.Truncate(label, PdfStyle.Small, f.Width - pageWidth - 20), PdfStyle.Small, PdfStyle.Muted, f.Left, ruleY + 7, XStringFormats.TopLeft);
-        g.DrawString(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right - pageWidth, ruleY + 7, XStringFormats.TopLeft);
+        var invoice = _l.Text("mail.subjectNoBusiness", ("number", _number));
+        var label = string.IsNullOrWhiteSpace(_business.BusinessName) ? invoice : $"{_business.BusinessName} · {invoice}";
+        f.Text(f.Truncate(label, PdfStyle.Small, f.Width - pageWidth - 20), PdfStyle.Small, PdfStyle.Muted, f.Left, ruleY + 7);
+        f.TextRight(pageText, PdfStyle.Small, PdfStyle.Muted, f.Right, ruleY + 7);
     }
 
     // ---- helpers ----
 
-    private double Lines(IEnumerable<string> lines, XFont font, XBrush brush, double x, double y, double width)
+    private double Lines(IEnumerable<string> lines, TextStyle font, XBrush brush, double x, double y, double width)
     {
         var lineHeight = PdfStyle.LineHeight(font);
         foreach (var text in lines)
@@ -395,7 +399,7 @@ internal sealed class InvoiceDocument
         return y;
     }
 
-    private static IEnumerable<string> ContactLines(PostalAddress? address, string? email, string? phone, string? taxId)
+    private IEnumerable<string> ContactLines(PostalAddress? address, string? email, string? phone, string? taxId)
     {
         if (address is not null)
         {
@@ -408,7 +412,7 @@ internal sealed class InvoiceDocument
         }
         if (Has(email)) yield return email!.Trim();
         if (Has(phone)) yield return phone!.Trim();
-        if (Has(taxId)) yield return $"Tax ID: {taxId!.Trim()}";
+        if (Has(taxId)) yield return _l.Text("invoice.taxId", ("id", taxId!.Trim()));
     }
 
     private static bool Has(string? value) => !string.IsNullOrWhiteSpace(value);

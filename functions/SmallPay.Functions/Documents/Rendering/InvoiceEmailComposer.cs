@@ -3,6 +3,7 @@ using MimeKit;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using SmallPay.Domain.Validation;
+using SmallPay.Functions.Documents.Localization;
 
 namespace SmallPay.Functions.Documents.Rendering;
 
@@ -88,11 +89,14 @@ public sealed class InvoiceEmailComposer
         }
     }
 
-    /// <summary><c>Invoice {number} from {business}</c>.</summary>
-    public static string DefaultSubject(Invoice invoice, BusinessSettings business) =>
-        string.IsNullOrWhiteSpace(business.BusinessName)
-            ? $"Invoice {InvoiceFormat.Number(invoice)}"
-            : $"Invoice {InvoiceFormat.Number(invoice)} from {OneLine(business.BusinessName)}";
+    /// <summary><c>Invoice {number} from {business}</c>, in the invoice's language (its customer's, else the business's).</summary>
+    public static string DefaultSubject(Invoice invoice, BusinessSettings business)
+    {
+        var l = DocumentLanguage.For(invoice, business);
+        return string.IsNullOrWhiteSpace(business.BusinessName)
+            ? l.Text("mail.subjectNoBusiness", ("number", l.Number(invoice)))
+            : l.Text("mail.subject", ("number", l.Number(invoice)), ("business", OneLine(business.BusinessName)));
+    }
 
     /// <summary><c>Invoice-INV-000042.pdf</c>: only letters, digits, '.', '-' and '_' (a number prefix may hold '/').</summary>
     public static string AttachmentFileName(Invoice invoice)
@@ -136,40 +140,47 @@ public sealed class InvoiceEmailComposer
         string.Join(' ', PlainText.WithoutBidiControls(text ?? "").Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0));
 }
 
-/// <summary>The words of the invoice e-mail, once as plain text and once as (escaped) HTML.</summary>
+/// <summary>
+/// The words of the invoice e-mail, once as plain text and once as (escaped) HTML, in the invoice's language (its
+/// customer's, else the business's); the HTML of a right-to-left language is laid out right to left.
+/// </summary>
 internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage)
 {
     private readonly InvoiceTotals _totals = invoice.Totals;
-    private string Number => InvoiceFormat.Number(invoice);
-    private string Money(decimal amount) => InvoiceFormat.Money(amount, invoice.Currency);
-    private string BusinessName => string.IsNullOrWhiteSpace(business.BusinessName) ? "us" : business.BusinessName.Trim();
+    private readonly DocumentLanguage _l = DocumentLanguage.For(invoice, business);
+    private string Number => _l.Number(invoice);
+    private string Money(decimal amount) => _l.Money(amount, invoice.Currency);
+    private string BusinessName => string.IsNullOrWhiteSpace(business.BusinessName) ? _l["mail.us"] : business.BusinessName.Trim();
     private string? Message => string.IsNullOrWhiteSpace(personalMessage) ? null : personalMessage.Trim().ReplaceLineEndings("\n");
 
-    private string Greeting => $"Hello {invoice.Customer.Name.Trim()},";
+    /// <summary>Where figures line up: the right in left-to-right text, the left in right-to-left.</summary>
+    private string End => _l.RightToLeft ? "left" : "right";
 
-    private string Introduction => invoice.Status switch
+    private string Greeting => _l.Text("mail.greeting", ("name", invoice.Customer.Name.Trim()));
+
+    private string Introduction => _l.Text(invoice.Status switch
     {
-        InvoiceStatus.Paid => $"Please find attached invoice {Number} from {BusinessName}. It is paid in full: thank you!",
-        InvoiceStatus.Void => $"Invoice {Number} from {BusinessName} has been voided: nothing is due. The voided invoice is attached for your records.",
-        _ => $"Please find attached invoice {Number} from {BusinessName}.",
-    };
+        InvoiceStatus.Paid => "mail.introPaid",
+        InvoiceStatus.Void => "mail.introVoid",
+        _ => "mail.intro",
+    }, ("number", Number), ("business", BusinessName));
 
     /// <summary>The figures people look for first.</summary>
     private List<(string Label, string Value)> Headline() => invoice.Status == InvoiceStatus.Void
-        ? [("Amount due", Money(0m))]
-        : [("Amount due", Money(_totals.BalanceDue)), ("Due date", InvoiceFormat.Date(invoice.DueDate))];
+        ? [(_l["mail.amountDue"], Money(0m))]
+        : [(_l["mail.amountDue"], Money(_totals.BalanceDue)), (_l["invoice.dueDate"], _l.Date(invoice.DueDate))];
 
     private List<(string Label, string Value)> Summary()
     {
         var rows = new List<(string, string)>
         {
-            ("Invoice number", Number),
-            ("Issue date", InvoiceFormat.Date(invoice.Content.IssueDate)),
-            ("Due date", InvoiceFormat.Date(invoice.DueDate)),
-            ("Total", Money(_totals.Total)),
+            (_l["invoice.number"], Number),
+            (_l["invoice.issueDate"], _l.Date(invoice.Content.IssueDate)),
+            (_l["invoice.dueDate"], _l.Date(invoice.DueDate)),
+            (_l["invoice.total"], Money(_totals.Total)),
         };
-        if (_totals.AmountPaid != 0m) rows.Add(("Amount paid", Money(_totals.AmountPaid)));
-        if (invoice.Status != InvoiceStatus.Void) rows.Add(("Balance due", Money(_totals.BalanceDue)));
+        if (_totals.AmountPaid != 0m) rows.Add((_l["invoice.amountPaid"], Money(_totals.AmountPaid)));
+        if (invoice.Status != InvoiceStatus.Void) rows.Add((_l["invoice.balanceDue"], Money(_totals.BalanceDue)));
         return rows;
     }
 
@@ -187,13 +198,13 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
         if (Message is { } message) text.Append(message).Append("\n\n");
         text.Append(Introduction).Append("\n\n");
         foreach (var (label, value) in Headline()) text.Append(label).Append(": ").Append(value).Append('\n');
-        text.Append("\nSummary\n");
+        text.Append('\n').Append(_l["mail.summary"]).Append('\n');
         foreach (var (label, value) in Summary()) text.Append("  ").Append(label).Append(": ").Append(value).Append('\n');
-        text.Append("\nThe invoice is attached as a PDF (").Append(InvoiceEmailComposer.AttachmentFileName(invoice)).Append(").\n");
+        text.Append('\n').Append(_l.Text("mail.attached", ("file", InvoiceEmailComposer.AttachmentFileName(invoice)))).Append('\n');
         var signature = Signature().ToList();
         if (signature.Count > 0)
         {
-            text.Append("\nKind regards,\n");
+            text.Append('\n').Append(_l["mail.regards"]).Append('\n');
             foreach (var line in signature) text.Append(line).Append('\n');
         }
         return text.ToString();
@@ -202,9 +213,10 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
     public string Html()
     {
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(Encode($"Invoice {Number}")).Append("</title></head>\n")
+        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(_l.Tag).Append("\" dir=\"").Append(_l.RightToLeft ? "rtl" : "ltr").Append("\"><head><meta charset=\"utf-8\"><title>")
+            .Append(Encode(_l.Text("mail.subjectNoBusiness", ("number", Number)))).Append("</title></head>\n")
             .Append("<body style=\"margin:0;padding:24px;background:#f4f6f9;font-family:Helvetica,Arial,sans-serif;color:#1f2933;font-size:15px;line-height:1.5\">\n")
-            .Append("<div style=\"max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #dde3ea;border-radius:6px;padding:28px\">\n");
+            .Append("<div dir=\"").Append(_l.RightToLeft ? "rtl" : "ltr").Append("\" style=\"max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #dde3ea;border-radius:6px;padding:28px\">\n");
         html.Append("<p style=\"margin:0 0 16px\">").Append(Encode(Greeting)).Append("</p>\n");
         if (Message is { } message)
             html.Append("<p style=\"margin:0 0 16px\">").Append(Encode(message).Replace("\n", "<br>\n", StringComparison.Ordinal)).Append("</p>\n");
@@ -213,20 +225,20 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
         html.Append("<table role=\"presentation\" style=\"width:100%;border-collapse:collapse;background:#f1f4f8;margin:0 0 20px\">\n");
         foreach (var (label, value) in Headline())
             html.Append("<tr><td style=\"padding:10px 14px;color:#5f6b7a\">").Append(Encode(label))
-                .Append("</td><td style=\"padding:10px 14px;text-align:right;font-weight:bold;font-size:17px\">").Append(Encode(value)).Append("</td></tr>\n");
+                .Append("</td><td style=\"padding:10px 14px;text-align:").Append(End).Append(";font-weight:bold;font-size:17px\">").Append(Encode(value)).Append("</td></tr>\n");
         html.Append("</table>\n");
 
         html.Append("<table role=\"presentation\" style=\"width:100%;border-collapse:collapse;font-size:14px;margin:0 0 20px\">\n");
         foreach (var (label, value) in Summary())
             html.Append("<tr><td style=\"padding:4px 0;color:#5f6b7a;border-bottom:1px solid #eef1f5\">").Append(Encode(label))
-                .Append("</td><td style=\"padding:4px 0;text-align:right;border-bottom:1px solid #eef1f5\">").Append(Encode(value)).Append("</td></tr>\n");
+                .Append("</td><td style=\"padding:4px 0;text-align:").Append(End).Append(";border-bottom:1px solid #eef1f5\">").Append(Encode(value)).Append("</td></tr>\n");
         html.Append("</table>\n");
 
-        html.Append("<p style=\"margin:0 0 20px;color:#5f6b7a;font-size:13px\">The invoice is attached as a PDF (")
-            .Append(Encode(InvoiceEmailComposer.AttachmentFileName(invoice))).Append(").</p>\n");
+        html.Append("<p style=\"margin:0 0 20px;color:#5f6b7a;font-size:13px\">")
+            .Append(Encode(_l.Text("mail.attached", ("file", InvoiceEmailComposer.AttachmentFileName(invoice))))).Append("</p>\n");
         var signature = Signature().ToList();
         if (signature.Count > 0)
-            html.Append("<p style=\"margin:0\">Kind regards,<br>\n").Append(string.Join("<br>\n", signature.Select(Encode))).Append("</p>\n");
+            html.Append("<p style=\"margin:0\">").Append(Encode(_l["mail.regards"])).Append("<br>\n").Append(string.Join("<br>\n", signature.Select(Encode))).Append("</p>\n");
         html.Append("</div>\n</body></html>\n");
         return html.ToString();
     }

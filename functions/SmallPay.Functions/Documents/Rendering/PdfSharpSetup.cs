@@ -3,8 +3,10 @@ using PdfSharp.Fonts;
 namespace SmallPay.Functions.Documents.Rendering;
 
 /// <summary>
-/// PDFsharp's process-wide set-up, done once before the first document: the bundled fonts (on Linux PDFsharp finds no
-/// system fonts by itself). PDFsharp 6.2 is MIT-licensed and needs no license call.
+/// PDFsharp's process-wide set-up, done once before the first document. PDFsharp draws no text here (the invoice's text
+/// is shaped with HarfBuzz and written as glyph runs, Text/GlyphTextWriter), so its font resolver only has to exist:
+/// it refuses every font, and a stray PDFsharp text call fails loudly instead of reaching for a system font.
+/// PDFsharp 6.2 is MIT-licensed and needs no license call.
 /// </summary>
 public static class PdfSharpSetup
 {
@@ -20,9 +22,15 @@ public static class PdfSharpSetup
         {
             if (_initialized)
                 return;
-            // Every family name resolves to the bundled DejaVu Sans, so no request can reach for a missing system font.
-            GlobalFontSettings.FontResolver = DejaVuFontResolver.Instance;
+            GlobalFontSettings.FontResolver = NoFonts.Instance;
             Volatile.Write(ref _initialized, true);
         }
+    }
+
+    private sealed class NoFonts : IFontResolver
+    {
+        public static readonly NoFonts Instance = new();
+        public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) => null;
+        public byte[]? GetFont(string faceName) => null;
     }
 }

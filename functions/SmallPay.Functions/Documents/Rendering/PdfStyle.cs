@@ -1,25 +1,23 @@
 using PdfSharp.Drawing;
-using PdfSharp.Pdf;
 
 namespace SmallPay.Functions.Documents.Rendering;
+
+/// <summary>A text size and weight; the fonts themselves follow the text (Text/FontCatalog).</summary>
+internal sealed record TextStyle(double Size, bool Bold);
 
 /// <summary>The invoice's typography and colours, built once per process (PDFsharp caches the typefaces behind them).</summary>
 internal static class PdfStyle
 {
-    // Unicode encoding for every font: one embedded subset per face, whatever the script, with a ToUnicode map so
-    // text extraction and copy-paste give back the characters.
-    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
-
-    public static readonly XFont Body = Font(9, bold: false);
-    public static readonly XFont BodyBold = Font(9, bold: true);
-    public static readonly XFont Small = Font(7.5, bold: false);
-    public static readonly XFont SmallBold = Font(7.5, bold: true);
-    public static readonly XFont Title = Font(22, bold: true);
-    public static readonly XFont BusinessName = Font(15, bold: true);
-    public static readonly XFont CustomerName = Font(10.5, bold: true);
-    public static readonly XFont Total = Font(10.5, bold: true);
-    public static readonly XFont Balance = Font(16, bold: true);
-    public static readonly XFont Stamp = Font(17, bold: true);
+    public static readonly TextStyle Body = Font(9, bold: false);
+    public static readonly TextStyle BodyBold = Font(9, bold: true);
+    public static readonly TextStyle Small = Font(7.5, bold: false);
+    public static readonly TextStyle SmallBold = Font(7.5, bold: true);
+    public static readonly TextStyle Title = Font(22, bold: true);
+    public static readonly TextStyle BusinessName = Font(15, bold: true);
+    public static readonly TextStyle CustomerName = Font(10.5, bold: true);
+    public static readonly TextStyle Total = Font(10.5, bold: true);
+    public static readonly TextStyle Balance = Font(16, bold: true);
+    public static readonly TextStyle Stamp = Font(17, bold: true);
 
     public static readonly XColor InkColor = XColor.FromArgb(0x1F, 0x29, 0x33);
     public static readonly XColor MutedColor = XColor.FromArgb(0x5F, 0x6B, 0x7A);
@@ -40,8 +38,7 @@ internal static class PdfStyle
     };
 
     /// <summary>Distance between baselines of consecutive lines in <paramref name="font"/>.</summary>
-    public static double LineHeight(XFont font) => font.Size * 1.3;
+    public static double LineHeight(TextStyle font) => font.Size * 1.3;
 
-    public static XFont Font(double size, bool bold) =>
-        new(DejaVuFontResolver.FamilyName, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
+    public static TextStyle Font(double size, bool bold) => new(size, bold);
 }

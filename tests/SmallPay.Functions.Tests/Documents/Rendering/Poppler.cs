@@ -19,6 +19,23 @@ public static partial class Poppler
     /// <summary>The text in content order with whitespace collapsed (<c>pdftotext -raw</c>): wrapped lines join up again.</summary>
     public static string FlowText(byte[] pdf) => Whitespace().Replace(Run("pdftotext", pdf, "-raw", "-enc", "UTF-8"), " ");
 
+    /// <summary>
+    /// The text in reading order (<c>pdftotext</c> without -raw or -layout: poppler finds the lines and, in right-to-left
+    /// ones, reads the words from the right), whitespace collapsed and without the directional marks (U+202A–U+202E,
+    /// U+200E, U+200F) poppler puts around right-to-left words: what a search or a copy of each line gets.
+    /// </summary>
+    public static string ReadingText(byte[] pdf) =>
+        Whitespace().Replace(BidiMarks().Replace(Run("pdftotext", pdf, "-enc", "UTF-8"), ""), " ");
+
+    /// <summary>Every word of page 1 with its box (<c>pdftotext -bbox</c>), in points from the top left.</summary>
+    public static IReadOnlyList<PdfWord> Words(byte[] pdf) =>
+        WordBox().Matches(Run("pdftotext", pdf, "-bbox", "-f", "1", "-l", "1", "-enc", "UTF-8"))
+            .Select(m => new PdfWord(System.Net.WebUtility.HtmlDecode(m.Groups[5].Value),
+                double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
     public static PdfInfo Info(byte[] pdf)
     {
         var fields = Run("pdfinfo", pdf).Split('\n')
@@ -51,6 +68,15 @@ public static partial class Poppler
             .ToList();
     }
 
+    /// <summary>Page 1 as a PNG at <paramref name="dpi"/> (<c>pdftoppm -png -singlefile</c>).</summary>
+    public static byte[] FirstPagePng(byte[] pdf, int dpi)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"smallpay-page-{Guid.NewGuid():N}");
+        Run("pdftoppm", pdf, "-r", dpi.ToString(System.Globalization.CultureInfo.InvariantCulture), "-png", "-singlefile", "-f", "1", "-l", "1", output);
+        try { return File.ReadAllBytes(output + ".png"); }
+        finally { File.Delete(output + ".png"); }
+    }
+
     private static string Run(string tool, byte[] pdf, params string[] options)
     {
         var path = Path.Combine(Path.GetTempPath(), $"smallpay-render-{Guid.NewGuid():N}.pdf");
@@ -58,8 +84,10 @@ public static partial class Poppler
         try
         {
             var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var option in options) start.ArgumentList.Add(option);
+            var trailing = tool == "pdftoppm" ? options[^1] : null; // pdftoppm: the output prefix follows the PDF
+            foreach (var option in trailing is null ? options : options[..^1]) start.ArgumentList.Add(option);
             start.ArgumentList.Add(path);
+            if (trailing is not null) start.ArgumentList.Add(trailing);
             if (tool == "pdftotext") start.ArgumentList.Add("-");
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
             var stderr = process.StandardError.ReadToEndAsync();
@@ -79,9 +107,17 @@ public static partial class Poppler
         }
     }
 
+    [GeneratedRegex("[\u200E\u200F\u202A-\u202E]")]
+    private static partial Regex BidiMarks();
+
+    [GeneratedRegex("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>")]
+    private static partial Regex WordBox();
+
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 }
+
+public sealed record PdfWord(string Text, double XMin, double YMin, double XMax);
 
 public sealed record PdfInfo(int Pages, string PageSize, string Producer);
 

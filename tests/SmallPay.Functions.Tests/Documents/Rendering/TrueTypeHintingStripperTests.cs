@@ -20,16 +20,11 @@ public sealed class TrueTypeHintingStripperTests
     /// <summary>Debian's TTF, hinted, as committed in Documents/Fonts.</summary>
     private static byte[] Original(string face) => File.ReadAllBytes(Path.Combine(FontsDirectory(), face + ".ttf"));
 
-    private static byte[] Embedded(string face)
-    {
-        using var stream = typeof(InvoicePdfRenderer).Assembly.GetManifestResourceStream($"SmallPay.Fonts.{face}.ttf")!;
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    /// <summary>The font the renderer reads: fonts/ beside the executable (here, the test's output folder).</summary>
+    private static byte[] Embedded(string face) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fonts", face + ".ttf"));
 
     /// <summary>
-    /// The renderer embeds Documents/Fonts/Unhinted, made once from the originals so that no cold start pays for it.
+    /// The renderer ships Documents/Fonts/Unhinted (as fonts/ beside the executable), made once from the originals so that no cold start pays for it.
     /// After changing the stripper or the originals, rewrite them with
     /// <c>SMALLPAY_WRITE_UNHINTED_FONTS=1 dotnet test --filter FullyQualifiedName~TrueTypeHintingStripperTests</c>.
     /// </summary>
