@@ -27,6 +27,9 @@ public sealed class ColdStartResults
         ("DocumentWorker", [128, 256, 512, 1024]),
     ];
 
+    /// <summary>The Node peer under the same CPU shares as the first of <see cref="CappedFunctions"/>: the ratio at Lambda's CPU.</summary>
+    public static int[] NodeCappedSizes => CappedFunctions[0].MemoryMb;
+
     public static string JitSubject(string function) => $"{function} · JIT build (dotnet SmallPay.Functions.dll)";
 
     public static string CappedSubject(string function, int memoryMb) =>
@@ -145,8 +148,16 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 }
                 var wrapper = share.Wrap(functions);
                 var subject = ColdStartResults.CappedSubject(function, size);
-                subjects.Add((subject, () => FunctionAsync(results, subject, scenario, wrapper, memory: false, ct)));
+                subjects.Add((subject, () => FunctionAsync(results, subject, scenario, wrapper, memory: false, ct, warmCalls: 0)));
             }
+        }
+        if (ChildProcess.Which("node") is not { } node) return;
+        foreach (var size in ColdStartResults.NodeCappedSizes)
+        {
+            if (shares.FirstOrDefault(s => s.MemoryMb == size) is not { } share) continue;
+            var subject = ColdStartResults.CappedSubject(ColdStartResults.NodePeer, size);
+            var wrapper = share.Wrap(node);
+            subjects.Add((subject, () => FloorAsync(results, subject, wrapper, [Path.Combine(paths.NodeScripts, "put-item.mjs"), stack.InvoicesTable], ct)));
         }
     }
 
@@ -161,8 +172,9 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             "(SmallPay.Local's RuntimeApiEmulator/FunctionProcess); its sample event from events/, aimed at seeded data (reads) or a fresh " +
             "target (writes); timed from process start to its first response. Rows \"JIT build\": the same source published " +
             "framework-dependent (`dotnet publish -c Release -p:PublishAot=false`, no ReadyToRun) and started as `dotnet SmallPay.Functions.dll`, " +
-            "as Lambda's managed runtime would. Rows \"CPU share of N MB\": the native executable in a cgroup whose CFS quota is N ÷ 1,769 of " +
-            "one core per 100 ms period, the CPU Lambda gives that MemorySize (bench/SmallPay.Bench/Infrastructure/CpuShare.cs). CPU = the " +
+            "as Lambda's managed runtime would. Rows \"CPU share of N MB\": the native executable (and the Node peer) in a cgroup whose CFS " +
+            "quota is N ÷ 1,769 of one core per 100 ms period, the CPU Lambda gives that MemorySize (bench/SmallPay.Bench/Infrastructure/CpuShare.cs; " +
+            "assumes Lambda applies the share from process start, init included). CPU = the " +
             "process's CPU time (all threads) when its first response arrived. Floors and peer: separate processes timed from start to exit; " +
             "the PutItems go to DynamoDB Local, the POST to its endpoint; the Native AOT floors are bench/floors' programs published with " +
             "PublishAot. All subjects interleaved round by round. Median, p90 and min–max over the fresh processes; × Node = median ÷ the " +
@@ -195,21 +207,24 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             var versus = native is > 0 ? $" · native ÷ JIT = {Summary.Ratio(native.Value / jit.Median)}" : "";
             section.Add(subject, Spread(jit) + VersusNode(jit.Median) + Cpu(subject) + versus, jit.Median, null);
         }
-        foreach (var (function, sizes) in ColdStartResults.CappedFunctions)
+        foreach (var (function, sizes) in ColdStartResults.CappedFunctions.Append((ColdStartResults.NodePeer, ColdStartResults.NodeCappedSizes)))
             foreach (var size in sizes)
             {
                 var subject = ColdStartResults.CappedSubject(function, size);
                 if (results.Cold(subject) is not { } capped) continue;
                 var free = results.Cold(function)?.Median;
                 var versus = free is > 0 ? $" · {Summary.Ratio(capped.Median / free.Value)} the uncapped start" : "";
-                section.Add(subject, Spread(capped) + VersusNode(capped.Median) + Cpu(subject) + versus, capped.Median, null);
+                var nodeThere = results.Cold(ColdStartResults.CappedSubject(ColdStartResults.NodePeer, size))?.Median;
+                if (function != ColdStartResults.NodePeer && nodeThere is > 0) versus += $" · {Summary.Ratio(capped.Median / nodeThere.Value)} Node at the same share";
+                section.Add(subject, Spread(capped) + Cpu(subject) + versus, capped.Median, null);
             }
         foreach (var note in results.Notes) section.Note(note);
         foreach (var (subject, failures) in results.Failures)
             section.Note($"{subject}: {failures.Count} failed run(s), e.g. {failures[0]}");
     }
 
-    private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, string executable, bool memory, CancellationToken ct)
+    private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, string executable, bool memory, CancellationToken ct,
+        int? warmCalls = null)
     {
         // The first event is made before the process starts; each warm one just before its call (UpdateSettings needs the
         // version the previous call left). Neither is timed: only the first response is (and, separately, each warm call).
@@ -229,7 +244,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             OnOutputLine = line => { lock (output) if (output.Count < 40) output.Add(line); },
         });
         int? pid = null;
-        for (var k = 0; k <= counts.WarmPerProcess; k++)
+        for (var k = 0; k <= (warmCalls ?? counts.WarmPerProcess); k++)
         {
             var eventJson = k == 0 ? firstEvent : await scenario.PrepareAsync(context, k, ct);
             var started = Stopwatch.GetTimestamp();

@@ -265,7 +265,7 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
         });
         var eventJson = events.Build("GetDashboard", tenant, []);
         proxy.TakeTally();
-        var result = await process.InvokeAsync(emulator, eventJson, TimeSpan.FromMinutes(5), ct);
+        var result = await process.InvokeAsync(emulator, eventJson, TimeSpan.FromMinutes(10), ct);
         var tally = proxy.TakeTally();
         var failure = !result.Succeeded
             ? $"{result.Outcome}: {result.Error?.ErrorType} {result.Error?.ErrorMessage} {string.Join(" | ", output.Take(3))}"
