@@ -102,7 +102,7 @@ public sealed class BenchHarness(BenchOptions options)
         if (options.Only == "dashboard")
         {
             Progress("dashboard and invoice list against the tenant's size");
-            var sized = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll).RunAsync(ct));
+            var sized = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
             if (sized is not null) TenantSizeBenchmark.Report(run, sized, _counts);
             return;
         }
@@ -121,7 +121,7 @@ public sealed class BenchHarness(BenchOptions options)
         }
 
         Progress("dashboard and invoice list against the tenant's size");
-        var tenantSize = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll).RunAsync(ct));
+        var tenantSize = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
 
         Progress("warm, in process, with emulator I/O");
         var io = await Phase("warm-io", () => WarmWithIoAsync(stack, context, ct)) ?? [];

@@ -20,20 +20,20 @@ public sealed class ColdStartResults
     /// <summary>Functions also cold-started from the framework-dependent JIT build, for a same-run native ÷ JIT ratio.</summary>
     public static readonly string[] JitFunctions = ["GetInvoice", "DocumentWorker"];
 
-    /// <summary>Functions also cold-started under Lambda's CPU share of these memory sizes (<see cref="CpuShare"/>).</summary>
+    /// <summary>Functions also cold-started with what Lambda gives these memory sizes: CPU share and memory limit (<see cref="LambdaShare"/>).</summary>
     public static readonly (string Function, int[] MemoryMb)[] CappedFunctions =
     [
         ("GetInvoice", [128, 256, 512]),
         ("DocumentWorker", [128, 256, 512, 1024]),
     ];
 
-    /// <summary>The Node peer under the same CPU shares as the first of <see cref="CappedFunctions"/>: the ratio at Lambda's CPU.</summary>
+    /// <summary>The Node peer at the same sizes as the first of <see cref="CappedFunctions"/>: the ratio at Lambda's CPU share.</summary>
     public static int[] NodeCappedSizes => CappedFunctions[0].MemoryMb;
 
     public static string JitSubject(string function) => $"{function} · JIT build (dotnet SmallPay.Functions.dll)";
 
     public static string CappedSubject(string function, int memoryMb) =>
-        $"{function} · CPU share of {memoryMb} MB ({Math.Min(1.0, (double)memoryMb / CpuShare.FullVcpuMb):P1} of a core)";
+        $"{function} · as at MemorySize {memoryMb} ({LambdaShare.Fraction(memoryMb):P1} of a core, {memoryMb} MB limit)";
 
     public Dictionary<string, List<double>> ColdMs { get; } = new(StringComparer.Ordinal);
     /// <summary>CPU time the process had used when its first response arrived (all its threads).</summary>
@@ -95,8 +95,8 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 subjects.Add((ColdStartResults.JitSubject(scenario.Name), () =>
                     FunctionAsync(results, ColdStartResults.JitSubject(scenario.Name), scenario, jitFunctionsDll, memory: true, ct)));
 
-        // Lambda's CPU share per memory size (full run, native executable, a writable cgroup): what MemorySize does to the start.
-        var shares = new List<CpuShare>();
+        // What Lambda gives each memory size (full run, native executable, writable cgroups): what MemorySize does to the start.
+        var shares = new List<LambdaShare>();
         try
         {
             if (results.Native && counts.ColdFunctions is null && workDirectory is not null)
@@ -118,7 +118,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 }
                 Console.Error.WriteLine($"bench: cold start round {round + 1}/{counts.ColdRounds} done (load {MachineInfo.LoadAverage()})");
             }
-            foreach (var share in shares) results.Notes.Add($"CPU share of {share.MemoryMb} MB: {share.Stats()} over its runs.");
+            foreach (var share in shares) results.Notes.Add($"MemorySize {share.MemoryMb}: {share.Stats()} over its runs.");
         }
         finally
         {
@@ -127,7 +127,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
         return results;
     }
 
-    private void AddCappedSubjects(ColdStartResults results, List<Scenario> scenarios, List<(string Name, Func<Task> Run)> subjects, List<CpuShare> shares,
+    private void AddCappedSubjects(ColdStartResults results, List<Scenario> scenarios, List<(string Name, Func<Task> Run)> subjects, List<LambdaShare> shares,
         string work, CancellationToken ct)
     {
         foreach (var (function, sizes) in ColdStartResults.CappedFunctions)
@@ -138,10 +138,10 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 var share = shares.FirstOrDefault(s => s.MemoryMb == size);
                 if (share is null)
                 {
-                    share = CpuShare.TryCreate(size, work, out var why);
+                    share = LambdaShare.TryCreate(size, work, out var why);
                     if (share is null)
                     {
-                        results.Notes.Add($"Not measured under Lambda's CPU share: {why}.");
+                        results.Notes.Add($"Not measured with Lambda's CPU share and memory limit: {why}.");
                         return;
                     }
                     shares.Add(share);
@@ -172,9 +172,10 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             "(SmallPay.Local's RuntimeApiEmulator/FunctionProcess); its sample event from events/, aimed at seeded data (reads) or a fresh " +
             "target (writes); timed from process start to its first response. Rows \"JIT build\": the same source published " +
             "framework-dependent (`dotnet publish -c Release -p:PublishAot=false`, no ReadyToRun) and started as `dotnet SmallPay.Functions.dll`, " +
-            "as Lambda's managed runtime would. Rows \"CPU share of N MB\": the native executable (and the Node peer) in a cgroup whose CFS " +
-            "quota is N ÷ 1,769 of one core per 100 ms period, the CPU Lambda gives that MemorySize (bench/SmallPay.Bench/Infrastructure/CpuShare.cs; " +
-            "assumes Lambda applies the share from process start, init included). CPU = the " +
+            "as Lambda's managed runtime would. Rows \"as at MemorySize N\": the native executable (and the Node peer) in cgroups giving it " +
+            "what Lambda gives that MemorySize: a CFS quota of N ÷ 1,769 of one core per 100 ms period and an N MB memory limit without swap " +
+            "(bench/SmallPay.Bench/Infrastructure/LambdaShare.cs; this assumes Lambda applies the share from process start, init included); " +
+            "first call only. CPU = the " +
             "process's CPU time (all threads) when its first response arrived. Floors and peer: separate processes timed from start to exit; " +
             "the PutItems go to DynamoDB Local, the POST to its endpoint; the Native AOT floors are bench/floors' programs published with " +
             "PublishAot. All subjects interleaved round by round. Median, p90 and min–max over the fresh processes; × Node = median ÷ the " +

@@ -25,7 +25,7 @@ public static class MemoryReport
             "function's processes, with their median. Rows \"JIT build\": the framework-dependent build of the same source in the same rounds. " +
             "Measured without a memory limit: under Lambda's the GC collects sooner, so these are upper bounds. Recommended MemorySize: the " +
             $"smallest of {string.Join(", ", Sizes)} MB whose {Headroom:P0} holds the peak (memory alone: MemorySize also sets the CPU share, " +
-            "see the cold-start rows \"CPU share of N MB\").");
+            "see the cold-start rows \"as at MemorySize N\").");
         section.KeyHeader = "function";
         foreach (var function in functions)
         {

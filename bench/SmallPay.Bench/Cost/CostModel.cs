@@ -101,12 +101,17 @@ public static class CostModel
         var section = run.Add("dynamodb-units", "DynamoDB capacity units per call",
             $"Each function's handler (built by FunctionCatalog from its template environment) called {iterations}× with DynamoDB's endpoint " +
             "pointed at a pass-through that asks DynamoDB Local for ConsumedCapacity on every request; the units the answers report, " +
-            "averaged per call (tables and indexes together, transactions at their doubled rate: what on-demand bills).");
+            "averaged per call (tables and indexes together, transactions at their doubled rate: what on-demand bills); \"in indexes\": " +
+            "the part of the write units each global secondary index took (ReturnConsumedCapacity INDEXES).");
         section.KeyHeader = "function";
         foreach (var (name, units) in totals)
         {
             var operations = string.Join(", ", units.Operations.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value / (double)iterations:0.#}"));
-            section.Add(name, $"{units.ReadUnits / iterations:0.##} RRU · {units.WriteUnits / iterations:0.##} WRU ({units.Requests / (double)iterations:0.#} requests: {operations})",
+            var indexes = string.Join(", ", units.IndexWriteUnits.Where(i => i.Value > 0).OrderBy(i => i.Key, StringComparer.Ordinal)
+                .Select(i => $"{i.Key} {i.Value / iterations:0.#}"));
+            section.Add(name, $"{units.ReadUnits / iterations:0.##} RRU · {units.WriteUnits / iterations:0.##} WRU" +
+                              (indexes.Length > 0 ? $" (in indexes: {indexes})" : "") +
+                              $" ({units.Requests / (double)iterations:0.#} requests: {operations})",
                 (units.ReadUnits + units.WriteUnits) / iterations);
         }
     }

@@ -18,17 +18,18 @@ using SmallPay.Local.RuntimeApi;
 namespace SmallPay.Bench.Dashboard;
 
 /// <summary>The first GET /dashboard of a tenant whose invoices predate its summary: it builds the summary.</summary>
-public sealed record SummaryBuild(double Ms, double? PeakRssMiB, CapacityTally Requests, bool WithinTimeout, TimeSpan Timeout, string? Failure);
+public sealed record SummaryBuild(string Conditions, double Ms, double? PeakRssMiB, CapacityTally Requests, bool WithinTimeout, TimeSpan Timeout, string? Failure);
 
 /// <summary>Steady-state GET /dashboard calls of one tenant.</summary>
-public sealed record DashboardSteady(Summary? Latency, int MinRequests, int MaxRequests, string Operations);
+public sealed record DashboardSteady(Summary? Latency, int MinRequests, int MaxRequests, string Operations, IReadOnlyDictionary<string, Summary> OperationMs);
 
 /// <summary>Pages of GET /invoices with one filter, followed by their cursors.</summary>
 public sealed record ListWalk(int Pages, int MaxRoundTrips, int Items, bool ReachedEnd, Summary? PageLatency);
 
 public sealed class TenantSizeResults
 {
-    public Dictionary<int, SummaryBuild> Builds { get; } = [];
+    /// <summary>Per tenant size: the build at the template's MemorySize (CPU share and memory limit), and without limits if that one failed.</summary>
+    public Dictionary<int, List<SummaryBuild>> Builds { get; } = [];
     public Dictionary<int, DashboardSteady> Dashboards { get; } = [];
     /// <summary>Per filter label, per tenant size.</summary>
     public Dictionary<string, Dictionary<int, ListWalk>> Lists { get; } = new(StringComparer.Ordinal);
@@ -45,7 +46,7 @@ public sealed class TenantSizeResults
 /// steady-state calls, and pages of GET /invoices under each filter, run through FunctionCatalog's handler whose SDK
 /// clients send through a counting HttpMessageHandler (<see cref="AwsTransport"/>): DynamoDB round trips per call, and time.
 /// </summary>
-public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events, BenchCounts counts, string functions)
+public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events, BenchCounts counts, string functions, string? workDirectory = null)
 {
     private static readonly Func<Invoice, Dictionary<string, AttributeValue>> ToItem = ItemMappingToItem();
 
@@ -76,17 +77,33 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
             Console.Error.WriteLine($"bench:   seeded {size:N0} invoices in {results.SeedSeconds[size]:0.0} s");
         }
 
-        // The one-time build, in the function executable as Lambda runs it (its Timeout relaxed so it can finish).
+        // The one-time build, in the function executable as Lambda runs it: with the CPU share and memory limit of the
+        // function's MemorySize where cgroups allow (its Timeout relaxed so it can finish); if that fails, again without limits.
+        var memorySize = stack.MemorySizeMb("GetDashboard");
+        using var share = results.Native && workDirectory is not null ? LambdaShare.TryCreate(memorySize, workDirectory, out var why) : null;
         foreach (var size in sizes)
         {
-            results.Builds[size] = await BuildInExecutableAsync(tenants[size].Tenant, ct);
-            Console.Error.WriteLine($"bench:   {size:N0} invoices: summary built in {results.Builds[size].Ms:0} ms, {results.Builds[size].Requests.Requests} requests");
+            var builds = results.Builds[size] = [];
+            builds.Add(await BuildInExecutableAsync(tenants[size].Tenant, share, ct));
+            if (builds[0].Failure is not null && share is not null)
+            {
+                // Built from scratch again: whatever the failed attempt wrote of the summary goes first.
+                await stack.Host.DynamoDb.DeleteItemAsync(new DeleteItemRequest
+                {
+                    TableName = stack.InvoicesTable,
+                    Key = new() { ["id"] = new AttributeValue { S = $"summary#{tenants[size].Tenant.Sub}" } },
+                }, ct);
+                builds.Add(await BuildInExecutableAsync(tenants[size].Tenant, null, ct));
+            }
+            foreach (var build in builds)
+                Console.Error.WriteLine($"bench:   {size:N0} invoices, {build.Conditions}: summary built in {build.Ms:0} ms, {build.Requests.Requests} requests{(build.Failure is null ? "" : ", " + build.Failure)}");
         }
 
         // Steady state: the dashboard of both tenants, interleaved.
         var dashboards = sizes.ToDictionary(size => size, _ => new CountedHandler(stack, "GetDashboard"));
         var samples = sizes.ToDictionary(size => size, _ => new List<double>());
         var requests = sizes.ToDictionary(size => size, _ => new List<CapacityTally>());
+        var operationMs = sizes.ToDictionary(size => size, _ => new Dictionary<string, List<double>>(StringComparer.Ordinal));
         for (var i = 0; i < counts.DashboardWarmup + counts.DashboardIterations; i++)
             foreach (var size in sizes)
             {
@@ -96,13 +113,16 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
                 if (i < counts.DashboardWarmup) continue;
                 samples[size].Add(ms);
                 requests[size].Add(tally);
+                foreach (var (operation, spent) in dashboards[size].LastOperationMs)
+                    (operationMs[size].TryGetValue(operation, out var spentSoFar) ? spentSoFar : operationMs[size][operation] = []).Add(spent);
             }
         foreach (var size in sizes)
         {
             var tallies = requests[size];
             var operations = tallies.Count == 0 ? "" : string.Join(", ", tallies[^1].Operations.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"));
             results.Dashboards[size] = new DashboardSteady(Summary.Of(samples[size]),
-                tallies.Count == 0 ? 0 : tallies.Min(t => t.Requests), tallies.Count == 0 ? 0 : tallies.Max(t => t.Requests), operations);
+                tallies.Count == 0 ? 0 : tallies.Min(t => t.Requests), tallies.Count == 0 ? 0 : tallies.Max(t => t.Requests), operations,
+                operationMs[size].Where(o => Summary.Of(o.Value) is not null).ToDictionary(o => o.Key, o => Summary.Of(o.Value)!));
         }
 
         // GET /invoices: each filter's pages, followed by their cursors, on both tenants.
@@ -132,7 +152,8 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
             "attributes, as the release before the running summary left a tenant. One-time build: the first GET /dashboard of each, in the " +
             $"function executable ({(results.Native ? "the native bootstrap" : "the JIT build")}) with DynamoDB behind bench's counting proxy " +
             "(process start → first response, its peak RSS, the requests and capacity units it sent; the function's Timeout relaxed so it " +
-            "can finish). Steady state: GET /dashboard through FunctionCatalog's handler in this process (JIT, warm), its SDK clients sending " +
+            "can finish), with what Lambda gives the template's MemorySize (CPU share and memory limit, as in the cold-start rows \"as at " +
+            "MemorySize N\") where cgroups allow; if that fails, again without limits. Steady state: GET /dashboard through FunctionCatalog's handler in this process (JIT, warm), its SDK clients sending " +
             "through a counting HttpMessageHandler (`new AwsClients(environment, new AwsTransport(...))`), the two tenants interleaved, " +
             $"{counts.DashboardWarmup} warm-up calls then {counts.DashboardIterations} each (\"flat\": the same requests per call and the " +
             "large tenant's p50 within 1.5× the small one's). GET /invoices: with each filter, up to " +
@@ -142,14 +163,17 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
         {
             if (results.SeedSeconds.TryGetValue(size, out var seed))
                 section.Note($"{size:N0} invoices seeded in {seed:0.0} s (BatchWriteItem, 25 items per request).");
-            if (!results.Builds.TryGetValue(size, out var build)) continue;
-            var ops = string.Join(", ", build.Requests.Operations.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"));
-            var value = build.Failure is not null
-                ? "failed: " + build.Failure
-                : $"{Summary.Ms(build.Ms)} ms · {build.Requests.Requests} requests ({ops}) · {build.Requests.ReadUnits:0.#} RRU, {build.Requests.WriteUnits:0.#} WRU" +
-                  (build.PeakRssMiB is { } rss ? $" · peak RSS {rss:0} MiB" : "") +
-                  (build.WithinTimeout ? $" · within the function's {build.Timeout.TotalSeconds:0} s Timeout" : $" · LONGER than the function's {build.Timeout.TotalSeconds:0} s Timeout");
-            section.Add($"GET /dashboard, one-time summary build, {size:N0} invoices", value, build.Failure is null ? build.Ms : null);
+            if (!results.Builds.TryGetValue(size, out var builds)) continue;
+            foreach (var build in builds)
+            {
+                var ops = string.Join(", ", build.Requests.Operations.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"));
+                var value = (build.Failure is not null ? $"FAILED after {Summary.Ms(build.Ms)} ms: {build.Failure}" : $"{Summary.Ms(build.Ms)} ms") +
+                            $" · {build.Requests.Requests} requests ({ops}) · {build.Requests.ReadUnits:0.#} RRU, {build.Requests.WriteUnits:0.#} WRU" +
+                            (build.PeakRssMiB is { } rss ? $" · peak RSS {rss:0} MiB" : "") +
+                            (build.Failure is not null ? "" : build.WithinTimeout ? $" · within the function's {build.Timeout.TotalSeconds:0} s Timeout"
+                                : $" · LONGER than the function's {build.Timeout.TotalSeconds:0} s Timeout");
+                section.Add($"GET /dashboard, one-time summary build, {size:N0} invoices, {build.Conditions}", value, build.Failure is null ? build.Ms : null);
+            }
         }
         foreach (var size in new[] { small, large })
         {
@@ -157,8 +181,10 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
             var requests = steady.MinRequests == steady.MaxRequests ? $"{steady.MaxRequests}" : $"{steady.MinRequests}–{steady.MaxRequests}";
             section.Add($"GET /dashboard, {size:N0} invoices: DynamoDB requests per call", $"{requests} ({steady.Operations})", steady.MaxRequests,
                 size == large ? "same as at " + small.ToString("N0", CultureInfo.InvariantCulture) : null);
+            var dynamo = string.Join(", ", steady.OperationMs.OrderBy(o => o.Key).Select(o => $"{o.Key} {Summary.Ms(o.Value.Median)}"));
             section.Add($"GET /dashboard, {size:N0} invoices: time per call",
-                $"p50 {Summary.Ms(latency.Median)} ms · p99 {Summary.Ms(latency.P99)} ms (n={latency.Count})",
+                $"p50 {Summary.Ms(latency.Median)} ms · p99 {Summary.Ms(latency.P99)} ms (n={latency.Count})" +
+                (dynamo.Length > 0 ? $" · of which DynamoDB Local, p50 ms per call: {dynamo}" : ""),
                 latency.Median, size == large ? "flat" : null);
         }
         if (results.Dashboards.GetValueOrDefault(small)?.Latency is { } s && results.Dashboards.GetValueOrDefault(large)?.Latency is { } l)
@@ -249,14 +275,16 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
     }
 
     /// <summary>The first GET /dashboard of the tenant in a fresh function process: it builds the summary.</summary>
-    private async Task<SummaryBuild> BuildInExecutableAsync(BenchTenant tenant, CancellationToken ct)
+    private async Task<SummaryBuild> BuildInExecutableAsync(BenchTenant tenant, LambdaShare? share, CancellationToken ct)
     {
+        var conditions = share is null ? "without limits" : $"as at MemorySize {share.MemoryMb}";
+        var killedBefore = share?.OomKills() ?? 0;
         await using var proxy = await CapacityCountingProxy.StartAsync(stack.Host.DynamoDbEndpoint, ct);
         var function = stack.Function("GetDashboard");
         await using var emulator = await RuntimeApiEmulator.StartAsync(
             functionArn: $"arn:aws:lambda:{LocalResourceNames.Region}:000000000000:function:{function.LogicalId}", cancellationToken: ct);
         var output = new List<string>();
-        await using var process = FunctionProcess.Start(new FunctionProcessOptions(functions, emulator.Address, "GetDashboard")
+        await using var process = FunctionProcess.Start(new FunctionProcessOptions(share?.Wrap(functions) ?? functions, emulator.Address, "GetDashboard")
         {
             LambdaFunctionName = function.LogicalId,
             MemorySizeMb = stack.MemorySizeMb("GetDashboard"),
@@ -271,9 +299,11 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
             ? $"{result.Outcome}: {result.Error?.ErrorType} {result.Error?.ErrorMessage} {string.Join(" | ", output.Take(3))}"
             : ApiScenarios.Failure(ApiScenarios.All.First(s => s.Name == "GetDashboard"), result.Payload);
         var ms = process.StartToFirstResponse?.TotalMilliseconds ?? result.Duration.TotalMilliseconds;
+        if (failure is not null && share is not null && share.OomKills() > killedBefore)
+            failure = $"killed by the {share.MemoryMb} MB memory limit (peak use {share.MaxUsageMiB():0} MiB)";
         var pid = ProcessMemory.FindChild(Path.GetFileName(functions));
         var peak = pid is { } id ? ProcessMemory.PeakRssMiB(id) : null;
-        return new SummaryBuild(ms, peak, tally, ms <= function.Timeout.TotalMilliseconds, function.Timeout, failure);
+        return new SummaryBuild(conditions, ms, peak ?? (failure is not null ? share?.MaxUsageMiB() : null), tally, ms <= function.Timeout.TotalMilliseconds, function.Timeout, failure);
     }
 
     private async Task<ListWalk> WalkAsync(CountedHandler list, BenchTenant tenant, string query, TenantSizeResults results, CancellationToken ct)
@@ -346,6 +376,7 @@ public sealed class CountedHandler
     private readonly Scenario _scenario;
     private readonly object _lock = new();
     private CapacityTally _tally = new();
+    private Dictionary<string, double> _operationMs = new(StringComparer.Ordinal);
 
     public CountedHandler(BenchStack stack, string function)
     {
@@ -357,31 +388,49 @@ public sealed class CountedHandler
 
     public string? LastBody { get; private set; }
 
+    /// <summary>The last call's time in DynamoDB, per operation (sent → answered, summed over its requests).</summary>
+    public IReadOnlyDictionary<string, double> LastOperationMs { get; private set; } = new Dictionary<string, double>();
+
     public async Task<(double Ms, CapacityTally Requests, string? Failure)> CallAsync(byte[] eventJson, CancellationToken ct)
     {
-        lock (_lock) _tally = new CapacityTally();
+        lock (_lock)
+        {
+            _tally = new CapacityTally();
+            _operationMs = new Dictionary<string, double>(StringComparer.Ordinal);
+        }
         var started = Stopwatch.GetTimestamp();
         var response = await _handler.HandleAsync(eventJson, LambdaInvocation.Local(TimeSpan.FromSeconds(30)), ct);
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         CapacityTally tally;
-        lock (_lock) tally = _tally;
+        lock (_lock)
+        {
+            tally = _tally;
+            LastOperationMs = _operationMs;
+        }
         var failure = ApiScenarios.Failure(_scenario, response);
         LastBody = failure is null ? JsonNode.Parse(response)?["body"]?.GetValue<string>() : null;
         return (ms, tally, failure);
     }
 
-    private void Count(string operation)
+    private void Count(string operation, double ms)
     {
-        lock (_lock) _tally = _tally.Add(operation, 0, 0);
+        lock (_lock)
+        {
+            _tally = _tally.Add(operation, 0, 0);
+            _operationMs[operation] = _operationMs.GetValueOrDefault(operation) + ms;
+        }
     }
 
     private sealed class CountingHandler(CountedHandler owner) : DelegatingHandler(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.FirstOrDefault() ?? "" : "";
-            owner.Count(target.Length > 0 ? target[(target.IndexOf('.') + 1)..] : request.Method + " " + request.RequestUri?.AbsolutePath);
-            return base.SendAsync(request, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            var response = await base.SendAsync(request, cancellationToken);
+            owner.Count(target.Length > 0 ? target[(target.IndexOf('.') + 1)..] : request.Method + " " + request.RequestUri?.AbsolutePath,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return response;
         }
     }
 }
