@@ -64,23 +64,30 @@ if ! $quick; then
 
   # Native AOT floors (hello, one AWSSDK PutItem) and the PDF renderer compiled as the worker is. Published again only
   # when a file they are built from is newer than their output (not the Program.cs touched above: no part of them).
-  aot_publish() { # <project file> <output folder> <executable name> <folders its sources are in...>
-    local project="$1" out="$2" exe="$3"
-    shift 3
+  aot_publish() { # <project file> <output folder> <executable name> <extra publish property, or ""> <folders its sources are in...>
+    local project="$1" out="$2" exe="$3" extra="$4"
+    shift 4
     if [ -x "$out/$exe" ] && [ -z "$(find "$@" Directory.Build.props Directory.Packages.props -newer "$out/$exe" -type f \
         -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/SmallPay.Functions/Program.cs' -print -quit)" ]; then
       return 0
     fi
     echo "bench: publishing $exe with Native AOT ($rid)" >&2
-    dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true --artifacts-path "$root/bench/.artifacts/build-$(basename "$out")" \
-      -o "$out" -nologo -v q
+    dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true ${extra:+"$extra"} \
+      --artifacts-path "$root/bench/.artifacts/build-$(basename "$out")" -o "$out" -nologo -v q
   }
-  aot_publish bench/floors/Hello/Hello.csproj bench/.artifacts/aot-Hello SmallPay.Bench.Floor.Hello bench/floors/Hello
-  aot_publish bench/floors/SdkPutItem/SdkPutItem.csproj bench/.artifacts/aot-SdkPutItem SmallPay.Bench.Floor.SdkPutItem bench/floors/SdkPutItem
+  aot_publish bench/floors/Hello/Hello.csproj bench/.artifacts/aot-Hello SmallPay.Bench.Floor.Hello "" bench/floors/Hello
+  aot_publish bench/floors/SdkPutItem/SdkPutItem.csproj bench/.artifacts/aot-SdkPutItem SmallPay.Bench.Floor.SdkPutItem "" bench/floors/SdkPutItem
   functions+=(--aot-floors "$root/bench/.artifacts")
-  aot_publish bench/NativePdf/NativePdf.csproj bench/.artifacts/aot-NativePdf SmallPay.Bench.NativePdf \
+  aot_publish bench/NativePdf/NativePdf.csproj bench/.artifacts/aot-NativePdf SmallPay.Bench.NativePdf "" \
     bench/NativePdf bench/SmallPay.Bench/Shared functions
   functions+=(--native-pdf "$root/bench/.artifacts/aot-NativePdf/SmallPay.Bench.NativePdf")
+
+  # A variant of the functions' executable: the same source without ILC's data dehydration (IlcDehydrate=false, an
+  # undocumented ILC switch, on by default on Linux): its start-up rehydrates no data, for a larger file. GetInvoice and
+  # DocumentWorker cold-start from it in the same rounds.
+  aot_publish functions/SmallPay.Functions/SmallPay.Functions.csproj bench/.artifacts/aot-nodehydrate SmallPay.Functions \
+    -p:IlcDehydrate=false functions
+  functions+=(--variant "IlcDehydrate=false=$root/bench/.artifacts/aot-nodehydrate/SmallPay.Functions")
 fi
 
 exec dotnet bench/SmallPay.Bench/bin/Release/net10.0/SmallPay.Bench.dll ${functions[@]+"${functions[@]}"} "$@"

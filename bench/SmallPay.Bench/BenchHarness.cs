@@ -108,7 +108,7 @@ public sealed class BenchHarness(BenchOptions options)
         }
 
         Progress($"cold start: {_counts.ColdRounds} round(s) of fresh processes ({functionsDll})");
-        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitFunctionsDll, options.AotFloors, work).RunAsync(ct))
+        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitFunctionsDll, options.AotFloors, work, options.Variants).RunAsync(ct))
                    ?? new ColdStartResults { Native = ColdStartBenchmark.IsNative(functionsDll) };
 
         if (options.Only == "cold")

@@ -5,7 +5,7 @@ public sealed record BenchOptions
 {
     public const string Usage =
         "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <bootstrap|SmallPay.Functions.dll>] [--functions-jit <SmallPay.Functions.dll>]\n" +
-        "                      [--aot-floors <dir>] [--native-pdf <executable>] [--publish-seconds <s>] [--results <file.json>] [--no-docs] [--render-only]\n" +
+        "                      [--aot-floors <dir>] [--native-pdf <executable>] [--publish-seconds <s>] [--variant <label>=<executable>] [--results <file.json>] [--no-docs] [--render-only]\n" +
         "                      [--only pdf|cold|dashboard]\n" +
         "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
         "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
@@ -15,6 +15,8 @@ public sealed record BenchOptions
         "  --aot-floors  the folder where bench/run.sh published the Native AOT floors (aot-Hello/, aot-SdkPutItem/)\n" +
         "  --native-pdf  bench/NativePdf published with Native AOT: the PDF section also renders in it\n" +
         "  --publish-seconds  how long scripts/publish-functions.sh took after a source change (bench/run.sh times it)\n" +
+        "  --variant <label>=<executable>  another native build of the functions (e.g. other ILC settings): GetInvoice and DocumentWorker\n" +
+        "                also cold-start from it, in the same rounds (repeatable)\n" +
         "  --results     also write this run as JSON to that file\n" +
         "  --no-docs     leave docs/BENCHMARKS.md and bench/results/ alone (quick runs never touch them)\n" +
         "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/\n" +
@@ -38,6 +40,9 @@ public sealed record BenchOptions
     /// <summary>bench/NativePdf published with Native AOT.</summary>
     public string? NativePdf { get; init; }
 
+    /// <summary>Other native builds of the functions (label, executable): GetInvoice and DocumentWorker also cold-start from each.</summary>
+    public IReadOnlyList<(string Label, string Executable)> Variants { get; init; } = [];
+
     /// <summary>scripts/publish-functions.sh's time after a source change, as bench/run.sh measured it.</summary>
     public double? PublishSeconds { get; init; }
     public string? ResultsFile { get; init; }
@@ -60,6 +65,9 @@ public sealed record BenchOptions
                 "--functions-jit" => options with { JitFunctionsDll = Path.GetFullPath(Value()) },
                 "--aot-floors" => options with { AotFloors = Path.GetFullPath(Value()) },
                 "--native-pdf" => options with { NativePdf = Path.GetFullPath(Value()) },
+                "--variant" => Value() is var variant && variant.LastIndexOf('=') is > 0 and var at
+                    ? options with { Variants = [.. options.Variants, (variant[..at], Path.GetFullPath(variant[(at + 1)..]))] }
+                    : throw new ArgumentException("--variant takes <label>=<executable>"),
                 "--publish-seconds" => options with { PublishSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
                 "--no-docs" => options with { WriteDocs = false },

@@ -32,6 +32,8 @@ public sealed class ColdStartResults
 
     public static string JitSubject(string function) => $"{function} · JIT build (dotnet SmallPay.Functions.dll)";
 
+    public static string VariantSubject(string function, string label) => $"{function} · native build with {label}";
+
     public static string CappedSubject(string function, int memoryMb) =>
         $"{function} · as at MemorySize {memoryMb} ({LambdaShare.Fraction(memoryMb):P1} of a core, {memoryMb} MB limit)";
 
@@ -44,6 +46,9 @@ public sealed class ColdStartResults
     public Dictionary<string, List<string>> Failures { get; } = new(StringComparer.Ordinal);
     public List<string> Notes { get; } = [];
     public int WarmPerProcess { get; set; }
+
+    /// <summary>The labels of the other native builds cold-started (<c>--variant</c>).</summary>
+    public List<string> Variants { get; } = [];
 
     /// <summary>True when the functions cold-started were the native executable (not a SmallPay.Functions.dll).</summary>
     public bool Native { get; set; }
@@ -65,7 +70,7 @@ public sealed class ColdStartResults
 /// subject alike.
 /// </summary>
 public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context, RepositoryPaths paths, string functions, BenchCounts counts,
-    string? jitFunctionsDll = null, string? aotFloors = null, string? workDirectory = null)
+    string? jitFunctionsDll = null, string? aotFloors = null, string? workDirectory = null, IReadOnlyList<(string Label, string Executable)>? variants = null)
 {
     private static readonly bool Trace = Environment.GetEnvironmentVariable("SMALLPAY_STARTUP_TRACE") == "1";
 
@@ -94,6 +99,16 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             foreach (var scenario in scenarios.Where(s => ColdStartResults.JitFunctions.Contains(s.Name)))
                 subjects.Add((ColdStartResults.JitSubject(scenario.Name), () =>
                     FunctionAsync(results, ColdStartResults.JitSubject(scenario.Name), scenario, jitFunctionsDll, memory: true, ct)));
+
+        foreach (var (label, executable) in variants ?? [])
+        {
+            results.Variants.Add(label);
+            foreach (var scenario in scenarios.Where(s => ColdStartResults.JitFunctions.Contains(s.Name)))
+            {
+                var subject = ColdStartResults.VariantSubject(scenario.Name, label);
+                subjects.Add((subject, () => FunctionAsync(results, subject, scenario, executable, memory: true, ct)));
+            }
+        }
 
         // What Lambda gives each memory size (full run, native executable, writable cgroups): what MemorySize does to the start.
         var shares = new List<LambdaShare>();
@@ -148,7 +163,9 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 }
                 var wrapper = share.Wrap(functions);
                 var subject = ColdStartResults.CappedSubject(function, size);
-                subjects.Add((subject, () => FunctionAsync(results, subject, scenario, wrapper, memory: false, ct, warmCalls: 0)));
+                // The worker's warm calls at a small share take seconds each: only the API function serves its warm calls there.
+                var warm = scenario.IsWorker ? 0 : counts.WarmPerProcess;
+                subjects.Add((subject, () => FunctionAsync(results, subject, scenario, wrapper, memory: false, ct, warmCalls: warm, recordWarm: warm > 0)));
             }
         }
         if (ChildProcess.Which("node") is not { } node) return;
@@ -175,7 +192,8 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             "as Lambda's managed runtime would. Rows \"as at MemorySize N\": the native executable (and the Node peer) in cgroups giving it " +
             "what Lambda gives that MemorySize: a CFS quota of N ÷ 1,769 of one core per 100 ms period and an N MB memory limit without swap " +
             "(bench/SmallPay.Bench/Infrastructure/LambdaShare.cs; this assumes Lambda applies the share from process start, init included); " +
-            "first call only. CPU = the " +
+            "first call only (GetInvoice's warm calls there are in the section on warm invocations). Rows \"native build with …\": the same source published with other settings (bench/run.sh), in the same rounds. " +
+            "CPU = the " +
             "process's CPU time (all threads) when its first response arrived. Floors and peer: separate processes timed from start to exit; " +
             "the PutItems go to DynamoDB Local, the POST to its endpoint; the Native AOT floors are bench/floors' programs published with " +
             "PublishAot. All subjects interleaved round by round. Median, p90 and min–max over the fresh processes; × Node = median ÷ the " +
@@ -208,6 +226,16 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             var versus = native is > 0 ? $" · native ÷ JIT = {Summary.Ratio(native.Value / jit.Median)}" : "";
             section.Add(subject, Spread(jit) + VersusNode(jit.Median) + Cpu(subject) + versus, jit.Median, null);
         }
+        foreach (var label in results.Variants)
+            foreach (var function in ColdStartResults.JitFunctions)
+            {
+                var subject = ColdStartResults.VariantSubject(function, label);
+                if (results.Cold(subject) is not { } variant) continue;
+                var standard = results.Cold(function)?.Median;
+                var versus = standard is > 0 ? $" · {Summary.Ratio(variant.Median / standard.Value)} the default build" : "";
+                var rss = Summary.Of(results.PeakRssMiB.GetValueOrDefault(subject) ?? []) is { } peak ? $" · peak RSS {peak.Max:0} MiB" : "";
+                section.Add(subject, Spread(variant) + VersusNode(variant.Median) + Cpu(subject) + rss + versus, variant.Median, null);
+            }
         foreach (var (function, sizes) in ColdStartResults.CappedFunctions.Append((ColdStartResults.NodePeer, ColdStartResults.NodeCappedSizes)))
             foreach (var size in sizes)
             {
@@ -225,7 +253,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
     }
 
     private async Task FunctionAsync(ColdStartResults results, string subject, Scenario scenario, string executable, bool memory, CancellationToken ct,
-        int? warmCalls = null)
+        int? warmCalls = null, bool? recordWarm = null)
     {
         // The first event is made before the process starts; each warm one just before its call (UpdateSettings needs the
         // version the previous call left). Neither is timed: only the first response is (and, separately, each warm call).
@@ -236,7 +264,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
             functionArn: $"arn:aws:lambda:{LocalResourceNames.Region}:000000000000:function:{function.LogicalId}", cancellationToken: ct);
         var output = new List<string>();
         // The process is found by its program's name: the native executable's, or the JIT build's dll on the dotnet command line.
-        var marker = IsNative(executable) ? Path.GetFileName(functions) : Path.GetFileName(executable);
+        var marker = Path.GetFileName(executable).StartsWith("capped-", StringComparison.Ordinal) ? Path.GetFileName(functions) : Path.GetFileName(executable);
         await using var process = FunctionProcess.Start(new FunctionProcessOptions(executable, emulator.Address, scenario.Function)
         {
             LambdaFunctionName = function.LogicalId,
@@ -262,7 +290,7 @@ public sealed class ColdStartBenchmark(BenchStack stack, ScenarioContext context
                 pid = ProcessMemory.FindChild(marker);
                 if (pid is { } p && ProcessMemory.CpuMs(p) is { } cpu) results.Add(results.CpuMs, subject, cpu);
             }
-            else if (failure is null && memory) results.Add(results.WarmMs, subject, elapsed);
+            else if (failure is null && (recordWarm ?? memory)) results.Add(results.WarmMs, subject, elapsed);
         }
         if (memory && pid is { } id && ProcessMemory.PeakRssMiB(id) is { } peak)
             results.Add(results.PeakRssMiB, subject, peak);

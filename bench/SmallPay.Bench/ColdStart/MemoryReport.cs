@@ -57,9 +57,13 @@ public static class MemoryReport
             $"The {results.WarmPerProcess} calls each cold-started process of the cold-start section served after its first " +
             $"({(results.Native ? "the native executable" : "the JIT build")}), timed from the harness: the local Runtime API hands the event over, " +
             "the function calls DynamoDB Local / moto / maildev, posts its response. Each call on a fresh target. The process is young (its " +
-            "2nd to 11th call): for a native executable that is already its steady state, for the JIT build it is not.");
+            "2nd to 11th call): for a native executable that is already its steady state, for the JIT build it is not. Rows \"as at " +
+            "MemorySize N\": with the CPU share and memory limit Lambda gives that size (see the cold-start section).");
         section.KeyHeader = "function";
-        foreach (var subject in functions.Concat(ColdStartResults.JitFunctions.Select(ColdStartResults.JitSubject)))
+        var others = ColdStartResults.JitFunctions.Select(ColdStartResults.JitSubject)
+            .Concat(results.Variants.SelectMany(label => ColdStartResults.JitFunctions.Select(f => ColdStartResults.VariantSubject(f, label))))
+            .Concat(ColdStartResults.CappedFunctions.SelectMany(c => c.MemoryMb.Select(size => ColdStartResults.CappedSubject(c.Function, size))));
+        foreach (var subject in functions.Concat(others))
         {
             if (Summary.Of(results.WarmMs.GetValueOrDefault(subject) ?? []) is not { } warm) continue;
             section.Add(subject, $"p50 {Summary.Ms(warm.Median)} ms · p90 {Summary.Ms(warm.P90)} ms (max {Summary.Ms(warm.Max)}, n={warm.Count})", warm.Median);

@@ -30,6 +30,9 @@ public static class BuildReport
             var files = Directory.GetFiles(jitFolder, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".pdb", StringComparison.Ordinal)).ToList();
             section.Add("JIT build: framework-dependent publish folder (without .pdb)", $"{MiB(files.Sum(p => new FileInfo(p).Length))} in {files.Count} files (+ the .NET runtime Lambda provides)");
         }
+        foreach (var (label, executable) in options.Variants)
+            if (File.Exists(executable))
+                section.Add($"the same executable published with {label}", MiB(new FileInfo(executable).Length));
         if (options.AotFloors is { } floors)
             foreach (var name in new[] { "Hello", "SdkPutItem" })
                 if (Path.Combine(floors, "aot-" + name, "SmallPay.Bench.Floor." + name) is var path && File.Exists(path))
