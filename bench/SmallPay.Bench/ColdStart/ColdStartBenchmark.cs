@@ -23,7 +23,7 @@ public sealed class ColdStartResults
     /// <summary>Functions also cold-started with what Lambda gives these memory sizes: CPU share and memory limit (<see cref="LambdaShare"/>).</summary>
     public static readonly (string Function, int[] MemoryMb)[] CappedFunctions =
     [
-        ("GetInvoice", [128, 256, 512]),
+        ("GetInvoice", [128, 256, 512, 1024]),
         ("DocumentWorker", [128, 256, 512, 1024]),
     ];
 
