@@ -15,6 +15,7 @@ public sealed record BenchOptions
         "  --aot-floors  the folder where bench/run.sh published the Native AOT floors (aot-Hello/, aot-SdkPutItem/)\n" +
         "  --native-pdf  bench/NativePdf published with Native AOT: the PDF section also renders in it\n" +
         "  --publish-seconds  how long scripts/publish-functions.sh took after a source change (bench/run.sh times it)\n" +
+        "  --publish-cpu-seconds  the CPU time (user + system) that publish took\n" +
         "  --variant <label>=<executable>  another native build of the functions (e.g. other ILC settings): GetInvoice and DocumentWorker\n" +
         "                also cold-start from it, in the same rounds (repeatable)\n" +
         "  --results     also write this run as JSON to that file\n" +
@@ -45,6 +46,9 @@ public sealed record BenchOptions
 
     /// <summary>scripts/publish-functions.sh's time after a source change, as bench/run.sh measured it.</summary>
     public double? PublishSeconds { get; init; }
+
+    /// <summary>The CPU time (user + system) of that publish.</summary>
+    public double? PublishCpuSeconds { get; init; }
     public string? ResultsFile { get; init; }
     public bool WriteDocs { get; init; } = true;
     public bool RenderOnly { get; init; }
@@ -69,6 +73,7 @@ public sealed record BenchOptions
                     ? options with { Variants = [.. options.Variants, (variant[..at], Path.GetFullPath(variant[(at + 1)..]))] }
                     : throw new ArgumentException("--variant takes <label>=<executable>"),
                 "--publish-seconds" => options with { PublishSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--publish-cpu-seconds" => options with { PublishCpuSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
                 "--no-docs" => options with { WriteDocs = false },
                 "--render-only" => options with { RenderOnly = true },

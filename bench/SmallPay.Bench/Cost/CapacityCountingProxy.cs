@@ -30,6 +30,7 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
     private readonly object _lock = new();
     private WebApplication? _app;
     private CapacityTally _tally = new();
+    private readonly Dictionary<string, long> _firstSeen = new(StringComparer.Ordinal);
 
     private CapacityCountingProxy(Uri target) => _target = target;
 
@@ -46,6 +47,12 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
         proxy._app = app;
         proxy.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         return proxy;
+    }
+
+    /// <summary>When an operation was first forwarded (Stopwatch timestamp), since the proxy started; null if never.</summary>
+    public long? FirstSeen(string operation)
+    {
+        lock (_lock) return _firstSeen.TryGetValue(operation, out var at) ? at : null;
     }
 
     /// <summary>What was counted since the last call, and a fresh count from now on.</summary>
@@ -72,6 +79,7 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
         var body = buffer.ToArray();
         var target = context.Request.Headers["X-Amz-Target"].ToString();
         var operation = target[(target.IndexOf('.') + 1)..];
+        lock (_lock) _firstSeen.TryAdd(operation, System.Diagnostics.Stopwatch.GetTimestamp());
         if (CountedOperations.Contains(operation) && JsonNode.Parse(body) is JsonObject request)
         {
             request["ReturnConsumedCapacity"] = "INDEXES"; // the total, and what each table and index took of it

@@ -18,7 +18,14 @@ using SmallPay.Local.RuntimeApi;
 namespace SmallPay.Bench.Dashboard;
 
 /// <summary>The first GET /dashboard of a tenant whose invoices predate its summary: it builds the summary.</summary>
-public sealed record SummaryBuild(string Conditions, double Ms, double? PeakRssMiB, CapacityTally Requests, bool WithinTimeout, TimeSpan Timeout, string? Failure);
+public sealed record SummaryBuild(string Conditions, double Ms, double? PeakRssMiB, CapacityTally Requests, bool WithinTimeout, TimeSpan Timeout, string? Failure)
+{
+    /// <summary>Process start → the summary item's write (the build's first PutItem): from then on a timed-out build still left a summary.</summary>
+    public double? SummaryWrittenMs { get; init; }
+}
+
+/// <summary>A tenant's summary item once built: its attributes and what reading it costs.</summary>
+public sealed record SummaryItem(int Attributes, double Kib, double ReadUnits);
 
 /// <summary>Steady-state GET /dashboard calls of one tenant.</summary>
 public sealed record DashboardSteady(Summary? Latency, int MinRequests, int MaxRequests, string Operations, IReadOnlyDictionary<string, Summary> OperationMs);
@@ -34,6 +41,7 @@ public sealed class TenantSizeResults
     /// <summary>Per filter label, per tenant size.</summary>
     public Dictionary<string, Dictionary<int, ListWalk>> Lists { get; } = new(StringComparer.Ordinal);
     public Dictionary<int, double> SeedSeconds { get; } = [];
+    public Dictionary<int, SummaryItem> SummaryItems { get; } = [];
     public List<string> Notes { get; } = [];
     public bool Native { get; set; }
 }
@@ -91,12 +99,24 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
                 await stack.Host.DynamoDb.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = stack.InvoicesTable,
-                    Key = new() { ["id"] = new AttributeValue { S = $"summary#{tenants[size].Tenant.Sub}" } },
+                    Key = new() { ["id"] = new AttributeValue { S = SummaryId(tenants[size].Tenant) } },
                 }, ct);
                 builds.Add(await BuildInExecutableAsync(tenants[size].Tenant, null, ct));
             }
             foreach (var build in builds)
                 Console.Error.WriteLine($"bench:   {size:N0} invoices, {build.Conditions}: summary built in {build.Ms:0} ms, {build.Requests.Requests} requests{(build.Failure is null ? "" : ", " + build.Failure)}");
+        }
+
+        // The summary item each build left (it holds a figure per currency and due date with money owed, so it grows with those).
+        foreach (var size in sizes)
+        {
+            var read = await stack.Host.DynamoDb.GetItemAsync(new GetItemRequest
+            {
+                TableName = stack.InvoicesTable, ConsistentRead = true, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+                Key = new() { ["id"] = new AttributeValue { S = SummaryId(tenants[size].Tenant) } },
+            }, ct);
+            if (read.Item is { Count: > 0 } item)
+                results.SummaryItems[size] = new SummaryItem(item.Count, ItemBytes(item) / 1024.0, read.ConsumedCapacity?.CapacityUnits ?? 0);
         }
 
         // Steady state: the dashboard of both tenants, interleaved.
@@ -171,10 +191,15 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
                             $" · {build.Requests.Requests} requests ({ops}) · {build.Requests.ReadUnits:0.#} RRU, {build.Requests.WriteUnits:0.#} WRU" +
                             (build.PeakRssMiB is { } rss ? $" · peak RSS {rss:0} MiB" : "") +
                             (build.Failure is not null ? "" : build.WithinTimeout ? $" · within the function's {build.Timeout.TotalSeconds:0} s Timeout"
-                                : $" · LONGER than the function's {build.Timeout.TotalSeconds:0} s Timeout");
+                                : $" · LONGER than the function's {build.Timeout.TotalSeconds:0} s Timeout") +
+                            (build.SummaryWrittenMs is { } written ? $" · summary item written {Summary.Ms(written)} ms after process start" : "");
                 section.Add($"GET /dashboard, one-time summary build, {size:N0} invoices, {build.Conditions}", value, build.Failure is null ? build.Ms : null);
             }
         }
+        foreach (var size in new[] { small, large })
+            if (results.SummaryItems.TryGetValue(size, out var summaryItem))
+                section.Add($"GET /dashboard, {size:N0} invoices: the summary item it reads",
+                    $"{summaryItem.Attributes} attributes, ~{summaryItem.Kib:0.0} KiB · {summaryItem.ReadUnits:0.#} RRU per strongly consistent read", summaryItem.Kib);
         foreach (var size in new[] { small, large })
         {
             if (!results.Dashboards.TryGetValue(size, out var steady) || steady.Latency is not { } latency) continue;
@@ -259,6 +284,14 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
         }
     }
 
+    /// <summary>The summary item's key (ItemMapping.SummaryId, internal to SmallPay.Functions).</summary>
+    private static string SummaryId(BenchTenant tenant) => $"summary#{tenant.Sub}";
+
+    /// <summary>An item's size as DynamoDB counts it, roughly: attribute names and values (numbers as their text).</summary>
+    private static long ItemBytes(Dictionary<string, AttributeValue> item) =>
+        item.Sum(a => (long)System.Text.Encoding.UTF8.GetByteCount(a.Key) + (a.Value.S is { } text ? System.Text.Encoding.UTF8.GetByteCount(text)
+            : a.Value.N is { } number ? number.Length : 8));
+
     private static async Task BatchWriteAsync(IAmazonDynamoDB dynamo, string table, IReadOnlyList<Dictionary<string, AttributeValue>> items, CancellationToken ct)
     {
         var pending = new Dictionary<string, List<WriteRequest>>
@@ -284,6 +317,7 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
         await using var emulator = await RuntimeApiEmulator.StartAsync(
             functionArn: $"arn:aws:lambda:{LocalResourceNames.Region}:000000000000:function:{function.LogicalId}", cancellationToken: ct);
         var output = new List<string>();
+        var processStarted = Stopwatch.GetTimestamp();
         await using var process = FunctionProcess.Start(new FunctionProcessOptions(share?.Wrap(functions) ?? functions, emulator.Address, "GetDashboard")
         {
             LambdaFunctionName = function.LogicalId,
@@ -294,6 +328,8 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
         var eventJson = events.Build("GetDashboard", tenant, []);
         proxy.TakeTally();
         var result = await process.InvokeAsync(emulator, eventJson, TimeSpan.FromMinutes(10), ct);
+        double? summaryWritten = proxy.FirstSeen("PutItem") is { } put && put > processStarted
+            ? Stopwatch.GetElapsedTime(processStarted, put).TotalMilliseconds : null;
         var tally = proxy.TakeTally();
         var failure = !result.Succeeded
             ? $"{result.Outcome}: {result.Error?.ErrorType} {result.Error?.ErrorMessage} {string.Join(" | ", output.Take(3))}"
@@ -303,7 +339,10 @@ public sealed class TenantSizeBenchmark(BenchStack stack, EventTemplates events,
             failure = $"killed by the {share.MemoryMb} MB memory limit (peak use {share.MaxUsageMiB():0} MiB)";
         var pid = ProcessMemory.FindChild(Path.GetFileName(functions));
         var peak = pid is { } id ? ProcessMemory.PeakRssMiB(id) : null;
-        return new SummaryBuild(conditions, ms, peak ?? (failure is not null ? share?.MaxUsageMiB() : null), tally, ms <= function.Timeout.TotalMilliseconds, function.Timeout, failure);
+        return new SummaryBuild(conditions, ms, peak ?? (failure is not null ? share?.MaxUsageMiB() : null), tally, ms <= function.Timeout.TotalMilliseconds, function.Timeout, failure)
+        {
+            SummaryWrittenMs = summaryWritten,
+        };
     }
 
     private async Task<ListWalk> WalkAsync(CountedHandler list, BenchTenant tenant, string query, TenantSizeResults results, CancellationToken ct)

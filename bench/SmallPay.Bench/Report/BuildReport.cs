@@ -17,7 +17,10 @@ public static class BuildReport
             "lengths: the bootstrap sam build zips for every function, the JIT build's publish folder for comparison.");
         section.KeyHeader = "figure";
         if (options.PublishSeconds is { } seconds)
-            section.Add("scripts/publish-functions.sh after a source change", $"{seconds.ToString("0", CultureInfo.InvariantCulture)} s", seconds);
+            section.Add("scripts/publish-functions.sh after a source change",
+                $"{seconds.ToString("0", CultureInfo.InvariantCulture)} s" +
+                (options.PublishCpuSeconds is { } cpu ? $" ({cpu.ToString("0", CultureInfo.InvariantCulture)} s of CPU, user + system)" : "") +
+                $", the run starting at load average {run.Machine.LoadAtStart}", seconds);
         if (native is not null && File.Exists(native))
         {
             var bytes = new FileInfo(native).Length;
