@@ -60,95 +60,11 @@ public sealed class BenchHarness(BenchOptions options)
             return;
         }
         var events = new EventTemplates(_paths);
-        var functionsDll = options.FunctionsDll ?? _paths.BuildOutput(Path.Combine("functions", "SmallPay.Functions"), "SmallPay.Functions");
-
-        // --only cold and --only dashboard skip what needs no local stack; the rest of the run follows the cold starts.
-        List<PdfResult> pdf = [];
-        List<WarmResult> fakes = [];
-        if (options.Only is null)
+        if (options.Only == "warm")
         {
-            Progress("PDF: SmallPay's renderer and PDFKit");
-            pdf = await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, options.NativePdf, ct)) ?? [];
-            Progress("warm, in process, in-memory stores");
-            fakes = await Phase("warm-fakes", () => InProcessBenchmark.RunFakesAsync(_counts, events, ct)) ?? [];
-        }
-
-        Progress("starting the local stack (DynamoDB Local, moto, maildev)");
-        await using var host = await LocalStackHost.StartAsync(new LocalStackOptions
-        {
-            Port = 0,
-            ListenHost = "127.0.0.1",
-            AwsPort = 0,
-            DynamoDbPort = 0,
-            SmtpPort = 0,
-            MailWebPort = 0,
-            SeedDemo = false,
-            RunPipeline = false,
-            MinimumLogLevel = LogLevel.Error,
-        }, ct);
-        var stack = new BenchStack(host);
-        var (readerSub, _) = await stack.SignInAsync("bench-reader@smallpay.local", ct);
-        var (writerSub, _) = await stack.SignInAsync("bench-writer@smallpay.local", ct);
-        var stores = stack.Stores();
-        Progress($"seeding: {_counts.ReaderInvoices + 7} invoices for the reader tenant");
-        var reader = await TenantSeeder.SeedReaderAsync(stores, readerSub, _counts.ReaderInvoices, DateOnly.FromDateTime(DateTime.UtcNow), ct);
-        var writer = await TenantSeeder.SeedWriterAsync(stores, writerSub, ct);
-        var context = new ScenarioContext(stores, reader, writer, events);
-        // The reader tenant's dashboard summary is built by its first read (the seeding wrote its invoices before there was
-        // one): built here, so no measured call pays it. The dashboard section measures that one-time build on its own.
-        await Phase("prime", () => FunctionCatalog.Create("GetDashboard", stack.EnvironmentOf("GetDashboard"))
-            .HandleAsync(events.Build("GetDashboard", reader, []), LambdaInvocation.Local(TimeSpan.FromSeconds(60)), ct));
-
-        if (options.Only == "dashboard")
-        {
-            Progress("dashboard and invoice list against the tenant's size");
-            var sized = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
-            if (sized is not null) TenantSizeBenchmark.Report(run, sized, _counts);
-            return;
-        }
-
-        Progress($"cold start: {_counts.ColdRounds} round(s) of fresh processes ({functionsDll})");
-        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitFunctionsDll, options.AotFloors, work, options.Variants).RunAsync(ct))
-                   ?? new ColdStartResults { Native = ColdStartBenchmark.IsNative(functionsDll) };
-
-        if (options.Only == "cold")
-        {
-            var names = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
-            ColdStartBenchmark.Report(cold, run, names);
-            MemoryReport.Report(run, cold, names, stack.MemorySizeMb);
-            MemoryReport.ReportWarm(run, cold, names);
-            return;
-        }
-
-        Progress("dashboard and invoice list against the tenant's size");
-        var tenantSize = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
-
-        Progress("warm, in process, with emulator I/O");
-        var io = await Phase("warm-io", () => WarmWithIoAsync(stack, context, ct)) ?? [];
-
-        Progress("DynamoDB capacity units per call");
-        var units = await Phase("dynamodb-units", () => CapacityAsync(stack, context, ct)) ?? [];
-
-        Progress("end to end under load");
-        var load = await Phase("load", () => LoadAsync(stack, events, reader, writer, ct)) ?? [];
-
-        Progress("documents pipeline");
-        var (_, writerToken) = await stack.SignInAsync("bench-writer@smallpay.local", ct);
-        var pipeline = await Phase("pipeline", () => PipelineBenchmark.RunAsync(stack, writer, writerToken, _counts.PipelineInvoices, ct));
-
-        var functions = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
-        BuildReport.Report(run, options);
-        ColdStartBenchmark.Report(cold, run, functions);
-        var missing = ApiScenarios.Missing();
-        if (missing.Count > 0) run.Sections[^1].Note("Functions in FunctionCatalog without a benchmark scenario yet: " + string.Join(", ", missing));
-        MemoryReport.Report(run, cold, functions, stack.MemorySizeMb);
-        InProcessBenchmark.Report(run, "warm-fakes", "Warm handler time in process, without I/O",
-            "The function's handler classes behind the same HttpApiFunction adapter, over in-memory stores with the DynamoDB stores' rules " +
-            "(tests/SmallPay.Testing's InMemoryFunctionServices): event bytes in → response bytes out, the INFO log line formatted and " +
-            "discarded. Each call on a fresh target; " +
-            $"{_counts.FakeWarmup} warm-up calls, then {_counts.FakeIterations}. In the harness's process, so JIT-compiled code after " +
-            "tiering up (the native executable runs the same code compiled ahead of time: see the next section for its warm calls).", fakes, withGoals: true,
-            missingNote: "n/a: the worker's work is PDF + S3 + SMTP (see PDF and pipeline)");
+            Progress("warm, in process, in-memory stores only");
+            InProcessBenchmark.Report(run, "warm-fakes", "Warm handler time in process, without I/O", WarmFakesMethod(), fakes, withGoals: true,
+            missingNote: WorkerNote);
         MemoryReport.ReportWarm(run, cold, functions);
         InProcessBenchmark.Report(run, "warm-io", "Warm handler time in process, with emulator I/O",
             "The handler as FunctionCatalog builds it from the function's template environment, against DynamoDB Local, moto's S3 and " +
@@ -170,6 +86,17 @@ public sealed class BenchHarness(BenchOptions options)
         CostModel.Report(run, calls, pdf.FirstOrDefault(p => p.Renderer == PdfBenchmark.SmallPay)?.Bytes ?? 40_000, stack.Architecture);
         GoalsReport.Report(run);
     }
+
+    private const string WorkerNote = "n/a: the worker's work is PDF + S3 + SMTP (see PDF and pipeline)";
+
+    private string WarmFakesMethod() =>
+        "The function's handler classes behind the same HttpApiFunction adapter, over in-memory stores with the DynamoDB stores' rules " +
+        "(tests/SmallPay.Testing's InMemoryFunctionServices): event bytes in → response bytes out, the INFO log line formatted and " +
+        $"discarded. Each call on a fresh target; {_counts.FakeWarmup} warm-up calls, then {_counts.FakeIterations}. In the harness's " +
+        "process, so JIT-compiled code after tiering up (the native executable runs the same code compiled ahead of time: see the " +
+        "section on its warm calls). The in-memory store computes GET /dashboard from every invoice of the tenant on each call; the " +
+        $"row \"{InProcessBenchmark.DashboardOverSummary}\" measures the handler over an in-memory store that keeps a running summary " +
+        "and a recent-invoices ranking as the DynamoDB store does (bench/SmallPay.Bench/Warm/SummarizedInvoiceStore.cs).";
 
     private async Task<List<WarmResult>> WarmWithIoAsync(BenchStack stack, ScenarioContext context, CancellationToken ct)
     {

@@ -50,8 +50,10 @@ public static class GoalsReport
         if (fakes.Count > 0)
         {
             var worst = fakes.MaxBy(r => r.Number!.Value)!;
+            var overSummary = Find(run, "warm-fakes")?.Rows.FirstOrDefault(r => r.Key == Warm.InProcessBenchmark.DashboardOverSummary)?.Number;
             section.Add("warm in-process p50 ≤ 1 ms (without I/O)",
-                $"{fakes.Count(r => r.Number <= 1.0)} of {fakes.Count} functions (slowest: {worst.Key}, p50 {worst.Number!.Value.ToString("0.00", CultureInfo.InvariantCulture)} ms)",
+                $"{fakes.Count(r => r.Number <= 1.0)} of {fakes.Count} functions (slowest: {worst.Key}, p50 {worst.Number!.Value.ToString("0.00", CultureInfo.InvariantCulture)} ms" +
+                (overSummary is { } d ? $"; GetDashboard over a running summary as the DynamoDB store keeps it: p50 {d.ToString("0.00", CultureInfo.InvariantCulture)} ms" : "") + ")",
                 fakes.Count(r => r.Number <= 1.0));
         }
         else section.Add("warm in-process p50 ≤ 1 ms (without I/O)", "not measured");

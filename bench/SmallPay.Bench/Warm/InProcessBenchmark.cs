@@ -4,6 +4,7 @@ using SmallPay.Bench.Infrastructure;
 using SmallPay.Bench.Report;
 using SmallPay.Bench.Scenarios;
 using SmallPay.Functions.Hosting;
+using SmallPay.Functions.Storage;
 
 namespace SmallPay.Bench.Warm;
 
@@ -16,6 +17,9 @@ public sealed record WarmResult(string Name, Summary? Time, int Failures, string
 /// </summary>
 public static class InProcessBenchmark
 {
+    /// <summary>The extra row: GetDashboard over an in-memory store that keeps a running summary, as the DynamoDB store does.</summary>
+    public const string DashboardOverSummary = "GetDashboard · over a running summary (as DynamoDbInvoiceStore reads it)";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public static async Task<WarmResult> MeasureAsync(Scenario scenario, ScenarioContext context, ILambdaHandler handler, int warmup, int iterations, CancellationToken ct)
@@ -60,7 +64,32 @@ public static class InProcessBenchmark
             }
             results.Add(await MeasureAsync(scenario, context, services.Function(scenario.Function), counts.FakeWarmup, counts.FakeIterations, ct));
         }
+
+        // GetDashboard again, its store keeping the running summary the DynamoDB store keeps (the plain in-memory store sums
+        // every invoice of the tenant on each read): the same data, seeded through the wrapper so its writes build the summary.
+        var summarized = new InMemoryFunctionServices();
+        var wrapper = new SummarizedInvoiceStore(summarized.Stores.Invoices);
+        var summaryStores = new BenchStores(wrapper, summarized.Stores.Customers, summarized.Stores.Settings,
+            async (id, document, ct) => await summarized.Stores.WorkerInvoices.RecordDocumentAsync(id, document, ct));
+        var summaryReader = await TenantSeeder.SeedReaderAsync(summaryStores, "00000000-0000-4000-8000-00000000bead", counts.ReaderInvoices, today, ct);
+        var summaryWriter = await TenantSeeder.SeedWriterAsync(summaryStores, "00000000-0000-4000-8000-00000000f00d", ct);
+        var dashboard = ApiScenarios.All.First(s => s.Name == "GetDashboard");
+        results.Add(await MeasureAsync(dashboard with { Name = DashboardOverSummary }, new ScenarioContext(summaryStores, summaryReader, summaryWriter, events),
+            FunctionCatalog.Create("GetDashboard", new WithInvoiceStore(summarized, wrapper)), counts.FakeWarmup, counts.FakeIterations, ct));
         return results;
+    }
+
+    /// <summary>The in-memory services with another invoice store.</summary>
+    private sealed class WithInvoiceStore(InMemoryFunctionServices inner, IInvoiceStore invoices) : IFunctionServices
+    {
+        public FunctionEnvironment Environment => inner.Environment;
+        public TextWriter LogOutput => inner.LogOutput;
+        public IInvoiceStore Invoices => invoices;
+        public ICustomerStore Customers => inner.Customers;
+        public ISettingsStore Settings => inner.Settings;
+        public SmallPay.Functions.Hosting.Idempotency.IIdempotencyStore Idempotency => inner.Idempotency;
+        public IWorkerInvoiceStore WorkerInvoices => inner.WorkerInvoices;
+        public SmallPay.Functions.Documents.IDocumentStorage Documents => inner.Documents;
     }
 
     public static void Report(BenchRun run, string id, string title, string method, IEnumerable<WarmResult> results, bool withGoals, string? missingNote)
@@ -69,7 +98,7 @@ public static class InProcessBenchmark
         section.KeyHeader = "function";
         foreach (var result in results)
         {
-            var goal = withGoals && result.Name is not "DocumentWorker" and not ApiScenarios.WorkerWithoutMail ? "p50 ≤ 1 ms, p99 ≤ 5 ms" : null;
+            var goal = withGoals && result.Name is not "DocumentWorker" and not ApiScenarios.WorkerWithoutMail and not DashboardOverSummary ? "p50 ≤ 1 ms, p99 ≤ 5 ms" : null;
             if (result.Time is not { } t)
             {
                 section.Add(result.Name, missingNote ?? "not measured", null, goal);
