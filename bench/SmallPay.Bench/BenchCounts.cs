@@ -28,6 +28,13 @@ public sealed record BenchCounts
     public int CapacityIterations { get; init; }
     /// <summary>Invoices of the reader tenant besides the sample events' (lists and the dashboard read them).</summary>
     public int ReaderInvoices { get; init; }
+    /// <summary>Invoices of the two tenants the dashboard and list are measured against (their size must not matter).</summary>
+    public int SmallTenantInvoices { get; init; }
+    public int LargeTenantInvoices { get; init; }
+    public int DashboardWarmup { get; init; }
+    public int DashboardIterations { get; init; }
+    /// <summary>Pages of GET /invoices followed per filter.</summary>
+    public int ListPages { get; init; }
 
     public static BenchCounts Full { get; } = new()
     {
@@ -47,6 +54,11 @@ public sealed record BenchCounts
         PipelineInvoices = 100,
         CapacityIterations = 10,
         ReaderInvoices = 200,
+        SmallTenantInvoices = 100,
+        LargeTenantInvoices = 10_000,
+        DashboardWarmup = 10,
+        DashboardIterations = 200,
+        ListPages = 10,
     };
 
     public static BenchCounts Quick { get; } = new()
@@ -69,5 +81,10 @@ public sealed record BenchCounts
         PipelineInvoices = 2,
         CapacityIterations = 1,
         ReaderInvoices = 10,
+        SmallTenantInvoices = 10,
+        LargeTenantInvoices = 200,
+        DashboardWarmup = 1,
+        DashboardIterations = 3,
+        ListPages = 2,
     };
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SmallPay.Bench.ColdStart;
 using SmallPay.Bench.Cost;
+using SmallPay.Bench.Dashboard;
 using SmallPay.Bench.Infrastructure;
 using SmallPay.Bench.Pdf;
 using SmallPay.Bench.Pipeline;
@@ -55,19 +56,19 @@ public sealed class BenchHarness(BenchOptions options)
         if (options.Only == "pdf")
         {
             Progress("PDF only: SmallPay's renderer and PDFKit");
-            PdfBenchmark.Report(run, await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, ct)) ?? []);
+            PdfBenchmark.Report(run, await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, options.NativePdf, ct)) ?? []);
             return;
         }
         var events = new EventTemplates(_paths);
         var functionsDll = options.FunctionsDll ?? _paths.BuildOutput(Path.Combine("functions", "SmallPay.Functions"), "SmallPay.Functions");
 
-        // --only cold skips what needs no local stack; the rest of the run follows the cold starts.
+        // --only cold and --only dashboard skip what needs no local stack; the rest of the run follows the cold starts.
         List<PdfResult> pdf = [];
         List<WarmResult> fakes = [];
         if (options.Only is null)
         {
             Progress("PDF: SmallPay's renderer and PDFKit");
-            pdf = await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, ct)) ?? [];
+            pdf = await Phase("pdf", () => PdfBenchmark.RunAsync(_paths, _counts, work, options.NativePdf, ct)) ?? [];
             Progress("warm, in process, in-memory stores");
             fakes = await Phase("warm-fakes", () => InProcessBenchmark.RunFakesAsync(_counts, events, ct)) ?? [];
         }
@@ -93,17 +94,34 @@ public sealed class BenchHarness(BenchOptions options)
         var reader = await TenantSeeder.SeedReaderAsync(stores, readerSub, _counts.ReaderInvoices, DateOnly.FromDateTime(DateTime.UtcNow), ct);
         var writer = await TenantSeeder.SeedWriterAsync(stores, writerSub, ct);
         var context = new ScenarioContext(stores, reader, writer, events);
+        // The reader tenant's dashboard summary is built by its first read (the seeding wrote its invoices before there was
+        // one): built here, so no measured call pays it. The dashboard section measures that one-time build on its own.
+        await Phase("prime", () => FunctionCatalog.Create("GetDashboard", stack.EnvironmentOf("GetDashboard"))
+            .HandleAsync(events.Build("GetDashboard", reader, []), LambdaInvocation.Local(TimeSpan.FromSeconds(60)), ct));
+
+        if (options.Only == "dashboard")
+        {
+            Progress("dashboard and invoice list against the tenant's size");
+            var sized = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
+            if (sized is not null) TenantSizeBenchmark.Report(run, sized, _counts);
+            return;
+        }
 
         Progress($"cold start: {_counts.ColdRounds} round(s) of fresh processes ({functionsDll})");
-        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitOnlyFunctionsDll).RunAsync(ct)) ?? new ColdStartResults();
+        var cold = await Phase("cold-start", () => new ColdStartBenchmark(stack, context, _paths, functionsDll, _counts, options.JitFunctionsDll, options.AotFloors, work, options.Variants).RunAsync(ct))
+                   ?? new ColdStartResults { Native = ColdStartBenchmark.IsNative(functionsDll) };
 
         if (options.Only == "cold")
         {
             var names = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
             ColdStartBenchmark.Report(cold, run, names);
             MemoryReport.Report(run, cold, names, stack.MemorySizeMb);
+            MemoryReport.ReportWarm(run, cold, names);
             return;
         }
+
+        Progress("dashboard and invoice list against the tenant's size");
+        var tenantSize = await Phase("tenant-size", () => new TenantSizeBenchmark(stack, events, _counts, functionsDll, work).RunAsync(ct));
 
         Progress("warm, in process, with emulator I/O");
         var io = await Phase("warm-io", () => WarmWithIoAsync(stack, context, ct)) ?? [];
@@ -119,24 +137,29 @@ public sealed class BenchHarness(BenchOptions options)
         var pipeline = await Phase("pipeline", () => PipelineBenchmark.RunAsync(stack, writer, writerToken, _counts.PipelineInvoices, ct));
 
         var functions = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
+        BuildReport.Report(run, options);
         ColdStartBenchmark.Report(cold, run, functions);
         var missing = ApiScenarios.Missing();
         if (missing.Count > 0) run.Sections[^1].Note("Functions in FunctionCatalog without a benchmark scenario yet: " + string.Join(", ", missing));
+        MemoryReport.Report(run, cold, functions, stack.MemorySizeMb);
         InProcessBenchmark.Report(run, "warm-fakes", "Warm handler time in process, without I/O",
             "The function's handler classes behind the same HttpApiFunction adapter, over in-memory stores with the DynamoDB stores' rules " +
-            "(bench/SmallPay.Bench/Warm): event bytes in → response bytes out, the INFO log line formatted and discarded. Each call on a " +
-            $"fresh target; {_counts.FakeWarmup} warm-up calls, then {_counts.FakeIterations}.", fakes, withGoals: true,
+            "(tests/SmallPay.Testing's InMemoryFunctionServices): event bytes in → response bytes out, the INFO log line formatted and " +
+            "discarded. Each call on a fresh target; " +
+            $"{_counts.FakeWarmup} warm-up calls, then {_counts.FakeIterations}. In the harness's process, so JIT-compiled code after " +
+            "tiering up (the native executable runs the same code compiled ahead of time: see the next section for its warm calls).", fakes, withGoals: true,
             missingNote: "n/a: the worker's work is PDF + S3 + SMTP (see PDF and pipeline)");
+        MemoryReport.ReportWarm(run, cold, functions);
         InProcessBenchmark.Report(run, "warm-io", "Warm handler time in process, with emulator I/O",
             "The handler as FunctionCatalog builds it from the function's template environment, against DynamoDB Local, moto's S3 and " +
             $"maildev; {_counts.IoWarmup} warm-up calls, then {_counts.IoIterations} ({_counts.WorkerIoIterations} for the worker), each on a fresh " +
             "target made before the timed call. Local emulators on a loaded machine are slower than DynamoDB in a region: read these " +
             "against the section above, which has no I/O.", io, withGoals: false, missingNote: null);
+        if (tenantSize is not null) TenantSizeBenchmark.Report(run, tenantSize, _counts);
         LoadBenchmark.Report(run, load, _counts.LoadConcurrency, _counts.LoadDuration,
             functions.Except(LoadBenchmark.Routes).Where(f => f != "DocumentWorker"));
         PdfBenchmark.Report(run, pdf);
         PipelineBenchmark.Report(run, pipeline ?? new PipelineResult(_counts.PipelineInvoices, 0, null, null, "failed (see notes)"));
-        MemoryReport.Report(run, cold, functions, stack.MemorySizeMb);
         CostModel.ReportUnits(run, units, _counts.CapacityIterations);
         var calls = CostModel.Flow.ToDictionary(f => f.Name, f => new CallCost(
             f.Name,
@@ -144,7 +167,7 @@ public sealed class BenchHarness(BenchOptions options)
             cold.Cold(f.Name == ApiScenarios.WorkerWithoutMail ? "DocumentWorker" : f.Name)?.Median,
             stack.MemorySizeMb(f.Name == ApiScenarios.WorkerWithoutMail ? "DocumentWorker" : f.Name),
             units.TryGetValue(f.Name, out var tally) ? (tally.ReadUnits / _counts.CapacityIterations, tally.WriteUnits / _counts.CapacityIterations) : null));
-        CostModel.Report(run, calls, pdf.FirstOrDefault(p => p.Renderer == PdfBenchmark.SmallPay)?.Bytes ?? 40_000);
+        CostModel.Report(run, calls, pdf.FirstOrDefault(p => p.Renderer == PdfBenchmark.SmallPay)?.Bytes ?? 40_000, stack.Architecture);
         GoalsReport.Report(run);
     }
 

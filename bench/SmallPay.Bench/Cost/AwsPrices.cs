@@ -11,6 +11,8 @@ public static class AwsPrices
 
     /// <summary>AWS Lambda, Arm (Graviton), first 7.5 billion GB-seconds a month.</summary>
     public const decimal LambdaArmPerGbSecond = 0.0000133334m;
+    /// <summary>AWS Lambda, x86, first 6 billion GB-seconds a month.</summary>
+    public const decimal LambdaX86PerGbSecond = 0.0000166667m;
     /// <summary>AWS Lambda requests.</summary>
     public const decimal LambdaPerMillionRequests = 0.20m;
     /// <summary>API Gateway HTTP API, first 300 million requests a month (per 512 KB).</summary>

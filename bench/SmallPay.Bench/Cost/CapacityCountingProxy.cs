@@ -30,6 +30,7 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
     private readonly object _lock = new();
     private WebApplication? _app;
     private CapacityTally _tally = new();
+    private readonly Dictionary<string, long> _firstSeen = new(StringComparer.Ordinal);
 
     private CapacityCountingProxy(Uri target) => _target = target;
 
@@ -46,6 +47,12 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
         proxy._app = app;
         proxy.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         return proxy;
+    }
+
+    /// <summary>When an operation was first forwarded (Stopwatch timestamp), since the proxy started; null if never.</summary>
+    public long? FirstSeen(string operation)
+    {
+        lock (_lock) return _firstSeen.TryGetValue(operation, out var at) ? at : null;
     }
 
     /// <summary>What was counted since the last call, and a fresh count from now on.</summary>
@@ -72,9 +79,10 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
         var body = buffer.ToArray();
         var target = context.Request.Headers["X-Amz-Target"].ToString();
         var operation = target[(target.IndexOf('.') + 1)..];
+        lock (_lock) _firstSeen.TryAdd(operation, System.Diagnostics.Stopwatch.GetTimestamp());
         if (CountedOperations.Contains(operation) && JsonNode.Parse(body) is JsonObject request)
         {
-            request["ReturnConsumedCapacity"] = "TOTAL";
+            request["ReturnConsumedCapacity"] = "INDEXES"; // the total, and what each table and index took of it
             body = Encoding.UTF8.GetBytes(request.ToJsonString());
         }
 
@@ -103,19 +111,26 @@ public sealed class CapacityCountingProxy : IAsyncDisposable
     private void Count(string operation, byte[] answer)
     {
         double units = 0;
+        var perIndex = new Dictionary<string, double>(StringComparer.Ordinal);
         try
         {
             using var json = JsonDocument.Parse(answer);
             if (json.RootElement.TryGetProperty("ConsumedCapacity", out var consumed))
                 foreach (var entry in consumed.ValueKind == JsonValueKind.Array ? consumed.EnumerateArray().ToList() : [consumed])
+                {
                     if (entry.TryGetProperty("CapacityUnits", out var value) && value.ValueKind == JsonValueKind.Number)
                         units += value.GetDouble(); // table and index units together, as on-demand bills them
+                    if (entry.TryGetProperty("GlobalSecondaryIndexes", out var indexes) && indexes.ValueKind == JsonValueKind.Object)
+                        foreach (var index in indexes.EnumerateObject())
+                            if (index.Value.TryGetProperty("CapacityUnits", out var indexUnits) && indexUnits.ValueKind == JsonValueKind.Number)
+                                perIndex[index.Name] = perIndex.GetValueOrDefault(index.Name) + indexUnits.GetDouble();
+                }
         }
         catch (JsonException)
         {
         }
         var isRead = operation is "GetItem" or "Query" or "Scan" or "BatchGetItem" or "TransactGetItems";
-        lock (_lock) _tally = _tally.Add(operation, isRead ? units : 0, isRead ? 0 : units);
+        lock (_lock) _tally = _tally.Add(operation, isRead ? units : 0, isRead ? 0 : units, isRead ? null : perIndex);
     }
 }
 
@@ -126,11 +141,16 @@ public sealed record CapacityTally
     public double ReadUnits { get; init; }
     public double WriteUnits { get; init; }
     public Dictionary<string, int> Operations { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>The write units each global secondary index took (part of <see cref="WriteUnits"/>).</summary>
+    public Dictionary<string, double> IndexWriteUnits { get; init; } = new(StringComparer.Ordinal);
 
-    public CapacityTally Add(string operation, double read, double write)
+    public CapacityTally Add(string operation, double read, double write, IReadOnlyDictionary<string, double>? indexWrites = null)
     {
         var operations = new Dictionary<string, int>(Operations, StringComparer.Ordinal);
         operations[operation] = operations.GetValueOrDefault(operation) + 1;
-        return this with { Requests = Requests + 1, ReadUnits = ReadUnits + read, WriteUnits = WriteUnits + write, Operations = operations };
+        var indexes = new Dictionary<string, double>(IndexWriteUnits, StringComparer.Ordinal);
+        foreach (var (index, units) in indexWrites ?? new Dictionary<string, double>())
+            indexes[index] = indexes.GetValueOrDefault(index) + units;
+        return this with { Requests = Requests + 1, ReadUnits = ReadUnits + read, WriteUnits = WriteUnits + write, Operations = operations, IndexWriteUnits = indexes };
     }
 }

@@ -24,17 +24,19 @@ public static class CostModel
         ("DocumentWorker", 1), (ApiScenarios.WorkerWithoutMail, 2),
     ];
 
-    public static void Report(BenchRun run, IReadOnlyDictionary<string, CallCost> calls, double pdfBytes)
+    public static void Report(BenchRun run, IReadOnlyDictionary<string, CallCost> calls, double pdfBytes, string architecture)
     {
+        var arm = architecture == "arm64";
+        var perGbSecond = arm ? AwsPrices.LambdaArmPerGbSecond : AwsPrices.LambdaX86PerGbSecond;
         var section = run.Add("cost", $"AWS cost of {Invoices:N0} invoices created, finalized, sent and paid",
             $"Per invoice: CreateInvoice, FinalizeInvoice, SendInvoice and RecordPayment through the HTTP API, and three DocumentWorker " +
             "invocations (the pipe passes the finalize, send and payment writes; each renders and stores a PDF, the send's also e-mails it). " +
             "Lambda duration: the warm in-process p50 with emulator I/O, rounded up to 1 ms, at each function's MemorySize in template.yaml, " +
-            "arm64; the all-cold bound bills every call as a cold start (process start → first response; Lambda bills init since 2025). " +
+            $"{architecture} (template.yaml's default Architecture); the all-cold bound bills every call as a cold start (process start → first response; Lambda bills init since 2025). " +
             "DynamoDB: the capacity units DynamoDB Local reported for those calls (on-demand request units). S3: one PUT per rendered PDF, " +
             "no GET in this flow. SQS: send (by the pipe), receive and delete per message. " +
             $"Prices: {AwsPrices.Region} list prices as of {AwsPrices.AsOf}, no free tier (bench/SmallPay.Bench/Cost/AwsPrices.cs): " +
-            $"Lambda arm64 ${AwsPrices.LambdaArmPerGbSecond}/GB-s and ${AwsPrices.LambdaPerMillionRequests}/M requests; HTTP API ${AwsPrices.HttpApiPerMillionRequests}/M; " +
+            $"Lambda {architecture} ${perGbSecond}/GB-s and ${AwsPrices.LambdaPerMillionRequests}/M requests; HTTP API ${AwsPrices.HttpApiPerMillionRequests}/M; " +
             $"DynamoDB ${AwsPrices.DynamoDbPerMillionWriteUnits}/M WRU, ${AwsPrices.DynamoDbPerMillionReadUnits}/M RRU; S3 ${AwsPrices.S3PerThousandPuts}/1,000 PUT, " +
             $"${AwsPrices.S3PerThousandGets}/1,000 GET; SQS ${AwsPrices.SqsPerMillionRequests}/M; Pipes ${AwsPrices.PipesPerMillionRequests}/M; " +
             $"SES ${AwsPrices.SesPerThousandEmails}/1,000 e-mails + ${AwsPrices.SesPerGbAttachments}/GB attachments.");
@@ -64,8 +66,8 @@ public static class CostModel
         }
         var apiRequests = 4 * Invoices;
         var messages = 3 * Invoices;
-        var lambdaWarm = warmGbSeconds * AwsPrices.LambdaArmPerGbSecond;
-        var lambdaCold = coldGbSeconds * AwsPrices.LambdaArmPerGbSecond;
+        var lambdaWarm = warmGbSeconds * perGbSecond;
+        var lambdaCold = coldGbSeconds * perGbSecond;
         var requests = lambdaRequests * AwsPrices.LambdaPerMillionRequests / 1_000_000m;
         var api = apiRequests * AwsPrices.HttpApiPerMillionRequests / 1_000_000m;
         var dynamoWrites = writes * AwsPrices.DynamoDbPerMillionWriteUnits / 1_000_000m;
@@ -99,12 +101,17 @@ public static class CostModel
         var section = run.Add("dynamodb-units", "DynamoDB capacity units per call",
             $"Each function's handler (built by FunctionCatalog from its template environment) called {iterations}× with DynamoDB's endpoint " +
             "pointed at a pass-through that asks DynamoDB Local for ConsumedCapacity on every request; the units the answers report, " +
-            "averaged per call (tables and indexes together, transactions at their doubled rate: what on-demand bills).");
+            "averaged per call (tables and indexes together, transactions at their doubled rate: what on-demand bills); \"in indexes\": " +
+            "the part of the write units each global secondary index took (ReturnConsumedCapacity INDEXES).");
         section.KeyHeader = "function";
         foreach (var (name, units) in totals)
         {
             var operations = string.Join(", ", units.Operations.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value / (double)iterations:0.#}"));
-            section.Add(name, $"{units.ReadUnits / iterations:0.##} RRU · {units.WriteUnits / iterations:0.##} WRU ({units.Requests / (double)iterations:0.#} requests: {operations})",
+            var indexes = string.Join(", ", units.IndexWriteUnits.Where(i => i.Value > 0).OrderBy(i => i.Key, StringComparer.Ordinal)
+                .Select(i => $"{i.Key} {i.Value / iterations:0.#}"));
+            section.Add(name, $"{units.ReadUnits / iterations:0.##} RRU · {units.WriteUnits / iterations:0.##} WRU" +
+                              (indexes.Length > 0 ? $" (in indexes: {indexes})" : "") +
+                              $" ({units.Requests / (double)iterations:0.#} requests: {operations})",
                 (units.ReadUnits + units.WriteUnits) / iterations);
         }
     }

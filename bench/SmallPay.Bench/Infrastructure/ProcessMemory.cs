@@ -9,6 +9,30 @@ public static class ProcessMemory
     public static double? PeakRssMiB(int pid) => StatusField(pid, "VmHWM:");
 
     /// <summary>
+    /// CPU time a living process has used so far, in ms: the sum of its threads' time on a CPU (/proc/pid/task/*/schedstat,
+    /// nanoseconds; a thread that already ended is not counted). Null if it is gone or this is not Linux.
+    /// </summary>
+    public static double? CpuMs(int pid)
+    {
+        long total = 0;
+        var found = false;
+        foreach (var task in SafeDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var first = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0];
+                total += long.Parse(first, CultureInfo.InvariantCulture);
+                found = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // the thread ended while we looked
+            }
+        }
+        return found ? total / 1e6 : null;
+    }
+
+    /// <summary>
     /// The most recently started child of this process whose command line contains <paramref name="marker"/>.
     /// FunctionProcess does not hand out its process id, and the harness starts one function process at a time.
     /// </summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SmallPay.Bench.Infrastructure;
 using SmallPay.Bench.Report;
-using SmallPay.Bench.Scenarios;
+using SmallPay.Bench.Shared;
 using SmallPay.Domain;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
@@ -25,22 +25,13 @@ public static class PdfBenchmark
     public const string SmallPay = "SmallPay (PDFsharp, DejaVu)";
     public const string PdfKitDejaVu = "PDFKit, DejaVu embedded";
     public const string PdfKitHelvetica = "PDFKit, built-in Helvetica";
-    public static readonly int[] Sizes = [10, 60, 300];
+    public const string SmallPayNative = "SmallPay native (Native AOT executable)";
+    public static int[] Sizes => BenchInvoices.Sizes;
 
-    private static readonly string[] Descriptions =
-    [
-        "Design work (hours)",
-        "Printed proofs, 200 g/m² silk, including two correction rounds and delivery to the studio",
-        "Logo licence (print)",
-        "Photography: half-day shoot on location, editing and colour grading of the 25 selected images",
-        "Copy editing",
-        "Brand guidelines, 24 pages",
-    ];
-
-    public static async Task<List<PdfResult>> RunAsync(RepositoryPaths paths, BenchCounts counts, string workDirectory, CancellationToken ct)
+    public static async Task<List<PdfResult>> RunAsync(RepositoryPaths paths, BenchCounts counts, string workDirectory, string? nativePdf, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var invoices = Sizes.Select(lines => Invoice(lines, today)).ToList();
+        var invoices = Sizes.Select(lines => BenchInvoices.Invoice(lines, today)).ToList();
         var results = new List<PdfResult>();
 
         // SmallPay first: the very first render in this process includes PDFsharp's set-up and the font loading.
@@ -48,25 +39,29 @@ public static class PdfBenchmark
         for (var s = 0; s < Sizes.Length; s++)
         {
             var started = Stopwatch.GetTimestamp();
-            var pdf = renderer.Render(invoices[s], TenantSeeder.Business, today);
+            var pdf = renderer.Render(invoices[s], BenchInvoices.Business, today);
             var first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            for (var i = 0; i < counts.PdfWarmup; i++) renderer.Render(invoices[s], TenantSeeder.Business, today);
+            for (var i = 0; i < counts.PdfWarmup; i++) renderer.Render(invoices[s], BenchInvoices.Business, today);
             var samples = new List<double>();
             for (var i = 0; i < counts.PdfIterations[s]; i++)
             {
                 started = Stopwatch.GetTimestamp();
-                pdf = renderer.Render(invoices[s], TenantSeeder.Business, today);
+                pdf = renderer.Render(invoices[s], BenchInvoices.Business, today);
                 samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             await File.WriteAllBytesAsync(Path.Combine(workDirectory, $"smallpay-{Sizes[s]}-lines.pdf"), pdf, ct);
             results.Add(new PdfResult(Sizes[s], SmallPay, Summary.Of(samples), pdf.Length, s == 0 ? first : null, null));
         }
 
+        // The same renderer compiled natively (bench/NativePdf), as the worker runs it: a fresh process, first render included.
+        if (nativePdf is not null)
+            results.AddRange(await NativeAsync(nativePdf, counts, workDirectory, ct));
+
         // PDFKit: one Node process per font, rendering the three invoices in turn (its first render of each is its warm-up's start).
         var spec = Path.Combine(workDirectory, "invoices.json");
         await File.WriteAllTextAsync(spec, new JsonObject
         {
-            ["invoices"] = new JsonArray(invoices.Select(invoice => (JsonNode)View(invoice, TenantSeeder.Business, today)).ToArray()),
+            ["invoices"] = new JsonArray(invoices.Select(invoice => (JsonNode)View(invoice, BenchInvoices.Business, today)).ToArray()),
         }.ToJsonString(), ct);
         foreach (var (mode, name) in new[] { ("dejavu", PdfKitDejaVu), ("helvetica", PdfKitHelvetica) })
             results.AddRange(await PdfKitAsync(paths, spec, mode, name, counts.PdfKitIterations, counts.PdfWarmup, workDirectory, ct));
@@ -81,14 +76,18 @@ public static class PdfBenchmark
             "and layout in outline, a header row repeated on every page, Page X of Y), with Debian's DejaVu Sans TTFs embedded (subset; " +
             "SmallPay embeds the same fonts with their hinting stripped, Documents/Fonts/Unhinted) and with the built-in Helvetica " +
             "(nothing embedded). Single-threaded, after warm-up renders; median and p90 per invoice; " +
-            "PDFs/s on one core = 1000 ÷ median ms. Ratios are SmallPay ÷ PDFKit.");
+            "PDFs/s on one core = 1000 ÷ median ms. Ratios are SmallPay ÷ PDFKit. \"SmallPay (PDFsharp, DejaVu)\" renders in the harness's " +
+            "own process (JIT, as in the baseline and after columns); \"SmallPay native\" is the same renderer and the same invoices compiled " +
+            "with Native AOT as the worker's bootstrap is (bench/NativePdf, its own fresh process, same warm-up and counts), the figure " +
+            "the deployed worker sees.");
         section.KeyHeader = "invoice, renderer";
         foreach (var size in Sizes)
         {
             PdfResult? Of(string renderer) => results.FirstOrDefault(r => r.Lines == size && r.Renderer == renderer);
-            foreach (var renderer in new[] { SmallPay, PdfKitDejaVu, PdfKitHelvetica })
+            foreach (var renderer in new[] { SmallPay, SmallPayNative, PdfKitDejaVu, PdfKitHelvetica })
             {
                 var result = Of(renderer);
+                if (renderer == SmallPayNative && result is null) continue;
                 if (result?.Time is not { } t)
                 {
                     section.Add($"{size} lines, {renderer}", result?.Failure is { } f ? "failed: " + f : "not measured");
@@ -100,6 +99,15 @@ public static class PdfBenchmark
             var ours = Of(SmallPay);
             var dejavu = Of(PdfKitDejaVu);
             var helvetica = Of(PdfKitHelvetica);
+            if (Of(SmallPayNative) is { Time: { } n } native)
+            {
+                var versus = new List<string>();
+                if (ours?.Time is { } jit) versus.Add($"{Summary.Ratio(n.Median / jit.Median)} the JIT render");
+                if (dejavu?.Time is { } dv) versus.Add($"{Summary.Ratio(n.Median / dv.Median)} PDFKit DejaVu");
+                if (helvetica?.Time is { } hv) versus.Add($"{Summary.Ratio(n.Median / hv.Median)} PDFKit Helvetica");
+                if (dejavu is { Bytes: > 0 }) versus.Add($"size {Summary.Ratio((double)native.Bytes / dejavu.Bytes)} PDFKit DejaVu");
+                section.Add($"{size} lines, native time ÷ others", string.Join(" · ", versus), ours?.Time is { } j ? n.Median / j.Median : null);
+            }
             if (ours?.Time is { } o && dejavu?.Time is { } d)
                 section.Add($"{size} lines, time ÷ PDFKit DejaVu", Summary.Ratio(o.Median / d.Median), o.Median / d.Median, "≤ 0.2×");
             if (ours?.Time is { } o2 && helvetica?.Time is { } h)
@@ -116,27 +124,12 @@ public static class PdfBenchmark
                 perLine, "linear in line count");
         }
         if (results.FirstOrDefault(r => r.Renderer == SmallPay && r.FirstMs is not null)?.FirstMs is { } firstMs)
-            section.Note($"SmallPay's first render in a fresh process (PDFsharp set-up, fonts loaded, code JIT-compiled): {Summary.Ms(firstMs)} ms; " +
-                         "the worker pays it on every cold start.");
+            section.Note($"SmallPay's first render in the harness's process (PDFsharp set-up, fonts loaded, code JIT-compiled): {Summary.Ms(firstMs)} ms" +
+                         (results.FirstOrDefault(r => r.Renderer == SmallPayNative && r.FirstMs is not null)?.FirstMs is { } nativeFirst
+                             ? $"; in a fresh native process (set-up and fonts, no JIT): {Summary.Ms(nativeFirst)} ms, what the worker pays on every cold start."
+                             : "; the JIT-built worker pays it on every cold start."));
         foreach (var failed in results.Where(r => r.Failure is not null))
             section.Note($"{failed.Renderer}, {failed.Lines} lines: {failed.Failure}");
-    }
-
-    /// <summary>An open invoice with <paramref name="lines"/> lines, partly paid, as a business would send it.</summary>
-    public static Invoice Invoice(int lines, DateOnly today)
-    {
-        var content = new InvoiceContent("cus_01JE3Z4Q6M8N9P0R2S4T6V8W0X", "EUR", today.AddDays(-3), null, 30,
-            Enumerable.Range(0, lines).Select(i => new InvoiceLine(
-                $"{Descriptions[i % Descriptions.Length]} ({i + 1})", 1m + i % 9, 12.5m + i * 3.75m % 480m, i % 7 == 0 ? 10m : 0m, i % 5 == 0 ? 7m : 19m)).ToList(),
-            new InvoiceDiscount(DiscountKind.Percent, 5m),
-            "Thank you for your business. Please pay by bank transfer to DE89 3704 0044 0532 0130 00, quoting the invoice number.");
-        var customer = new CustomerSnapshot("Müller GmbH", "billing@mueller-gmbh.example",
-            new PostalAddress("Hauptstraße 5", null, "Berlin", null, "10115", "DE"), "DE123456789");
-        var now = DateTimeOffset.UtcNow;
-        var draft = InvoiceLifecycle.CreateDraft(Ids.New("inv"), "bench", content, customer, now);
-        var open = InvoiceLifecycle.Finalize(draft, $"INV-{lines:000000}", customer, now);
-        var payment = new Payment(Ids.New("pay"), Math.Round(open.Totals.Total / 3, 2), today, PaymentMethod.BankTransfer, null, now);
-        return InvoiceLifecycle.RecordPayment(open, payment, today);
     }
 
     /// <summary>The invoice as PDFKit's script draws it: the same texts, formatted by the same InvoiceFormat.</summary>
@@ -198,6 +191,27 @@ public static class PdfBenchmark
         if (!string.IsNullOrWhiteSpace(phone)) lines.Add(phone);
         if (!string.IsNullOrWhiteSpace(taxId)) lines.Add($"Tax ID: {taxId}");
         return lines;
+    }
+
+    private static async Task<List<PdfResult>> NativeAsync(string executable, BenchCounts counts, string outDirectory, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = await ChildProcess.RunAsync(executable,
+                [string.Join(',', counts.PdfIterations), counts.PdfWarmup.ToString(CultureInfo.InvariantCulture), outDirectory], TimeSpan.FromMinutes(10),
+                cancellationToken: ct);
+            if (outcome.ExitCode != 0)
+                return Sizes.Select(lines => new PdfResult(lines, SmallPayNative, null, 0, null, outcome.Stderr.Trim().Split('\n').LastOrDefault() ?? $"exit {outcome.ExitCode}")).ToList();
+            using var json = JsonDocument.Parse(outcome.Stdout);
+            return json.RootElement.EnumerateArray().Select((entry, i) => new PdfResult(
+                entry.GetProperty("lines").GetInt32(), SmallPayNative,
+                Summary.Of(entry.GetProperty("samplesMs").EnumerateArray().Select(e => e.GetDouble())),
+                entry.GetProperty("bytes").GetInt64(), i == 0 ? entry.GetProperty("firstMs").GetDouble() : null, null)).ToList();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or JsonException or TimeoutException)
+        {
+            return Sizes.Select(lines => new PdfResult(lines, SmallPayNative, null, 0, null, e.Message)).ToList();
+        }
     }
 
     private static async Task<List<PdfResult>> PdfKitAsync(RepositoryPaths paths, string spec, string mode, string name, IReadOnlyList<int> iterations, int warmup,

@@ -43,10 +43,13 @@ public static class ReportWriter
         var md = new StringBuilder();
         md.AppendLine("# SmallPay benchmarks");
         md.AppendLine();
-        md.AppendLine("Produced by `make bench` (= `bench/run.sh`): it installs what it needs (hey, the Node peers), publishes");
-        md.AppendLine("`SmallPay.Functions`, starts the local stack (DynamoDB Local, moto, maildev) and measures everything below in one run.");
-        md.AppendLine("Each run is saved as `bench/results/<label>.json` and shown here as a column: `bench/run.sh` writes the");
-        md.AppendLine("`baseline` column; `bench/run.sh --label after` adds an `after` column next to it. Issue 5 states the goals.");
+        md.AppendLine("Produced by `make bench` (= `bench/run.sh`): it installs what it needs (hey, the Node peers), publishes the functions");
+        md.AppendLine("(the Native AOT `bootstrap` with `scripts/publish-functions.sh`, timed; a framework-dependent JIT build beside it),");
+        md.AppendLine("starts the local stack (DynamoDB Local, moto, maildev) and measures everything below in one run. Each run is saved as");
+        md.AppendLine("`bench/results/<label>.json` and shown here as a column (`bench/run.sh --label <name>`). The `baseline` and `after`");
+        md.AppendLine("columns are the JIT/ReadyToRun era (issue 5's goals); `native` is the Native AOT build on the official AWS SDK (the");
+        md.AppendLine("issue \"Native AOT on the official libraries\"). Where a section changed shape, the earlier columns' rows stay (\"—\" where");
+        md.AppendLine("a run has no such row) and each run's method is stated.");
         md.AppendLine();
         md.AppendLine("Figures are medians with their spread (p90 or p99, and min–max where it says so). **They come from a shared");
         md.AppendLine("2-core machine whose load average is stated per run: under load every figure is slower and noisier, ratios");
@@ -63,7 +66,8 @@ public static class ReportWriter
                 $"| {run.Label} | {m.StartedAt:yyyy-MM-dd HH:mm} | `{m.Commit}` | {m.Cores} cores ({Escape(m.Cpu)}), {m.MemoryGiB:0.0} GiB; {Escape(m.DotNet)}; Node {m.Node ?? "—"} | {m.LoadAtStart} → {m.LoadAtEnd ?? "?"} | {m.Mode} |");
         }
 
-        var sectionIds = runs.SelectMany(r => r.Sections.Select(s => s.Id)).Distinct().ToList();
+        // The newest run's sections in its order, then sections only earlier runs have.
+        var sectionIds = Enumerable.Reverse(runs).SelectMany(r => r.Sections.Select(s => s.Id)).Distinct().ToList();
         foreach (var id in sectionIds)
         {
             var sections = runs.Select(r => (r.Label, Section: r.Sections.FirstOrDefault(s => s.Id == id))).ToList();
@@ -71,10 +75,17 @@ public static class ReportWriter
             md.AppendLine();
             md.AppendLine($"## {latest.Title}");
             md.AppendLine();
-            md.AppendLine(latest.Method);
+            // One method for all runs, or each run's own where the way of measuring changed.
+            var methods = sections.Where(s => s.Section is not null).GroupBy(s => s.Section!.Method).ToList();
+            if (methods.Count == 1) md.AppendLine(latest.Method);
+            else
+                foreach (var method in methods.OrderByDescending(m => m.Any(s => ReferenceEquals(s.Section, latest))))
+                    md.AppendLine($"- **{string.Join(", ", method.Select(s => s.Label))}**: {method.Key}");
             md.AppendLine();
-            var keys = sections.Where(s => s.Section is not null).SelectMany(s => s.Section!.Rows.Select(r => r.Key)).Distinct().ToList();
-            var goals = keys.ToDictionary(k => k, k => sections.Select(s => s.Section?.Rows.FirstOrDefault(r => r.Key == k)?.Goal).LastOrDefault(g => g is not null));
+            // The latest run's rows in its order, then rows only earlier runs have (a measurement since dropped).
+            var keys = latest.Rows.Select(r => r.Key)
+                .Concat(sections.Where(s => s.Section is not null).SelectMany(s => s.Section!.Rows.Select(r => r.Key))).Distinct().ToList();
+            var goals = keys.ToDictionary(k => k, k => Goal(sections, k));
             var hasGoals = goals.Values.Any(g => g is not null);
             md.Append("| ").Append(latest.KeyHeader).Append(hasGoals ? " | goal" : "");
             foreach (var (label, _) in sections) md.Append(" | ").Append(label);
@@ -103,6 +114,16 @@ public static class ReportWriter
             md.Append(findings.TrimEnd()).AppendLine();
         }
         return md.ToString();
+    }
+
+    /// <summary>The row's goal in the latest run that has one; earlier runs' different goals follow with their labels.</summary>
+    private static string? Goal(IReadOnlyList<(string Label, Section? Section)> sections, string key)
+    {
+        var perRun = sections.Select(s => (s.Label, Goal: s.Section?.Rows.FirstOrDefault(r => r.Key == key)?.Goal)).Where(g => g.Goal is not null).ToList();
+        if (perRun.Count == 0) return null;
+        var latest = perRun[^1].Goal!;
+        var earlier = perRun.Where(g => g.Goal != latest).GroupBy(g => g.Goal!).Select(g => $"{string.Join(", ", g.Select(x => x.Label))}: {g.Key}").ToList();
+        return earlier.Count == 0 ? latest : $"{latest} ({string.Join("; ", earlier)})";
     }
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -31,6 +31,8 @@ public static class ApiScenarios
         Read("GetDashboard"),
         Read("GetSettings"),
         Read("GetInvoicePdf"),
+        Read("GetMe"),
+        Read("GetTeam"),
         Write("CreateInvoice", (c, i, ct) => Task.FromResult(c.Events.Build("CreateInvoice", c.Writer, [(SampleEventIds.CustomerWithInvoices, c.Writer.CustomerId)],
             e => EventTemplates.SetHeader(e, "idempotency-key", Guid.NewGuid().ToString())))),
         Write("UpdateInvoice", async (c, i, ct) =>

@@ -45,6 +45,9 @@ public sealed class BenchStack(LocalStackHost host)
 
     public TimeSpan Timeout(string catalogName) => Function(catalogName).Timeout;
 
+    /// <summary>The Lambda architecture a default deploy gets: template.yaml's Architecture parameter (x86_64 or arm64).</summary>
+    public string Architecture => Host.Template.Parameters["Architecture"]?["Default"].AsText() ?? "x86_64";
+
     /// <summary>The DynamoDB stores on DynamoDB Local (the functions' own classes) for seeding and targets.</summary>
     public BenchStores Stores()
     {

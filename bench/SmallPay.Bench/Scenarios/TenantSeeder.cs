@@ -20,16 +20,7 @@ public static class TenantSeeder
     public static readonly InvoiceLine Proofs = new("Printed proofs", 1m, 120.00m, 0m, 7m);
     public static readonly InvoiceLine Licence = new("Logo licence (print)", 1m, 400.00m, 0m, 19m);
 
-    public static readonly BusinessSettings Business = BusinessSettings.Defaults with
-    {
-        BusinessName = "Atelier Sommer",
-        Address = new PostalAddress("Oranienstraße 24", null, "Berlin", null, "10999", "DE"),
-        Email = "hello@atelier-sommer.example",
-        Phone = "+49 30 5550123",
-        TaxId = "DE298765432",
-        NextNumber = 8,
-        Version = 1,
-    };
+    public static readonly BusinessSettings Business = Shared.BenchInvoices.Business;
 
     private static readonly CustomerDetails Mueller = new("Müller GmbH", "billing@mueller-gmbh.example", "+49 30 1234567",
         new PostalAddress("Hauptstraße 5", null, "Berlin", null, "10115", "DE"), "DE123456789");
