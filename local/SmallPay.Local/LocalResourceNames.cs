@@ -10,12 +10,22 @@ public static class LocalResourceNames
 
     /// <summary>
     /// Template parameters the local stack sets: the API's CORS allows the app's dev server (npm run dev, port 5173) as a
-    /// dev stack would, where in AWS the default is the stack's own CloudFront distribution.
+    /// dev stack would, where in AWS the default is the stack's own CloudFront distribution. Then, as
+    /// <c>sam deploy --parameter-overrides</c> takes them, <c>Name=Value</c> pairs (separated by spaces) from
+    /// <see cref="OverridesVariable"/>: e.g. <c>SMALLPAY_PARAMETER_OVERRIDES="TenantRequestsPerMinute=5"</c>.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> ParameterOverrides = new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> ParameterOverrides
     {
-        ["SpaOrigin"] = "http://localhost:5173",
-    };
+        get
+        {
+            var overrides = new Dictionary<string, string>(StringComparer.Ordinal) { ["SpaOrigin"] = "http://localhost:5173" };
+            foreach (var pair in (Environment.GetEnvironmentVariable(OverridesVariable) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (pair.Split('=', 2) is [{ Length: > 0 } name, var value]) overrides[name] = value;
+            return overrides;
+        }
+    }
+
+    public const string OverridesVariable = "SMALLPAY_PARAMETER_OVERRIDES";
 
     /// <summary>moto's default account; ARNs built locally use it so they match what moto returns.</summary>
     public const string AccountId = "123456789012";

@@ -31,6 +31,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IDocumentStorage Documents => DocumentObjects;
     public ITeamStore Teams => Stores.Teams;
     public IMailPolicyStore MailPolicy => Stores.MailPolicy;
+    public IRateLimitStore RateLimits { get; } = new InMemoryRateLimitStore();
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);
@@ -54,4 +55,22 @@ public sealed class InMemoryDocumentStorage : IDocumentStorage
 
     public Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
         Task.FromResult(new Uri($"https://documents.invalid/{key}?X-Amz-Expires={expiresAt.ToUnixTimeSeconds()}"));
+}
+
+/// <summary>The per-business minute counters of <see cref="DynamoDbRateLimitStore"/>, with its rule: a refused request counts nothing.</summary>
+public sealed class InMemoryRateLimitStore : IRateLimitStore
+{
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    public Task<bool> TryTakeAsync(string business, int limit, DateTimeOffset now, CancellationToken ct)
+    {
+        lock (_counts)
+        {
+            var key = DynamoDbRateLimitStore.CounterId(business, now);
+            var count = _counts.GetValueOrDefault(key);
+            if (count >= limit) return Task.FromResult(false);
+            _counts[key] = count + 1;
+            return Task.FromResult(true);
+        }
+    }
 }

@@ -69,7 +69,8 @@ public static class FunctionCatalog
 
     /// <summary>An HTTP API function: the shared adapter around one route handler.</summary>
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Api(string name, Permission permission, Func<IFunctionServices, IApiHandler> build) =>
-        (permission, services => new HttpApiFunction(build(services), Log(name, services), services.Clock, permission, services.Teams));
+        (permission, services => new HttpApiFunction(build(services), Log(name, services), services.Clock, permission, services.Teams,
+            services.TenantRequestsPerMinute is { } limit ? new TenantRateLimit(services.RateLimits, limit) : null));
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>

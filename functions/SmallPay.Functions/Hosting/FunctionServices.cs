@@ -25,6 +25,15 @@ public interface IFunctionServices
     IDocumentStorage Documents { get; }
     ITeamStore Teams { get; }
     IMailPolicyStore MailPolicy { get; }
+    /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
+    IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
+
+    /// <summary>
+    /// How many creates, finalizations and sends one business may make per minute, all functions together:
+    /// TENANT_REQUESTS_PER_MINUTE (the TenantRequestsPerMinute parameter) on those functions; absent or 0: no limit.
+    /// </summary>
+    int? TenantRequestsPerMinute =>
+        int.TryParse(Environment.Get("TENANT_REQUESTS_PER_MINUTE"), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null;
 
     /// <summary>The daily sending limits: SENDING_LIMIT_NEW and SENDING_LIMIT (template parameters), else 50 and 1000.</summary>
     SendingPolicy SendingPolicy => new(
@@ -53,5 +62,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IWorkerInvoiceStore WorkerInvoices => field ??= new DynamoDbWorkerInvoiceStore(_clients.DynamoDb, InvoicesTable);
     public ITeamStore Teams => field ??= new DynamoDbTeamStore(_clients.DynamoDb, InvoicesTable);
     public IMailPolicyStore MailPolicy => field ??= new DynamoDbMailPolicyStore(_clients.DynamoDb, InvoicesTable);
+    public IRateLimitStore RateLimits => field ??= new DynamoDbRateLimitStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

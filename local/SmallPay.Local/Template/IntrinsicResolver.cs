@@ -168,6 +168,23 @@ public sealed partial class IntrinsicResolver
             ? EvaluateCondition(condition)
             : throw Invalid($"unknown condition {name}");
 
+    /// <summary>
+    /// The template's <c>Rules</c> as CloudFormation checks them before a deploy: the AssertDescription of every assertion
+    /// that fails under these parameters (a rule applies when its RuleCondition holds, or has none).
+    /// </summary>
+    public IReadOnlyList<string> FailedRuleAssertions()
+    {
+        var failed = new List<string>();
+        foreach (var (name, rule) in _template.Root["Rules"] as JsonObject ?? new JsonObject())
+        {
+            if (rule?["RuleCondition"] is { } condition && !EvaluateCondition(condition)) continue;
+            foreach (var assertion in rule?["Assertions"].AsList() ?? [])
+                if (!EvaluateCondition(assertion?["Assert"]))
+                    failed.Add($"{name}: {assertion?["AssertDescription"].AsText()}");
+        }
+        return failed;
+    }
+
     private bool EvaluateCondition(JsonNode? node)
     {
         if (node is not JsonObject obj || !TemplateNodes.IsIntrinsic(obj)) return Resolve(node).AsBool() ?? false;

@@ -15,7 +15,7 @@ namespace SmallPay.Functions.Hosting.Http;
 /// problem, never a 5xx.
 /// </summary>
 public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvider? clock = null, Permission permission = Permission.Read,
-    ITeamStore? teams = null) : ILambdaHandler
+    ITeamStore? teams = null, TenantRateLimit? rateLimit = null) : ILambdaHandler
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -38,6 +38,7 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
         {
             var request = await AuthorizeAsync(raw, deadline, cancellationToken);
             CheckBody(request);
+            if (rateLimit is not null) await rateLimit.TakeAsync(request, cancellationToken);
             return await handler.HandleAsync(request, cancellationToken);
         }
         catch (ProblemException e) { return e.ToResponse(raw.RawPath); }
@@ -114,6 +115,26 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
             StatusCode = response.StatusCode,
             Headers = headers,
             Body = response.Body is null ? null : Encoding.UTF8.GetString(response.Body),
+        };
+    }
+}
+
+/// <summary>
+/// The per-business limit of a function that is expensive for everyone (create, finalize, send): <see cref="PerMinute"/>
+/// requests per business per minute, counted in <see cref="Store"/> across all such functions; beyond it a 429 problem
+/// with Retry-After (the seconds until the minute ends), and nothing done.
+/// </summary>
+public sealed record TenantRateLimit(IRateLimitStore Store, int PerMinute)
+{
+    public async Task TakeAsync(ApiRequest request, CancellationToken ct)
+    {
+        if (await Store.TryTakeAsync(request.Tenant, PerMinute, request.ReceivedAt, ct)) return;
+        var seconds = 60 - request.ReceivedAt.UtcDateTime.Second;
+        throw new ProblemException(429, "/problems/rate-limited", "Too many requests.",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"This business has made {PerMinute} requests that create, finalize or send in this minute, the most SmallPay accepts; nothing was done. Try again in {seconds} seconds."))
+        {
+            RetryAfterSeconds = seconds,
         };
     }
 }
