@@ -139,6 +139,34 @@ step('settings: business details and numbering', async () => {
   await shoot(page, 'settings');
 });
 
+step('the business address becomes the Reply-To once confirmed with the code mailed to it', async () => {
+  const card = page.getByRole('region', { name: 'Replies to your invoices' });
+  await card.getByText('Not verified').waitFor();
+  const asked = Date.now();
+  await card.getByRole('button', { name: 'Send a code to this address' }).click();
+  await card.getByText('We e-mailed a code to hello@atelier-sommer.example').waitFor();
+  // The worker mailed the code through the pipeline; maildev keeps what arrived.
+  let mail;
+  const deadline = Date.now() + 30_000;
+  while (!mail && Date.now() < deadline) {
+    const list = await (await fetch(`${MAILDEV_URL}/api/email`)).json();
+    mail = list.filter((m) => m.subject?.startsWith('Your SmallPay code') && m.to?.some((t) => t.address === 'hello@atelier-sommer.example')
+      && new Date(m.date).getTime() >= asked - 2000).at(-1);
+    if (!mail) await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.ok(mail, 'the code reached the business address');
+  const code = mail.subject.match(/\d{6}/)[0];
+  const wrong = code === '000000' ? '111111' : '000000';
+  await card.getByLabel('Code from the e-mail').fill(wrong);
+  await card.getByRole('button', { name: 'Verify' }).click();
+  await card.getByText(/This code is not the code we e-mailed \(4 tries left\)/).waitFor();
+  await card.getByLabel('Code from the e-mail').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+  await card.getByRole('button', { name: 'Verify' }).click();
+  await card.getByText('Verified', { exact: true }).waitFor();
+  await page.getByText('hello@atelier-sommer.example is verified').waitFor();
+  await shoot(page, 'settings-reply-to-verified');
+});
+
 step('a three-line EUR invoice with a discount and two tax rates shows the expected totals', async () => {
   await nav(page, 'Invoices').click();
   await page.getByRole('heading', { name: 'No invoices yet' }).waitFor();

@@ -25,6 +25,7 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(InvitationInput))]
 [JsonSerializable(typeof(RoleInput))]
 [JsonSerializable(typeof(AcceptInvitationInput))]
+[JsonSerializable(typeof(EmailVerificationInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -50,4 +51,5 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(InvitationView))]
 [JsonSerializable(typeof(MemberView))]
 [JsonSerializable(typeof(BusinessView))]
+[JsonSerializable(typeof(EmailVerificationView))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

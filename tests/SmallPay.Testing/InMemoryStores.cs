@@ -27,7 +27,10 @@ public sealed class InMemoryStores
         WorkerInvoices = new WorkerInvoiceStore(_gate, Invoices);
         Teams = new TeamStore(_gate, _sent);
         MailPolicy = new MailPolicyStore(_gate, Invoices, _sent);
+        EmailCodes = new EmailCodeStore(_gate, Settings, _sent);
     }
+
+    public EmailCodeStore EmailCodes { get; }
 
     /// <summary>Recipients e-mailed per business and day (the daily sending limit's counters).</summary>
     private readonly Dictionary<(string Business, DateOnly Day), int> _sent = [];
@@ -535,4 +538,64 @@ internal static class InMemoryPaging
         var page = items.Skip(start).Take(limit).ToList();
         return new Page<T>(page, start + page.Count < items.Count ? id(page[^1]) : null);
     }
+}
+
+/// <summary>The e-mail verification codes with <see cref="DynamoDbEmailVerificationStore"/>'s rules (one per business, counted against the sending limit).</summary>
+public sealed class EmailCodeStore(Lock gate, InMemoryStores.SettingsStore settings, Dictionary<(string Business, DateOnly Day), int> sent) : IEmailVerificationStore, IEmailCodeOutbox
+{
+    private readonly Dictionary<string, EmailCode> _codes = new(StringComparer.Ordinal);
+
+    /// <summary>What the worker would mail: the current code of a business (tests read it as the owner reads their mail).</summary>
+    public EmailCode? Current(string business)
+    {
+        lock (gate) return _codes.GetValueOrDefault(business);
+    }
+
+    public Task IssueAsync(EmailCode code, SendingQuota quota, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            var used = sent.GetValueOrDefault((quota.Business, quota.Day));
+            if (used + quota.Recipients > quota.Limit) throw new SendingLimitException(quota.Limit, used, quota.Day);
+            sent[(quota.Business, quota.Day)] = used + quota.Recipients;
+            _codes[code.Business] = code;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<EmailCode?> GetAsync(string business, CancellationToken ct) => Task.FromResult(Current(business));
+
+    public Task<bool> CountWrongAsync(string business, string requestId, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (_codes.GetValueOrDefault(business) is not { } code || code.RequestId != requestId) return Task.FromResult(false);
+            _codes[business] = code with { Attempts = code.Attempts + 1 };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ConfirmAsync(string business, string requestId, BusinessSettings verified, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (_codes.GetValueOrDefault(business)?.RequestId != requestId || settings.Get(business).Version != verified.Version - 1)
+                throw new StaleVersionException("Your settings");
+            settings.Put(business, verified);
+            _codes.Remove(business);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ClaimAsync(string business, string requestId, DateTimeOffset lease, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(Current(business) is { } code && code.RequestId == requestId && code.MailedRequestId != requestId);
+
+    public Task CompleteAsync(string business, string requestId, CancellationToken ct)
+    {
+        lock (gate)
+            if (_codes.GetValueOrDefault(business) is { } code && code.RequestId == requestId) _codes[business] = code with { MailedRequestId = requestId };
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(string business, string requestId, CancellationToken ct) => Task.CompletedTask;
 }

@@ -3,7 +3,7 @@
 // pointers map onto form fields.
 import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
-  InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
+  EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
   SettingsInput, Team, Versioned,
 } from './types';
 
@@ -343,6 +343,16 @@ export class ApiClient {
 
   updateSettings(input: SettingsInput, etag: string): Promise<Versioned<Settings>> {
     return this.versioned<Settings>('PUT', '/settings', { body: input, ifMatch: etag });
+  }
+
+  /** Mails a six-digit code to the business's e-mail address (POST /settings/email-verification). */
+  requestEmailVerification(): Promise<EmailVerification> {
+    return this.request<EmailVerification>('POST', '/settings/email-verification').then((r) => r.data);
+  }
+
+  /** Confirms the code: the address becomes the Reply-To of the business's e-mails. */
+  confirmEmailVerification(code: string): Promise<Versioned<Settings>> {
+    return this.versioned<Settings>('POST', '/settings/email-verification/confirm', { body: { code } });
   }
 
   // ---------------------------------------------------------------- the caller, businesses and teams

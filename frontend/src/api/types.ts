@@ -254,6 +254,14 @@ export interface Settings extends SettingsInput {
   nextInvoiceNumber: string;
   language: Language;
   version: number;
+  /** Whether `email` was confirmed with a code: only then is it the Reply-To of the business's e-mails. */
+  emailVerified?: boolean;
+}
+
+/** Where a verification code went, and until when it works. */
+export interface EmailVerification {
+  email: string;
+  expiresAt: string;
 }
 
 // ---------------------------------------------------------------- businesses and teams

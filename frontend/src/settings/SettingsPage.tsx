@@ -14,6 +14,7 @@ import { LANGUAGES, languageLabel } from '../format/documentLanguage';
 import { applyServerErrors } from '../ui/serverErrors';
 import { businessName, withArticle } from '../team/roles';
 import { SettingsTabs } from './SettingsTabs';
+import { EmailVerificationCard } from './EmailVerificationCard';
 
 interface SettingsForm {
   businessName: string;
@@ -89,7 +90,10 @@ export function SettingsPage() {
       ) : settings.isError ? (
         <ErrorState error={settings.error} onRetry={() => settings.refetch()} />
       ) : (
-        <SettingsEditor settings={settings.data.data} etag={settings.data.etag} onReload={() => settings.refetch()} readOnly={!can.settings} />
+        <>
+          <SettingsEditor settings={settings.data.data} etag={settings.data.etag} onReload={() => settings.refetch()} readOnly={!can.settings} />
+          <EmailVerificationCard settings={settings.data.data} readOnly={!can.settings} />
+        </>
       )}
     </div>
   );

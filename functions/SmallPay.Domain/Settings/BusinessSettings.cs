@@ -11,6 +11,14 @@ public sealed record BusinessSettings
     public string BusinessName { get; init; } = "";
     public PostalAddress? Address { get; init; }
     public string? Email { get; init; }
+    /// <summary>The address whose code the owner confirmed (POST /settings/email-verification/confirm); a changed <see cref="Email"/> is unverified again.</summary>
+    public string? VerifiedEmail { get; init; }
+
+    /// <summary>True when <see cref="Email"/> is the confirmed address: only then do e-mails carry it as Reply-To.</summary>
+    public bool EmailVerified => Email is not null && string.Equals(Email, VerifiedEmail, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The Reply-To of the business's e-mails: its address once verified, else none (a new account cannot make replies go anywhere it likes).</summary>
+    public string? ReplyTo => EmailVerified ? Email : null;
     public string? Phone { get; init; }
     public string? TaxId { get; init; }
     public string DefaultCurrency { get; init; } = "EUR";

@@ -24,7 +24,8 @@ public sealed class DocumentWorker(
     TimeProvider clock,
     InvitationMailer? invitations = null,
     IMailPolicyStore? mailPolicy = null,
-    string? sesConfigurationSet = null) : ISqsRecordHandler
+    string? sesConfigurationSet = null,
+    EmailCodeMailer? emailCodes = null) : ISqsRecordHandler
 {
     /// <summary>
     /// How long a claim keeps other workers off a delivery: longer than one send can take (the function's 30 s timeout),
@@ -42,6 +43,7 @@ public sealed class DocumentWorker(
                  ("receiveCount", message.ReceiveCount), .. fields, ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3))]);
 
         if (change.Entity == "Invitation" && invitations is not null) { Log("invitation: " + await invitations.HandleAsync(change.InvoiceId, ct)); return; }
+        if (change.Entity == DynamoDbEmailVerificationStore.Entity && emailCodes is not null) { Log("e-mail code: " + await emailCodes.HandleAsync(change.InvoiceId, ct)); return; }
         // A new e-mail request (its own item, delivery#{invoiceId}#{requestId}) or a change of a finalized invoice.
         var isDelivery = change.Entity == ItemMapping.EntityDelivery;
         if (!change.IsInvoice && !isDelivery) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }

@@ -31,6 +31,7 @@ public static class DocumentWorkerSetup
                 ? new InvitationMailer(outbox, services.Settings, mail, smtp.Sender, environment.Get("APP_URL") ?? "http://localhost:3000", environment.Clock)
                 : null,
             services.MailPolicy,
-            environment.Get("SES_CONFIGURATION_SET") is { Length: > 0 } set ? set : null);
+            environment.Get("SES_CONFIGURATION_SET") is { Length: > 0 } set ? set : null,
+            services.EmailCodes is IEmailCodeOutbox codes ? new EmailCodeMailer(codes, services.Settings, mail, smtp.Sender, environment.Clock) : null);
     }
 }

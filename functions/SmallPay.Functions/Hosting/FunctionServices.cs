@@ -25,6 +25,8 @@ public interface IFunctionServices
     IDocumentStorage Documents { get; }
     ITeamStore Teams { get; }
     IMailPolicyStore MailPolicy { get; }
+    /// <summary>The codes that verify a business's e-mail address.</summary>
+    IEmailVerificationStore EmailCodes { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -63,5 +65,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public ITeamStore Teams => field ??= new DynamoDbTeamStore(_clients.DynamoDb, InvoicesTable);
     public IMailPolicyStore MailPolicy => field ??= new DynamoDbMailPolicyStore(_clients.DynamoDb, InvoicesTable);
     public IRateLimitStore RateLimits => field ??= new DynamoDbRateLimitStore(_clients.DynamoDb, InvoicesTable);
+    public IEmailVerificationStore EmailCodes => field ??= new DynamoDbEmailVerificationStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -49,10 +49,16 @@ public sealed record SettingsView(
     /// <summary>The business's daily sending limit and today's use (GET /settings).</summary>
     public SendingView? Sending { get; init; }
 
+    /// <summary>Whether <see cref="Email"/> has been confirmed with a code: only then is it the Reply-To of the business's e-mails.</summary>
+    public bool EmailVerified { get; init; }
+
     public static SettingsView From(BusinessSettings s, SmallPay.Domain.Documents.SendingAllowance? sending) =>
         From(s) with { Sending = sending is null ? null : new SendingView(sending.DailyLimit, sending.UsedToday, sending.Established, sending.ResetsAt) };
 
     public static SettingsView From(BusinessSettings s) => new(s.BusinessName, AddressView.From(s.Address), s.Email, s.Phone, s.TaxId,
         s.DefaultCurrency, s.PaymentTermsDays, s.NumberPrefix, s.NextNumber,
-        SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Language, s.Version);
+        SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Language, s.Version)
+    {
+        EmailVerified = s.EmailVerified,
+    };
 }

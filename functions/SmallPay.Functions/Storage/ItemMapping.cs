@@ -288,6 +288,7 @@ internal static class ItemMapping
             ["version"] = N(settings.Version),
         };
         item.PutIfPresent("email", settings.Email);
+        item.PutIfPresent("verifiedEmail", settings.VerifiedEmail);
         item.PutIfPresent("phone", settings.Phone);
         item.PutIfPresent("taxId", settings.TaxId);
         item.PutIfPresent("updatedBy", settings.UpdatedBy);
@@ -300,6 +301,7 @@ internal static class ItemMapping
         BusinessName = item.GetString("businessName") ?? "",
         Address = ToAddress(item.GetMap("address")),
         Email = item.GetString("email"),
+        VerifiedEmail = item.GetString("verifiedEmail"),
         Phone = item.GetString("phone"),
         TaxId = item.GetString("taxId"),
         DefaultCurrency = item.GetString("defaultCurrency") ?? BusinessSettings.Defaults.DefaultCurrency,

@@ -12,8 +12,12 @@ public sealed record SendingQuota(string Business, DateOnly Day, int Recipients,
 {
     public static string CounterId(string business, DateOnly day) => $"quota#{business}#{day:yyyy-MM-dd}";
 
-    /// <summary>The counter's conditional addition, as one item of a transaction.</summary>
-    public TransactWriteItem Reserve(string table) => new()
+    /// <summary>
+    /// The counter's conditional addition, as one item of a transaction. Throws <see cref="SendingLimitException"/> at
+    /// once when the recipients alone are over the limit: the day's first send finds no counter, which the condition
+    /// would let through whatever its size (and a limit of 0 would not stop it).
+    /// </summary>
+    public TransactWriteItem Reserve(string table) => Recipients > Limit ? throw new SendingLimitException(Limit, 0, Day) : new()
     {
         Update = new Update
         {

@@ -105,7 +105,28 @@ public static class SampleEventData
 
         await new DynamoDbSettingsStore(dynamo, invoicesTable).SaveAsync(Sub, Settings, ct);
         await SeedAsync(dynamo, invoicesTable, customersTable, ct);
+        // The code events/confirm-email-verification.json confirms, as if mailed a moment ago (written as "sample": the
+        // pipe forwards only the API's codes, so nobody is mailed).
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = invoicesTable,
+            Item = new()
+            {
+                ["id"] = new AttributeValue { S = EmailCode.ItemId(Sub) },
+                ["entity"] = new AttributeValue { S = DynamoDbEmailVerificationStore.Entity },
+                ["tenant"] = new AttributeValue { S = Sub },
+                ["email"] = new AttributeValue { S = Settings.Email! },
+                ["code"] = new AttributeValue { S = EmailVerificationCode },
+                ["requestId"] = new AttributeValue { S = "evc_sample" },
+                ["attempts"] = new AttributeValue { N = "0" },
+                ["expiresAt"] = new AttributeValue { N = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["changedBy"] = new AttributeValue { S = "sample" },
+            },
+        }, ct);
     }
+
+    /// <summary>The e-mail verification code the sample business has waiting (events/confirm-email-verification.json).</summary>
+    public const string EmailVerificationCode = "482913";
 
     /// <summary>
     /// The sample records into a business that may hold other data already (the demo account of `make run`), unless

@@ -271,6 +271,15 @@ public sealed class MailTests
     }
 
     [Fact]
+    public void A_stack_without_a_sender_yet_still_builds_its_worker_so_PDFs_are_rendered()
+    {
+        var environment = Environment(new() { ["SMTP_HOST"] = "email-smtp.eu-central-1.amazonaws.com", ["SMTP_SENDER"] = "" });
+
+        Assert.Equal(SmtpSettings.UnsetSender, SmtpSettings.From(environment).Sender);
+        Assert.NotNull(SmallPay.Functions.Documents.DocumentWorkerSetup.Create(environment, new SmallPay.Testing.InMemoryFunctionServices()));
+    }
+
+    [Fact]
     public async Task Credentials_come_from_the_secrets_extension_once_with_the_session_token()
     {
         var handler = new SecretsExtensionStub("""{"ARN":"arn:aws:secretsmanager:eu-central-1:123456789012:secret:smallpay/smtp-AbCdEf","Name":"smallpay/smtp","SecretString":"{\"username\":\"AKIAEXAMPLE\",\"password\":\"s3cr3t\"}"}""");

@@ -139,4 +139,33 @@ public sealed class SendingLimitConcurrencyTests(LocalStackFixture stack)
         var stored = await Function("GetInvoice").InvokeAsync(new ApiCall("GET", $"/invoices/{invoice.Id}", business) { RouteTemplate = "/invoices/{invoiceId}" });
         Assert.Equal(7, stored.Json["deliveries"]!.AsArray().Count);
     }
+
+    [Theory]
+    [InlineData(3, 4)] // the day's first send, to more recipients than the whole limit
+    [InlineData(0, 1)] // an operator's limit of 0 stops a business altogether
+    public async Task The_days_first_send_over_the_limit_is_refused_although_no_counter_exists_yet(int limit, int recipients)
+    {
+        var business = $"tenant-{Guid.NewGuid():N}";
+        ILambdaHandler Function(string name)
+        {
+            var variables = stack.Host.FunctionVariables(name);
+            variables["SENDING_LIMIT_NEW"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return FunctionCatalog.Create(name, FunctionEnvironment.From(variables));
+        }
+        var customer = await Function("CreateCustomer").InvokeAsync(new ApiCall("POST", "/customers", business) { Body = ApiData.Customer() });
+        var invoice = await Function("CreateInvoice").InvokeAsync(new ApiCall("POST", "/invoices", business) { Body = ApiData.Invoice(customer.Id) });
+
+        // A draft, so the send would also finalize it: refused, it stays a draft and gets no number.
+        var refused = await Function("SendInvoice").InvokeAsync(new ApiCall("POST", $"/invoices/{invoice.Id}/send", business)
+        {
+            RouteTemplate = "/invoices/{invoiceId}/send",
+            Body = new { to = Enumerable.Range(0, recipients).Select(i => $"p{i}@customer.example").ToArray() },
+        });
+
+        Assert.Equal(429, refused.Status);
+        Assert.Equal("/problems/sending-limit", refused.ProblemType);
+        var stored = await Function("GetInvoice").InvokeAsync(new ApiCall("GET", $"/invoices/{invoice.Id}", business) { RouteTemplate = "/invoices/{invoiceId}" });
+        Assert.Equal("Draft", stored.Json["status"]!.GetValue<string>());
+        Assert.Empty(stored.Json["deliveries"]!.AsArray());
+    }
 }

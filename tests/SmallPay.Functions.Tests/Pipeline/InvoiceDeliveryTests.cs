@@ -21,6 +21,8 @@ public sealed class InvoiceDeliveryTests(LocalStackFixture stack, ITestOutputHel
     public async Task Sending_an_invoice_stores_its_PDF_and_mails_it_once_with_the_PDF_attached()
     {
         var tenant = await _pipeline.NewTenantAsync("Atelier Sommer", prefix: "AS-");
+        // The owner confirms the business address with the code mailed to it: replies then go there.
+        await _pipeline.VerifyEmailAsync(tenant);
         var (customerId, customerEmail) = await PipelineDriver.NewCustomerAsync(tenant, "Müller GmbH");
         var draft = await PipelineDriver.NewDraftAsync(tenant, customerId);
         var invoiceId = draft["id"]!.GetValue<string>();

@@ -48,6 +48,20 @@ public sealed class PipelineDriver(LocalStackFixture stack)
         return new Tenant(api, user.Sub, businessName, email);
     }
 
+    /// <summary>
+    /// Verifies the tenant's business address as its owner does: asks for a code, reads the e-mail the worker sent to
+    /// that address (maildev), and confirms the six digits. Returns the code's e-mail.
+    /// </summary>
+    public async Task<SentMail> VerifyEmailAsync(Tenant tenant)
+    {
+        (await tenant.Api.PostAsync("/settings/email-verification")).Expect(202);
+        var mail = Assert.Single(await stack.MailSink.WaitForAsync(m => m.To.Contains(tenant.Email) && m.Subject.StartsWith("Your SmallPay code", StringComparison.Ordinal)));
+        var code = System.Text.RegularExpressions.Regex.Match(mail.Subject, "[0-9]{6}").Value;
+        var settings = (await tenant.Api.PostAsync("/settings/email-verification/confirm", new { code })).Expect(200).Body;
+        Assert.True(settings["emailVerified"]!.GetValue<bool>());
+        return mail;
+    }
+
     /// <summary>A customer whose e-mail is unique to this call: every message the test expects goes there.</summary>
     public static async Task<(string Id, string Email)> NewCustomerAsync(Tenant tenant, string name = "Müller GmbH")
     {

@@ -82,6 +82,8 @@ public sealed class TeamTests
         ["GET /dashboard"] = (true, true),
         ["GET /settings"] = (true, true),
         ["PUT /settings"] = (false, false),
+        ["POST /settings/email-verification"] = (false, false),
+        ["POST /settings/email-verification/confirm"] = (false, false),
         ["GET /me"] = (true, true),
         ["GET /team"] = (true, true),
         ["POST /team/invitations"] = (false, false),

@@ -99,6 +99,6 @@ public partial class TemplateRouteTests
         return routes;
     }
 
-    [GeneratedRegex(@"^\|\s*(?<name>[A-Z]\w+)\s*\|\s*(?<method>GET|POST|PUT|PATCH|DELETE)\s+(?<path>/\S*)\s*\|\s*$")]
+    [GeneratedRegex(@"^\|\s*(?<name>[A-Z]\w+)\s*\|\s*(?<method>GET|POST|PUT|PATCH|DELETE)\s+(?<path>/\S*)\s*\|(?:[^|]*\|)?\s*$")]
     private static partial Regex CatalogueRow();
 }

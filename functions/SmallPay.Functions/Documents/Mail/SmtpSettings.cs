@@ -12,6 +12,12 @@ public sealed record SmtpSettings(string Host, int Port, string Sender, bool Sta
 {
     public const int DefaultPort = 587;
 
+    /// <summary>
+    /// The From of a stack whose SmtpSender is still empty (the template's default): the worker must start anyway, to
+    /// render PDFs; the API refuses every send meanwhile (email-not-configured), so nothing is mailed from it.
+    /// </summary>
+    public const string UnsetSender = "not-configured@smallpay.invalid";
+
     public static SmtpSettings From(FunctionEnvironment environment)
     {
         var portText = environment.Get("SMTP_PORT");
@@ -19,7 +25,7 @@ public sealed record SmtpSettings(string Host, int Port, string Sender, bool Sta
             : int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is > 0 and < 65536 ? parsed
             : throw new InvalidOperationException($"SMTP_PORT must be a port number, not '{portText}'.");
         var startTls = environment.Get("SMTP_STARTTLS")?.Trim().ToLowerInvariant() is not ("false" or "0" or "no");
-        return new SmtpSettings(environment.Require("SMTP_HOST"), port, environment.Require("SMTP_SENDER"), startTls,
+        return new SmtpSettings(environment.Require("SMTP_HOST"), port, environment.Get("SMTP_SENDER") is { Length: > 0 } sender ? sender.Trim() : UnsetSender, startTls,
             environment.Get("SMTP_SECRET_NAME") is { Length: > 0 } secret ? secret : null);
     }
 }

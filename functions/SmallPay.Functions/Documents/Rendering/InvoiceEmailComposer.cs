@@ -66,7 +66,8 @@ public sealed class InvoiceEmailComposer
             mail.Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(invoice, business) : OneLine(subject);
             mail.To.AddRange(Recipients(to));
             mail.Cc.AddRange(Recipients(cc ?? []));
-            if (TryParse(business.Email?.Trim()) is { } replyTo) mail.ReplyTo.Add(replyTo);
+            // Replies go to the business only once it has confirmed that it owns the address (a code mailed to it).
+            if (TryParse(business.ReplyTo?.Trim()) is { } replyTo) mail.ReplyTo.Add(replyTo);
             mail.Headers.Add(InvoiceIdHeader, OneLine(invoice.Id));
             if (deliveryId is { Length: > 0 } id) mail.MessageId = $"{OneLine(id)}@{_sender.GetAddress(idnEncode: true).Split('@')[^1]}";
 

@@ -16,14 +16,25 @@ public sealed class InvoiceEmailComposerTests
             to ?? ["accounts@mueller-logistik.example"], cc ?? [], subject, message);
 
     [Fact]
-    public void Comes_from_the_configured_sender_under_the_business_name_with_replies_to_the_business()
+    public void Comes_from_the_configured_sender_under_the_business_name_with_replies_to_the_business_once_verified()
     {
-        using var mail = Compose();
+        using var mail = Compose(business: TestBusinesses.Nordlicht with { VerifiedEmail = "Billing@Nordlicht.example" });
 
         var from = Assert.Single(mail.From.Mailboxes);
         Assert.Equal(Sender, from.Address);
         Assert.Equal("Nordlicht Design Studio GmbH", from.Name);
         Assert.Equal("billing@nordlicht.example", Assert.Single(mail.ReplyTo.Mailboxes).Address);
+    }
+
+    [Theory]
+    [InlineData(null)]                            // never verified
+    [InlineData("old-address@nordlicht.example")] // verified, then changed in settings
+    public void Has_no_reply_to_while_the_business_address_is_not_verified(string? verified)
+    {
+        using var mail = Compose(business: TestBusinesses.Nordlicht with { VerifiedEmail = verified });
+
+        Assert.Equal("billing@nordlicht.example", TestBusinesses.Nordlicht.Email);
+        Assert.Empty(mail.ReplyTo);
     }
 
     [Fact]
@@ -212,7 +223,7 @@ public sealed class InvoiceEmailComposerTests
     [Fact]
     public void Serializes_to_mime_with_encoded_utf8_headers_alternatives_and_the_attachment()
     {
-        var business = TestBusinesses.Nordlicht with { BusinessName = "Łódź Müller Studio" };
+        var business = TestBusinesses.Nordlicht with { BusinessName = "Łódź Müller Studio", VerifiedEmail = "billing@nordlicht.example" };
         using var mail = Compose(business: business, message: "Grüße aus Łódź");
         using var written = new MemoryStream();
         mail.WriteTo(FormatOptions.Default, written);
