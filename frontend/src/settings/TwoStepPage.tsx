@@ -80,7 +80,7 @@ function TwoStep(props: { enabled: boolean }) {
       </p>
       {start.isError ? <Alert kind="error">{errorMessage(start.error)}</Alert> : null}
       {turnOff.isError ? <Alert kind="error">{errorMessage(turnOff.error)}</Alert> : null}
-      <div className="form-actions form-actions--start">
+      <div className="two-step__actions">
         {props.enabled ? (
           <button type="button" className="button" disabled={turnOff.isPending} onClick={() => turnOff.mutate()}>
             {turnOff.isPending ? 'Turning off…' : 'Turn off two-step sign-in'}
@@ -139,7 +139,7 @@ function SetUp(props: { secret: string; onCancel: () => void; onDone: () => void
         error={formState.errors.code?.message}
         {...register('code', { required: 'Enter the 6 digits your authenticator app shows.' })}
       />
-      <div className="form-actions form-actions--start">
+      <div className="two-step__actions">
         <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
           {formState.isSubmitting ? 'Checking…' : 'Turn on'}
         </button>
