@@ -21,6 +21,7 @@ export const screens = {
   customers: () => import('../customers/CustomersPage'),
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
+  twoStep: () => import('../settings/TwoStepPage'),
   join: () => import('../team/JoinPage'),
 };
 
@@ -33,6 +34,7 @@ const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ defa
 const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const TwoStepPage = lazy(() => screens.twoStep().then((m) => ({ default: m.TwoStepPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
 const JoinPage = lazy(() => screens.join().then((m) => ({ default: m.JoinPage })));
 
@@ -109,6 +111,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/team" element={<TeamPage />} />
+                <Route path="settings/sign-in" element={<TwoStepPage />} />
                 <Route path="join" element={<JoinPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>

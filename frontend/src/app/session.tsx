@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiClient } from '../api/client';
-import { CognitoAuth, type AuthUser } from '../auth/cognito';
+import { CognitoAuth, isCodeChallenge, type AuthUser, type CodeChallenge } from '../auth/cognito';
 import type { AppConfig } from './config';
 
 interface SessionValue {
@@ -13,7 +13,8 @@ interface SessionValue {
   user: AuthUser | null;
   /** True while the session expired and the sign-in dialog is asking the user to sign in again. */
   reauthenticating: boolean;
-  signIn(email: string, password: string): Promise<AuthUser>;
+  /** Signed in, or the account's authenticator code is wanted first (submitting it signs in the same way). */
+  signIn(email: string, password: string): Promise<AuthUser | CodeChallenge>;
   signOut(): Promise<void>;
   /** The sign-in dialog's outcome: signed in again (as whom), or gave up. */
   finishReauthentication(user: AuthUser | null): void;
@@ -48,13 +49,17 @@ export function SessionProvider(props: { config: AppConfig; auth: CognitoAuth; i
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const signedIn = await auth.signIn(email, password);
-      // While requests wait for a sign-in after an expired session, finishReauthentication decides.
-      if (waiting.current.length === 0) {
-        if (userRef.current?.sub !== signedIn.sub) queryClient.clear();
-        setUser(signedIn);
-      }
-      return signedIn;
+      const signedInAs = (signedIn: AuthUser) => {
+        // While requests wait for a sign-in after an expired session, finishReauthentication decides.
+        if (waiting.current.length === 0) {
+          if (userRef.current?.sub !== signedIn.sub) queryClient.clear();
+          setUser(signedIn);
+        }
+        return signedIn;
+      };
+      const result = await auth.signIn(email, password);
+      if (!isCodeChallenge(result)) return signedInAs(result);
+      return { ...result, submit: async (code: string) => signedInAs(await result.submit(code)) };
     },
     [auth, queryClient],
   );

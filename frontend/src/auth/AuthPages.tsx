@@ -7,7 +7,8 @@ import { isLocalCognito } from '../app/config';
 import { useSession } from '../app/session';
 import { TextField } from '../ui/fields';
 import { Alert } from '../ui/feedback';
-import type { AuthUser } from './cognito';
+import { isCodeChallenge, type AuthUser, type CodeChallenge } from './cognito';
+import { normalizeCode } from './totp';
 
 const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a digit.';
 
@@ -59,21 +60,41 @@ interface Credentials {
   password: string;
 }
 
-/** The sign-in form, used by the page and by the dialog shown when a session expires. */
+/**
+ * The sign-in form, used by the page and by the dialog shown when a session expires. With two-step sign-in on, a
+ * right password leads to the authenticator code step.
+ */
 export function SignInForm(props: { onSignedIn: (user: AuthUser) => void; defaultEmail?: string; submitLabel?: string }) {
   const { signIn } = useSession();
   const navigate = useNavigate();
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
-  const { register, handleSubmit, formState, getValues } = useForm<Credentials>({ defaultValues: { email: props.defaultEmail ?? '', password: '' } });
+  const [challenge, setChallenge] = useState<CodeChallenge | null>(null);
+  const { register, handleSubmit, formState, getValues, setValue } = useForm<Credentials>({ defaultValues: { email: props.defaultEmail ?? '', password: '' } });
   const submit = handleSubmit(async ({ email, password }) => {
     setError(null);
     try {
-      props.onSignedIn(await signIn(email, password));
+      const result = await signIn(email, password);
+      if (isCodeChallenge(result)) setChallenge(result);
+      else props.onSignedIn(result);
     } catch (e) {
       const err = e as { code?: string; message: string };
       setError({ code: err.code ?? '', message: err.message });
     }
   });
+  if (challenge) {
+    return (
+      <AppCodeForm
+        challenge={challenge}
+        submitLabel={props.submitLabel}
+        onSignedIn={props.onSignedIn}
+        onStartOver={(message) => {
+          setChallenge(null);
+          setValue('password', '');
+          setError(message ? { code: 'NotAuthorizedException', message } : null);
+        }}
+      />
+    );
+  }
   return (
     <form onSubmit={submit} noValidate className="stack">
       {error ? (
@@ -106,6 +127,59 @@ export function SignInForm(props: { onSignedIn: (user: AuthUser) => void; defaul
       />
       <button type="submit" className="button button--primary button--block" disabled={formState.isSubmitting}>
         {formState.isSubmitting ? 'Signing in…' : (props.submitLabel ?? 'Sign in')}
+      </button>
+    </form>
+  );
+}
+
+/** The second step of signing in: the 6-digit code of the account's authenticator app. */
+function AppCodeForm(props: {
+  challenge: CodeChallenge;
+  submitLabel?: string;
+  onSignedIn: (user: AuthUser) => void;
+  onStartOver: (message?: string) => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const { register, handleSubmit, formState, setError: setFieldError, setValue, setFocus } = useForm<{ code: string }>({ defaultValues: { code: '' } });
+  const submit = handleSubmit(async ({ code }) => {
+    setError(null);
+    const digits = normalizeCode(code);
+    if (!digits) {
+      setFieldError('code', { type: 'local', message: 'Enter the 6 digits your authenticator app shows.' }, { shouldFocus: true });
+      return;
+    }
+    try {
+      props.onSignedIn(await props.challenge.submit(digits));
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      // The sign-in's session is gone (expired, or used up by wrong codes): the password again.
+      if (err.code === 'NotAuthorizedException') return props.onStartOver(err.message);
+      setError(err.message);
+      setValue('code', '');
+      setFocus('code');
+    }
+  });
+  return (
+    <form onSubmit={submit} noValidate className="stack" aria-label="Two-step sign-in">
+      <p>
+        Two-step sign-in is on for <strong>{props.challenge.email}</strong>. Open your authenticator app and enter the 6-digit code it shows for
+        SmallPay.
+      </p>
+      {error ? <Alert kind="error">{error}</Alert> : null}
+      <TextField
+        label="Code from your authenticator app"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        autoFocus
+        maxLength={12}
+        error={formState.errors.code?.message}
+        {...register('code', { required: 'Enter the 6 digits your authenticator app shows.' })}
+      />
+      <button type="submit" className="button button--primary button--block" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? 'Checking…' : (props.submitLabel ?? 'Sign in')}
+      </button>
+      <button type="button" className="button button--link" onClick={() => props.onStartOver()}>
+        Use another account
       </button>
     </form>
   );

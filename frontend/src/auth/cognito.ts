@@ -14,6 +14,20 @@ export interface AuthUser {
   sub: string;
 }
 
+/**
+ * The account has two-step sign-in on: the password was right, and Cognito wants the 6-digit code of the user's
+ * authenticator app (the SOFTWARE_TOKEN_MFA challenge). `submit` may be called again after a wrong code.
+ */
+export interface CodeChallenge {
+  readonly kind: 'totp';
+  readonly email: string;
+  submit(code: string): Promise<AuthUser>;
+}
+
+export function isCodeChallenge(result: AuthUser | CodeChallenge): result is CodeChallenge {
+  return (result as CodeChallenge).kind === 'totp';
+}
+
 export interface SignUpResult {
   confirmed: boolean;
   /** Where Cognito sent the code, masked (e.g. d***@e***). */
@@ -45,15 +59,32 @@ const messages: Record<string, string> = {
   NetworkError: 'The sign-in service cannot be reached. Check your connection.',
 };
 
-function toAuthError(error: unknown): AuthError {
+/** The same errors where the code comes from an authenticator app, not an e-mail. */
+const appCodeMessages: Record<string, string> = {
+  CodeMismatchException: 'That code is not right. Type the 6-digit code your authenticator app shows now.',
+  // What Cognito answers VerifySoftwareToken for a wrong code.
+  EnableSoftwareTokenMFAException: 'That code is not right. Type the 6-digit code your authenticator app shows now.',
+  ExpiredCodeException: 'That code was used already. Wait for the next one and type it.',
+  NotAuthorizedException: 'This sign-in has expired. Enter your password again.',
+  InvalidParameterException: 'Enter the 6-digit code from your authenticator app.',
+};
+
+function toAuthError(error: unknown, overrides: Record<string, string> = {}): AuthError {
+  if (error instanceof AuthError) return error;
   const e = error as { code?: string; name?: string; message?: string };
   const code = e?.code ?? e?.name ?? 'Unknown';
+  if (overrides[code]) return new AuthError(code, overrides[code]);
   if (code === 'InvalidPasswordException' && e.message) return new AuthError(code, `${messages[code]} (${e.message.replace(/^Password does not conform to policy: /, '')})`);
   return new AuthError(code, messages[code] ?? e?.message ?? 'Something went wrong. Try again.');
 }
 
-function promise<T>(run: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run(resolve, (error) => reject(toAuthError(error))));
+function promise<T>(run: (resolve: (value: T) => void, reject: (error: unknown) => void) => void, overrides?: Record<string, string>): Promise<T> {
+  return new Promise<T>((resolve, reject) => run(resolve, (error) => reject(toAuthError(error, overrides))));
+}
+
+/** The app's two-step sign-in, as Cognito reports it for the signed-in user. */
+export interface TwoStepStatus {
+  enabled: boolean;
 }
 
 function userOf(session: CognitoUserSession): AuthUser {
@@ -125,7 +156,8 @@ export class CognitoAuth {
     return (await this.session())?.getIdToken().getJwtToken() ?? null;
   }
 
-  signIn(email: string, password: string): Promise<AuthUser> {
+  /** Signed in, or (two-step sign-in on) the password was right and the authenticator app's code is wanted. */
+  signIn(email: string, password: string): Promise<AuthUser | CodeChallenge> {
     const user = this.user(email);
     user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
     return promise((resolve, reject) =>
@@ -133,7 +165,72 @@ export class CognitoAuth {
         onSuccess: (session) => resolve(userOf(session)),
         onFailure: reject,
         newPasswordRequired: () => reject(new AuthError('NewPasswordRequired', 'This account needs a new password: use “Forgot password”.')),
+        totpRequired: () =>
+          resolve({
+            kind: 'totp',
+            email: email.trim(),
+            submit: (code) =>
+              promise<AuthUser>(
+                (done, fail) => user.sendMFACode(code, { onSuccess: (session) => done(userOf(session)), onFailure: fail }, 'SOFTWARE_TOKEN_MFA'),
+                appCodeMessages,
+              ),
+          }),
+        mfaRequired: () => reject(new AuthError('SmsMfa', 'This account asks for a text-message code, which SmallPay does not send.')),
       }),
+    );
+  }
+
+  /** The signed-in user with a valid session (what the account's own settings need), or an AuthError. */
+  private async signedInUser(): Promise<CognitoUser> {
+    const expired = new AuthError('NotSignedIn', 'Your session has expired. Sign in again.');
+    const user = this.pool.getCurrentUser();
+    if (!user) throw expired;
+    // getCurrentUser() makes a new CognitoUser each time; getSession gives this one its tokens (refreshed if need be).
+    await new Promise<void>((resolve, reject) =>
+      user.getSession((error: Error | null, session: CognitoUserSession | null) =>
+        error ? reject(toAuthError(error)) : session?.isValid() ? resolve() : reject(expired),
+      ),
+    );
+    return user;
+  }
+
+  /** Whether the signed-in account asks for an authenticator app's code at sign-in (read from Cognito, not a cache). */
+  async twoStepStatus(): Promise<TwoStepStatus> {
+    const user = await this.signedInUser();
+    return promise((resolve, reject) =>
+      user.getUserData(
+        (error, data) => {
+          if (error || !data) return reject(error);
+          resolve({ enabled: (data.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA') });
+        },
+        { bypassCache: true },
+      ),
+    );
+  }
+
+  /** Step 1 of turning two-step sign-in on: Cognito makes a new secret for the account (base32). */
+  async startTwoStep(): Promise<string> {
+    const user = await this.signedInUser();
+    return promise((resolve, reject) => user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject }));
+  }
+
+  /** Step 2: a code of that secret proves the app has it; then sign-in asks for a code from now on. */
+  async finishTwoStep(code: string): Promise<void> {
+    const user = await this.signedInUser();
+    await promise<void>(
+      (resolve, reject) => user.verifySoftwareToken(code, 'SmallPay', { onSuccess: () => resolve(), onFailure: reject }),
+      appCodeMessages,
+    );
+    await promise<void>((resolve, reject) =>
+      user.setUserMfaPreference(null, { PreferredMfa: true, Enabled: true }, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** Sign-in asks for the password only again. */
+  async turnOffTwoStep(): Promise<void> {
+    const user = await this.signedInUser();
+    await promise<void>((resolve, reject) =>
+      user.setUserMfaPreference(null, { PreferredMfa: false, Enabled: false }, (error) => (error ? reject(error) : resolve())),
     );
   }
 

@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
 
-/** The two halves of the settings: the business's details (printed on invoices) and its team. */
+/** The settings: the business's details (printed on invoices), its team, and the signed-in account's sign-in. */
 export function SettingsTabs() {
   return (
     <nav className="tabs" aria-label="Settings sections">
@@ -9,6 +9,9 @@ export function SettingsTabs() {
       </NavLink>
       <NavLink to="/settings/team" className="tabs__tab">
         Team
+      </NavLink>
+      <NavLink to="/settings/sign-in" className="tabs__tab">
+        Sign-in
       </NavLink>
     </nav>
   );

@@ -15,6 +15,9 @@ public sealed class MotoServer : IAsyncDisposable
     // backends, so two concurrent DynamoDB transactions can both pass their conditions (seen here: 50 racing
     // conditional transactions issued one number twice). Real DynamoDB is atomic; serialising restores that. The
     // HTTP server stays threaded, so keep-alive connections don't block each other.
+    // MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP: moto checks the codes of two-step sign-in (VerifySoftwareToken and the
+    // SOFTWARE_TOKEN_MFA challenge) as RFC 6238 codes of the current 30 s step, instead of taking any code. Its secret
+    // is one fixed value for every user (AssociateSoftwareToken always returns it).
     private const string Launcher = """
         import argparse, os, sys, threading, time
         parent = os.getppid()
@@ -30,6 +33,7 @@ public sealed class MotoServer : IAsyncDisposable
         args.add_argument("-p", "--port", type=int, default=5010)
         args = args.parse_args(sys.argv[1:])
         os.environ.setdefault("MOTO_PORT", str(args.port))
+        os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
         app = DomainDispatcherApplication(create_backend_app)
         lock = threading.Lock()
         def serialized(environ, start_response):

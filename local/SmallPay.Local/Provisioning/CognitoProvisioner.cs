@@ -53,17 +53,35 @@ public sealed class CognitoProvisioner
         foreach (var pool in template.ResourcesOfType(UserPoolType))
         {
             var name = LocalResourceNames.UserPool(pool.LogicalId);
+            var properties = resolver.Resolve(pool.Properties) as JsonObject;
             var id = await _cognito.FindUserPoolIdAsync(name, cancellationToken);
             if (id is null)
             {
-                var request = ApiRequest(resolver.Resolve(pool.Properties) as JsonObject, UserPoolMembers);
+                var request = ApiRequest(properties, UserPoolMembers);
                 request["PoolName"] = name;
                 var created = await _cognito.CallAsync("CreateUserPool", request, cancellationToken);
                 id = created["UserPool"]!["Id"]!.GetValue<string>();
             }
+            await EnableMfasAsync(id, properties, cancellationToken);
             ids[pool.LogicalId] = id;
         }
         return ids;
+    }
+
+    /// <summary>
+    /// CloudFormation's <c>EnabledMfas</c> is no CreateUserPool member: CloudFormation turns it into SetUserPoolMfaConfig,
+    /// and so does this (only SOFTWARE_TOKEN_MFA: the template sends no text messages). Set on a found pool too, so a
+    /// moto left running by an earlier version gets it.
+    /// </summary>
+    private async Task EnableMfasAsync(string poolId, JsonObject? properties, CancellationToken cancellationToken)
+    {
+        if (properties?["EnabledMfas"].AsList().Any(m => m.AsText() == "SOFTWARE_TOKEN_MFA") != true) return;
+        await _cognito.CallAsync("SetUserPoolMfaConfig", new JsonObject
+        {
+            ["UserPoolId"] = poolId,
+            ["MfaConfiguration"] = properties?["MfaConfiguration"].AsText() ?? "OPTIONAL",
+            ["SoftwareTokenMfaConfiguration"] = new JsonObject { ["Enabled"] = true },
+        }, cancellationToken);
     }
 
     /// <summary>Client ids by logical id; <paramref name="resolver"/> must already resolve the pools' Refs.</summary>

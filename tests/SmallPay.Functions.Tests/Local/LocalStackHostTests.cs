@@ -79,6 +79,10 @@ public sealed class LocalStackHostTests(LocalStackFixture stack)
         var policy = pool["Policies"]!["PasswordPolicy"]!;
         Assert.Equal(declaredPolicy["MinimumLength"].AsInt(), policy["MinimumLength"]!.GetValue<int>());
         Assert.Equal(declaredPolicy["RequireSymbols"].AsBool(), policy["RequireSymbols"]!.GetValue<bool>());
+        Assert.Equal("OPTIONAL", declaredPool["MfaConfiguration"].AsText());
+        Assert.Equal("OPTIONAL", pool["MfaConfiguration"].AsText());
+        var mfa = await cognito.CallAsync("GetUserPoolMfaConfig", new JsonObject { ["UserPoolId"] = stack.UserPoolId }, default);
+        Assert.True(mfa["SoftwareTokenMfaConfiguration"]?["Enabled"]?.GetValue<bool>());
 
         var declaredClient = Template.Resources["UserPoolClient"].Properties;
         Assert.Equal(Texts(declaredClient["ExplicitAuthFlows"]).Order(), Texts(client["ExplicitAuthFlows"]).Order());
