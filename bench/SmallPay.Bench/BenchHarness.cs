@@ -18,7 +18,9 @@ namespace SmallPay.Bench;
 public sealed class BenchHarness(BenchOptions options)
 {
     private readonly RepositoryPaths _paths = RepositoryPaths.Find();
-    private readonly BenchCounts _counts = options.Quick ? BenchCounts.Quick : BenchCounts.Full;
+    private readonly BenchCounts _counts = (options.Quick ? BenchCounts.Quick : BenchCounts.Full) is var counts && options.ColdFunctions is { } cold
+        ? counts with { ColdFunctions = cold }
+        : options.Quick ? BenchCounts.Quick : BenchCounts.Full;
     private readonly List<string> _failures = [];
 
     public async Task<int> RunAsync(CancellationToken ct)

@@ -23,7 +23,11 @@ public sealed record BenchOptions
         "  --render-only measure nothing: write docs/BENCHMARKS.md again from the runs saved in bench/results/\n" +
         "  --only pdf    run only the PDF section (no local stack) and print its table; implies --no-docs\n" +
         "  --only cold   run only the cold starts (with their floors and peer) and peak memory; implies --no-docs\n" +
-        "  --only dashboard  run only the dashboard and list round trips against the tenant's size; implies --no-docs";
+        "  --only dashboard  run only the dashboard and list round trips against the tenant's size; implies --no-docs\n" +
+        "  --cold-functions A,B  cold-start only these scenarios (e.g. \"GetInvoice,GetInvoice (as a member)\")";
+
+    /// <summary>Only these scenarios cold-start (rows of the cold-start section); null: the counts' choice.</summary>
+    public IReadOnlyList<string>? ColdFunctions { get; init; }
 
     /// <summary>The sections <c>--only</c> can pick.</summary>
     public static readonly string[] Sections = ["pdf", "cold", "dashboard"];
@@ -78,6 +82,7 @@ public sealed record BenchOptions
                 "--no-docs" => options with { WriteDocs = false },
                 "--render-only" => options with { RenderOnly = true },
                 "--only" => options with { Only = Value() },
+                "--cold-functions" => options with { ColdFunctions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

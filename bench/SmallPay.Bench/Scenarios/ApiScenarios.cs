@@ -21,6 +21,7 @@ public sealed record Scenario(string Name, string Function, bool Writes, Func<Sc
 public static class ApiScenarios
 {
     public const string WorkerWithoutMail = "DocumentWorker (no mail)";
+    public const string MemberRead = "GetInvoice (as a member)";
 
     public static IReadOnlyList<Scenario> All { get; } =
     [
@@ -31,6 +32,13 @@ public static class ApiScenarios
         Read("GetDashboard"),
         Read("GetSettings"),
         Read("GetInvoicePdf"),
+        // The same read by a member of the business (X-SmallPay-Business): one consistent GetItem of their membership
+        // more than the founder's request, which needs none. The row's difference is what teams cost per request.
+        new Scenario(MemberRead, "GetInvoice", false, (c, i, ct) => Task.FromResult(c.Events.Build("GetInvoice", c.Reader, [], e =>
+        {
+            e["requestContext"]!["authorizer"]!["jwt"]!["claims"]!["sub"] = TenantSeeder.ReaderMember;
+            EventTemplates.SetHeader(e, "x-smallpay-business", c.Reader.Sub);
+        }))),
         Read("GetMe"),
         Read("GetTeam"),
         Write("CreateInvoice", (c, i, ct) => Task.FromResult(c.Events.Build("CreateInvoice", c.Writer, [(SampleEventIds.CustomerWithInvoices, c.Writer.CustomerId)],

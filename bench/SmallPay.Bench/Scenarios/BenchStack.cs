@@ -41,7 +41,8 @@ public sealed class BenchStack(LocalStackHost host)
     public FunctionEnvironment EnvironmentOf(string catalogName, Uri? dynamoDbOverride = null) =>
         FunctionEnvironment.From(Variables(catalogName, dynamoDbOverride));
 
-    public int MemorySizeMb(string catalogName) => Host.Resources.Resolver.Resolve(Function(catalogName).Properties["MemorySize"]).AsInt() ?? 128;
+    // A scenario named "GetInvoice (as a member)" runs the GetInvoice function.
+    public int MemorySizeMb(string catalogName) => Host.Resources.Resolver.Resolve(Function(catalogName.Split(" (")[0]).Properties["MemorySize"]).AsInt() ?? 128;
 
     public TimeSpan Timeout(string catalogName) => Function(catalogName).Timeout;
 
@@ -56,7 +57,8 @@ public sealed class BenchStack(LocalStackHost host)
             new DynamoDbInvoiceStore(Host.DynamoDb, InvoicesTable, CustomersTable),
             new DynamoDbCustomerStore(Host.DynamoDb, CustomersTable),
             new DynamoDbSettingsStore(Host.DynamoDb, InvoicesTable),
-            async (id, document, ct) => await worker.RecordDocumentAsync(id, document, ct));
+            async (id, document, ct) => await worker.RecordDocumentAsync(id, document, ct),
+            new DynamoDbTeamStore(Host.DynamoDb, InvoicesTable));
     }
 
     /// <summary>A confirmed user of the local Cognito pool, signed in: (sub, ID token).</summary>

@@ -35,9 +35,20 @@ public static class TenantSeeder
     ];
 
     /// <summary>The sample events' data under <paramref name="sub"/>, and <paramref name="moreInvoices"/> invoices spread over the last year.</summary>
+    /// <summary>A user who is a member (not the founder) of the reader's business: their requests read their role each time.</summary>
+    public const string ReaderMember = "00000000-0000-4000-8000-0000000b0b0b";
+
     public static async Task<BenchTenant> SeedReaderAsync(BenchStores stores, string sub, int moreInvoices, DateOnly today, CancellationToken ct)
     {
         await stores.Settings.SaveAsync(sub, Business, ct);
+        if (stores.Teams is { } teams)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var invitation = new SmallPay.Domain.Teams.Invitation($"bench-{Guid.NewGuid():N}", sub, "member@bench.example", SmallPay.Domain.Teams.Role.Member, now, now.AddDays(7), sub);
+            await teams.CreateInvitationAsync(invitation, Guid.NewGuid().ToString("N"), ct);
+            await teams.AcceptInvitationAsync(invitation,
+                new SmallPay.Domain.Teams.Membership(sub, ReaderMember, SmallPay.Domain.Teams.Role.Member, "member@bench.example", now, sub), now, ct);
+        }
         await stores.Customers.CreateAsync(NewCustomer(SampleEventIds.CustomerWithInvoices, sub, Mueller), ct);
         await stores.Customers.CreateAsync(NewCustomer(SampleEventIds.CustomerWithoutInvoices, sub, CafeRosa), ct);
         var mueller = new BenchTenant(sub, SampleEventIds.CustomerWithInvoices, Mueller.Email!);

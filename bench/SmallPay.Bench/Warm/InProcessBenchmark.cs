@@ -44,7 +44,7 @@ public static class InProcessBenchmark
     {
         var services = new InMemoryFunctionServices();
         var stores = services.Stores;
-        var benchStores = new BenchStores(stores.Invoices, stores.Customers, stores.Settings, async (id, document, ct) => await stores.WorkerInvoices.RecordDocumentAsync(id, document, ct));
+        var benchStores = new BenchStores(stores.Invoices, stores.Customers, stores.Settings, async (id, document, ct) => await stores.WorkerInvoices.RecordDocumentAsync(id, document, ct), stores.Teams);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var reader = await TenantSeeder.SeedReaderAsync(benchStores, "00000000-0000-4000-8000-00000000bead", counts.ReaderInvoices, today, ct);
         var writer = await TenantSeeder.SeedWriterAsync(benchStores, "00000000-0000-4000-8000-00000000f00d", ct);
