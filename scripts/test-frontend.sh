@@ -35,6 +35,12 @@ stop_stack() {
 finish() {
   local status=$?
   stop_stack
+  # On failure the local stack's log says what the functions did: its end goes to stderr, the whole of it stays in /tmp.
+  if [ "$status" -ne 0 ] && [ -s "$work/stack.log" ]; then
+    cp "$work/stack.log" /tmp/smallpay-frontend-stack.log
+    echo "test-frontend: the local stack's log (last 60 lines; all of it in /tmp/smallpay-frontend-stack.log):" >&2
+    tail -n 60 "$work/stack.log" >&2
+  fi
   rm -rf "$work"
   summary "$status"
   exit "$status"

@@ -27,6 +27,7 @@ public sealed class EmailCodeMailer(IEmailCodeOutbox outbox, ISettingsStore sett
 
         var settingsNow = await settings.GetAsync(business, ct);
         using var message = Compose(code, settingsNow.BusinessName);
+        message.Date = now;
         IReadOnlyList<RecipientReply> replies;
         try
         {

@@ -178,8 +178,11 @@ internal static class RetrySafeWrites
         names["#writeToken"] = TokenAttribute;
         values[":writeToken"] = S(token);
         if (expression.Contains("#writeToken = :writeToken", StringComparison.Ordinal)) return expression; // another attempt
-        return expression.StartsWith("SET ", StringComparison.OrdinalIgnoreCase)
-            ? "SET #writeToken = :writeToken, " + expression[4..]
+        // An expression has at most one SET clause, wherever it stands ("ADD n :one SET a = :b"): the token joins it.
+        if (expression.StartsWith("SET ", StringComparison.OrdinalIgnoreCase)) return "SET #writeToken = :writeToken, " + expression[4..];
+        var set = expression.IndexOf(" SET ", StringComparison.OrdinalIgnoreCase);
+        return set >= 0
+            ? string.Concat(expression.AsSpan(0, set), " SET #writeToken = :writeToken, ", expression.AsSpan(set + 5))
             : "SET #writeToken = :writeToken " + expression;
     }
 

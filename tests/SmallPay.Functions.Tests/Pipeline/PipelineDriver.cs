@@ -57,6 +57,9 @@ public sealed class PipelineDriver(LocalStackFixture stack)
         (await tenant.Api.PostAsync("/settings/email-verification")).Expect(202);
         var mail = Assert.Single(await stack.MailSink.WaitForAsync(m => m.To.Contains(tenant.Email) && m.Subject.StartsWith("Your SmallPay code", StringComparison.Ordinal)));
         var code = System.Text.RegularExpressions.Regex.Match(mail.Subject, "[0-9]{6}").Value;
+        // A wrong try first: counted on DynamoDB, answered at the field.
+        var wrong = (await tenant.Api.PostAsync("/settings/email-verification/confirm", new { code = code == "000000" ? "111111" : "000000" })).Expect(422).Body;
+        Assert.Contains("4 tries left", wrong["errors"]![0]!["detail"]!.GetValue<string>());
         var settings = (await tenant.Api.PostAsync("/settings/email-verification/confirm", new { code })).Expect(200).Body;
         Assert.True(settings["emailVerified"]!.GetValue<bool>());
         return mail;
