@@ -53,6 +53,9 @@ public static class InvoiceLifecycle
         return finalized.Totals.Total == 0m ? finalized with { Status = InvoiceStatus.Paid, PaidDate = invoice.Content.IssueDate } : finalized;
     }
 
+    /// <summary>The most payments one invoice takes (they are stored on its item).</summary>
+    public const int MaxPayments = 100;
+
     public static Invoice RecordPayment(Invoice invoice, Payment payment, DateOnly today)
     {
         // The same payment again (a repeated request under one Idempotency-Key): it is recorded already, once.
@@ -63,6 +66,9 @@ public static class InvoiceLifecycle
             case InvoiceStatus.Void: throw new InvoiceStateException("A void invoice takes no payments.");
             case InvoiceStatus.Paid: throw new InvoiceStateException($"Invoice {invoice.Number} is already paid in full.");
         }
+        // Payments live on the invoice's item: bounded, so the item stays far below DynamoDB's 400 KB.
+        if (invoice.Payments.Count >= MaxPayments)
+            throw new InvoiceStateException($"Invoice {invoice.Number} has {MaxPayments} payments already, the most one invoice takes; record the rest as one payment.");
 
         var currency = invoice.Currency;
         var balance = invoice.Totals.BalanceDue;

@@ -248,6 +248,18 @@ public class InvoiceLifecycleTests
     // ---- payments ----
 
     [Fact]
+    public void An_invoice_takes_at_most_a_hundred_payments_so_its_item_stays_bounded()
+    {
+        var invoice = new InvoiceBuilder().WithLine(1m, 1000m, taxRatePercent: 0m).Open();
+        for (var i = 0; i < InvoiceLifecycle.MaxPayments; i++) invoice = InvoiceLifecycle.RecordPayment(invoice, Payments.Of(0.01m, March10), March10);
+
+        var refused = Assert.Throws<InvoiceStateException>(() => InvoiceLifecycle.RecordPayment(invoice, Payments.Of(0.01m, March10), March10));
+        Assert.Contains("100 payments", refused.Message);
+        Assert.Equal(100, invoice.Payments.Count);
+        Assert.Equal(999m, invoice.Totals.BalanceDue);
+    }
+
+    [Fact]
     public void Partial_payment_makes_the_invoice_partially_paid()
     {
         var open = new InvoiceBuilder().WithLine(1m, 100m, taxRatePercent: 19m).Open();
