@@ -141,6 +141,8 @@ step('settings: business details and numbering', async () => {
 
 step('the business address becomes the Reply-To once confirmed with the code mailed to it', async () => {
   const card = page.getByRole('region', { name: 'Replies to your invoices' });
+  // The daily sending limit a new business has, and today's use, before anything was sent.
+  await page.getByRole('region', { name: 'E-mail sending' }).getByText(/Today: 0 of 50 recipients e-mailed \(50 left/).waitFor();
   await card.getByText('Not verified').waitFor();
   await card.getByRole('button', { name: 'Send a code to this address' }).click();
   await card.getByText('We e-mailed a code to hello@atelier-sommer.example').waitFor();
@@ -162,6 +164,8 @@ step('the business address becomes the Reply-To once confirmed with the code mai
   await card.getByRole('button', { name: 'Verify' }).click();
   await card.getByText('Verified', { exact: true }).waitFor();
   await page.getByText('hello@atelier-sommer.example is verified').waitFor();
+  // The code was one recipient of today's limit.
+  await page.getByRole('region', { name: 'E-mail sending' }).getByText(/Today: 1 of 50 recipients e-mailed \(49 left/).waitFor();
   await shoot(page, 'settings-reply-to-verified');
 });
 

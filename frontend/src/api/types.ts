@@ -256,6 +256,8 @@ export interface Settings extends SettingsInput {
   version: number;
   /** Whether `email` was confirmed with a code: only then is it the Reply-To of the business's e-mails. */
   emailVerified?: boolean;
+  /** GET only: the daily limit of recipients the business may e-mail, and today's use. */
+  sending?: { dailyLimit: number; usedToday: number; established: boolean; resetsAt: string };
 }
 
 /** Where a verification code went, and until when it works. */

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import type { EmailVerification, Settings } from '../api/types';
+import { keepSending } from './keepSending';
 import { useApi } from '../app/session';
 import { useQueryKeys } from '../app/business';
 import { Alert, errorMessage, useToast } from '../ui/feedback';
@@ -31,6 +32,8 @@ export function EmailVerificationCard(props: { settings: Settings; readOnly: boo
   const request = useMutation({
     mutationFn: () => api.requestEmailVerification(),
     onSuccess: (answer) => {
+      // The code counts against today's sending limit: the figures below are read again.
+      void queryClient.invalidateQueries({ queryKey: keys.settings });
       setSent(answer);
       setCode('');
       setCodeError(undefined);
@@ -39,7 +42,7 @@ export function EmailVerificationCard(props: { settings: Settings; readOnly: boo
   const confirm = useMutation({
     mutationFn: (digits: string) => api.confirmEmailVerification(digits),
     onSuccess: (saved) => {
-      queryClient.setQueryData(keys.settings, saved);
+      queryClient.setQueryData(keys.settings, keepSending(saved, queryClient.getQueryData(keys.settings)));
       setSent(null);
       toast(`${saved.data.email} is verified: replies to your invoices go there.`);
     },

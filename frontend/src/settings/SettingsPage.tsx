@@ -15,6 +15,8 @@ import { applyServerErrors } from '../ui/serverErrors';
 import { businessName, withArticle } from '../team/roles';
 import { SettingsTabs } from './SettingsTabs';
 import { EmailVerificationCard } from './EmailVerificationCard';
+import { SendingCard } from './SendingCard';
+import { keepSending } from './keepSending';
 
 interface SettingsForm {
   businessName: string;
@@ -93,6 +95,7 @@ export function SettingsPage() {
         <>
           <SettingsEditor settings={settings.data.data} etag={settings.data.etag} onReload={() => settings.refetch()} readOnly={!can.settings} />
           <EmailVerificationCard settings={settings.data.data} readOnly={!can.settings} />
+          <SendingCard settings={settings.data.data} />
         </>
       )}
     </div>
@@ -110,7 +113,7 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
   const save = useMutation({
     mutationFn: (input: SettingsInput) => api.updateSettings(input, props.etag),
     onSuccess: (saved) => {
-      queryClient.setQueryData(keys.settings, saved);
+      queryClient.setQueryData(keys.settings, keepSending(saved, queryClient.getQueryData(keys.settings)));
       toast('The settings are saved.');
     },
     onError: (error) => applyServerErrors(error, setError, (path) => path),
