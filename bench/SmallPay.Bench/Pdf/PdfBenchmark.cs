@@ -26,6 +26,7 @@ public static class PdfBenchmark
     public const string PdfKitDejaVu = "PDFKit, DejaVu embedded";
     public const string PdfKitHelvetica = "PDFKit, built-in Helvetica";
     public const string SmallPayNative = "SmallPay native (Native AOT executable)";
+    public const string SmallPayJapanese = "SmallPay, the same invoice in Japanese (ja, Noto Sans CJK)";
     public static int[] Sizes => BenchInvoices.Sizes;
 
     public static async Task<List<PdfResult>> RunAsync(RepositoryPaths paths, BenchCounts counts, string workDirectory, string? nativePdf, CancellationToken ct)
@@ -51,6 +52,34 @@ public static class PdfBenchmark
             }
             await File.WriteAllBytesAsync(Path.Combine(workDirectory, $"smallpay-{Sizes[s]}-lines.pdf"), pdf, ct);
             results.Add(new PdfResult(Sizes[s], SmallPay, Summary.Of(samples), pdf.Length, s == 0 ? first : null, null));
+        }
+
+        // The 10-line invoice to a Japanese customer, in Japanese: names, descriptions and labels in CJK (shaping, the CJK
+        // font subset), beside the Latin one in the same process.
+        {
+            var latin = invoices[0];
+            var japanese = latin with
+            {
+                Customer = latin.Customer with { Name = "株式会社テスト商事", Language = "ja" },
+                Content = latin.Content with
+                {
+                    Lines = latin.Content.Lines.Select((line, i) => line with { Description = $"ウェブサイト制作と保守、月次報告書の作成（第{i + 1}段階）" }).ToList(),
+                    Notes = "お支払いは請求書番号を添えて銀行振込でお願いいたします。",
+                },
+            };
+            var started = Stopwatch.GetTimestamp();
+            var pdf = renderer.Render(japanese, BenchInvoices.Business, today);
+            var first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            for (var i = 0; i < counts.PdfWarmup; i++) renderer.Render(japanese, BenchInvoices.Business, today);
+            var samples = new List<double>();
+            for (var i = 0; i < counts.PdfIterations[0]; i++)
+            {
+                started = Stopwatch.GetTimestamp();
+                pdf = renderer.Render(japanese, BenchInvoices.Business, today);
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            await File.WriteAllBytesAsync(Path.Combine(workDirectory, "smallpay-10-lines-ja.pdf"), pdf, ct);
+            results.Add(new PdfResult(Sizes[0], SmallPayJapanese, Summary.Of(samples), pdf.Length, first, null));
         }
 
         // The same renderer compiled natively (bench/NativePdf), as the worker runs it: a fresh process, first render included.
@@ -84,10 +113,10 @@ public static class PdfBenchmark
         foreach (var size in Sizes)
         {
             PdfResult? Of(string renderer) => results.FirstOrDefault(r => r.Lines == size && r.Renderer == renderer);
-            foreach (var renderer in new[] { SmallPay, SmallPayNative, PdfKitDejaVu, PdfKitHelvetica })
+            foreach (var renderer in new[] { SmallPay, SmallPayJapanese, SmallPayNative, PdfKitDejaVu, PdfKitHelvetica })
             {
                 var result = Of(renderer);
-                if (renderer == SmallPayNative && result is null) continue;
+                if (renderer is SmallPayNative or SmallPayJapanese && result is null) continue;
                 if (result?.Time is not { } t)
                 {
                     section.Add($"{size} lines, {renderer}", result?.Failure is { } f ? "failed: " + f : "not measured");
