@@ -19,6 +19,7 @@ public sealed class TemplateAlarmTests
         { "ApiServerErrorsAlarm", "AWS/ApiGateway", "5xx", "ApiId", "HttpApi", "Sum" },
         { "DocumentWorkerErrorsAlarm", "AWS/Lambda", "Errors", "FunctionName", "DocumentWorkerFunction", "Sum" },
         { "DocumentWorkerThrottlesAlarm", "AWS/Lambda", "Throttles", "FunctionName", "DocumentWorkerFunction", "Sum" },
+        { "MailEventsDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "MailEventsDeadLetterQueue", "Maximum" },
     };
 
     [Theory]
