@@ -49,7 +49,7 @@ public static class FunctionCatalog
         // Any member may leave; removing someone else needs ManageTeam, checked by the handler.
         ["RemoveMember"] = Api("RemoveMember", Permission.Read, s => new RemoveMember(s.Teams)),
         ["AcceptInvitation"] = Api("AcceptInvitation", Permission.Self, s => new AcceptInvitation(s.Teams, s.Settings)),
-        ["CreateRecurringProfile"] = Api("CreateRecurringProfile", Permission.Write, s => new CreateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
+        ["CreateRecurringProfile"] = Api("CreateRecurringProfile", Permission.Write, s => Idempotent(s, new CreateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings))),
         ["ListRecurringProfiles"] = Api("ListRecurringProfiles", Permission.Read, s => new ListRecurringProfiles(s.Recurring)),
         ["GetRecurringProfile"] = Api("GetRecurringProfile", Permission.Read, s => new GetRecurringProfile(s.Recurring, s.Invoices)),
         ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
