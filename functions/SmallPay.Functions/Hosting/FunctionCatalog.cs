@@ -55,7 +55,7 @@ public static class FunctionCatalog
         ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
         ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
         ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
-        // Scheduled (no route): EventBridge Scheduler in AWS, the local host's clock loop locally.
+        // Scheduled (no route): EventBridge Scheduler in AWS; locally only when invoked by hand (no clock loop yet).
         ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),

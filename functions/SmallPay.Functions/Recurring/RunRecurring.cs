@@ -14,8 +14,8 @@ using SmallPay.Functions.Storage;
 namespace SmallPay.Functions.Recurring;
 
 /// <summary>
-/// The scheduled function (no route): in AWS an EventBridge Scheduler schedule invokes it every hour, locally the local
-/// host's loop on its movable clock. It reads the due profiles from the due index (a Query, earliest first, pages of
+/// The scheduled function (no route): in AWS an EventBridge Scheduler schedule invokes it every hour; locally it runs only
+/// when invoked by hand (the local host has no clock loop yet). It reads the due profiles from the due index (a Query, earliest first, pages of
 /// <see cref="PageSize"/>, at most <see cref="MaxPages"/> pages or until 5 s before the deadline; the rest wait for the
 /// next invocation) and runs each one.
 /// <para><b>Exactly once per period.</b> A run creates the period's invoice — its id derived from (profile, period) — and
