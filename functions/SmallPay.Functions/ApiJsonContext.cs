@@ -4,6 +4,7 @@ using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
+using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
 
@@ -26,6 +27,7 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(RoleInput))]
 [JsonSerializable(typeof(AcceptInvitationInput))]
 [JsonSerializable(typeof(EmailVerificationInput))]
+[JsonSerializable(typeof(RecurringProfileInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -52,4 +54,7 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(MemberView))]
 [JsonSerializable(typeof(BusinessView))]
 [JsonSerializable(typeof(EmailVerificationView))]
+[JsonSerializable(typeof(RecurringProfileView))]
+[JsonSerializable(typeof(RecurringProfileListView))]
+[JsonSerializable(typeof(RecurringRunReport))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -33,6 +33,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IMailPolicyStore MailPolicy => Stores.MailPolicy;
     public IRateLimitStore RateLimits { get; } = new InMemoryRateLimitStore();
     public IEmailVerificationStore EmailCodes => Stores.EmailCodes;
+    public IRecurringStore Recurring => Stores.Recurring;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

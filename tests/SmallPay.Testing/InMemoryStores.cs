@@ -28,7 +28,10 @@ public sealed class InMemoryStores
         Teams = new TeamStore(_gate, _sent);
         MailPolicy = new MailPolicyStore(_gate, Invoices, _sent);
         EmailCodes = new EmailCodeStore(_gate, Settings, _sent);
+        Recurring = new InMemoryRecurringStore(_gate, Invoices);
     }
+
+    public InMemoryRecurringStore Recurring { get; }
 
     public EmailCodeStore EmailCodes { get; }
 

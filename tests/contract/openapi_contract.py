@@ -237,8 +237,8 @@ def check_events(path, events_dir):
     for file_name in names:
         with open(os.path.join(events_dir, file_name), encoding="utf-8") as f:
             event = json.load(f)
-        if "Records" in event and "routeKey" not in event:
-            continue  # a queue consumer's batch, not an HTTP API request
+        if "routeKey" not in event:
+            continue  # a queue consumer's batch or the scheduler's payload, not an HTTP API request
         route = event.get("routeKey", "")
         method, _, api_path = route.partition(" ")
         found = contract.operation_by_route(method, api_path)

@@ -28,6 +28,8 @@ public sealed record Invoice
     public IReadOnlyDictionary<string, DeliveryResult> DeliveryResults { get; init; } = new Dictionary<string, DeliveryResult>();
     /// <summary>The latest PDF the worker stored, or null before the first one (read-only for the API).</summary>
     public StoredDocument? Document { get; init; }
+    /// <summary>The recurring profile that made this invoice (<c>prf_…</c>), or null for an invoice made by hand.</summary>
+    public string? RecurringProfileId { get; init; }
 
     public Currency Currency => Currencies.Get(Content.Currency);
 

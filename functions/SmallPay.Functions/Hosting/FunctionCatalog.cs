@@ -7,6 +7,7 @@ using SmallPay.Functions.Hosting.Logging;
 using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
+using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
 using SmallPay.Domain.Teams;
@@ -48,13 +49,22 @@ public static class FunctionCatalog
         // Any member may leave; removing someone else needs ManageTeam, checked by the handler.
         ["RemoveMember"] = Api("RemoveMember", Permission.Read, s => new RemoveMember(s.Teams)),
         ["AcceptInvitation"] = Api("AcceptInvitation", Permission.Self, s => new AcceptInvitation(s.Teams, s.Settings)),
+        ["CreateRecurringProfile"] = Api("CreateRecurringProfile", Permission.Write, s => Idempotent(s, new CreateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings))),
+        ["ListRecurringProfiles"] = Api("ListRecurringProfiles", Permission.Read, s => new ListRecurringProfiles(s.Recurring)),
+        ["GetRecurringProfile"] = Api("GetRecurringProfile", Permission.Read, s => new GetRecurringProfile(s.Recurring, s.Invoices)),
+        ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
+        ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
+        ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
+        // Scheduled (no route): EventBridge Scheduler in AWS; locally only when invoked by hand (no clock loop yet).
+        ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
+            emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
         ["MailEvents"] = Queue("MailEvents", s => new MailEventHandler(s.WorkerInvoices, s.MailPolicy, s.Clock)),
     };
 
-    /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumer).</summary>
+    /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents") ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring") ? entry.Permission : null;
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 

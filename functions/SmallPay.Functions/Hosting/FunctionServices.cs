@@ -27,6 +27,8 @@ public interface IFunctionServices
     IMailPolicyStore MailPolicy { get; }
     /// <summary>The codes that verify a business's e-mail address.</summary>
     IEmailVerificationStore EmailCodes { get; }
+    /// <summary>Recurring profiles and their due index.</summary>
+    IRecurringStore Recurring { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -66,5 +68,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IMailPolicyStore MailPolicy => field ??= new DynamoDbMailPolicyStore(_clients.DynamoDb, InvoicesTable);
     public IRateLimitStore RateLimits => field ??= new DynamoDbRateLimitStore(_clients.DynamoDb, InvoicesTable);
     public IEmailVerificationStore EmailCodes => field ??= new DynamoDbEmailVerificationStore(_clients.DynamoDb, InvoicesTable);
+    public IRecurringStore Recurring => field ??= new DynamoDbRecurringStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -22,7 +22,7 @@ internal static class ItemMapping
 
     /// <summary>Optional attributes the API owns: an update that has no value for one removes it.</summary>
     public static readonly IReadOnlyList<string> OptionalApiAttributes =
-        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy"];
+        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy", "recurringProfileId"];
 
     /// <summary>A new invoice item: the API's attributes (its e-mails are items of their own: <see cref="ToItem(string, DeliveryRequest)"/>).</summary>
     public static Dictionary<string, AttributeValue> ToItem(Invoice invoice) => ApiAttributes(invoice);
@@ -115,6 +115,7 @@ internal static class ItemMapping
         if (invoice.PaidDate is { } paid) item["paidDate"] = Date(paid);
         if (invoice.VoidedAt is { } voided) item["voidedAt"] = Time(voided);
         item.PutIfPresent("voidReason", invoice.VoidReason);
+        item.PutIfPresent("recurringProfileId", invoice.RecurringProfileId);
         return item;
     }
 
@@ -151,6 +152,7 @@ internal static class ItemMapping
             PaidDate = item.GetDate("paidDate"),
             VoidedAt = item.GetTime("voidedAt"),
             VoidReason = item.GetString("voidReason"),
+            RecurringProfileId = item.GetString("recurringProfileId"),
             DeliveryRequests = item.GetList("deliveryRequests").Select(r => ToDeliveryRequest(r.M)).ToList(),
             DeliveryResults = (item.GetMap("deliveryResults") ?? []).ToDictionary(r => r.Key, r => ToDeliveryResult(r.Value.M ?? []), StringComparer.Ordinal),
             Document = item.GetMap("document") is { } document ? ToDocument(document) : null,

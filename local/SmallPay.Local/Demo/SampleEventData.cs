@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Recurring;
 using SmallPay.Domain.Settings;
 using SmallPay.Domain.Teams;
 using SmallPay.Functions.Hosting;
@@ -67,10 +68,16 @@ public static class SampleEventData
     /// <summary>The pending delivery request of <see cref="SentInvoice"/>.</summary>
     public const string PendingDelivery = "dlv_01JE40D7P2M4K8R6T1V3X5Z9B7";
 
+    /// <summary>
+    /// A monthly recurring profile of Müller GmbH (drafts), Active, version 1, created on 2 November with its first run that
+    /// day and never run: due whenever the events are tried, so events/run-recurring.json invoices its latest period.
+    /// </summary>
+    public const string RecurringProfile = "prf_01JE41R3C8V2M6K9P4T7X1Z5B0";
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
-        OpenInvoiceToSend, SentInvoice,
+        OpenInvoiceToSend, SentInvoice, RecurringProfile,
     };
 
     private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
@@ -167,6 +174,12 @@ public static class SampleEventData
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
             with { Version = sent.Version + 1 };
         await invoices.UpdateAsync(sent, withDelivery, ct);
+
+        // A recurring profile whose first period (2 November) is due and was never run.
+        var firstRun = DateOnly.FromDateTime(Seeded.UtcDateTime);
+        await new DynamoDbRecurringStore(dynamo, invoicesTable, customersTable).CreateAsync(RecurringRules.Create(RecurringProfile, Sub, "Monthly retainer",
+            new InvoiceContent(CustomerWithInvoices, "EUR", firstRun, null, 14, [new InvoiceLine("Design retainer (monthly)", 1m, 800m, 0m, 19m)], InvoiceDiscount.None, null),
+            new RecurringSchedule(RecurrenceUnit.Month, 1, firstRun), RecurringAction.Draft, firstRun, Seeded, Sub), ct);
 
         // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
         var team = new DynamoDbTeamStore(dynamo, invoicesTable);

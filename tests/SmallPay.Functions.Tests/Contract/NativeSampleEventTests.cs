@@ -60,6 +60,21 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
             }
             return;
         }
+        if (function == "RunRecurring")
+        {
+            // The scheduler's invocation: it reports what it did, and the seeded due profile made its latest period's invoice.
+            using var report = JsonDocument.Parse(result.Payload);
+            Assert.True(report.RootElement.GetProperty("invoiced").GetInt32() >= 1, $"run-recurring.json: {result.Payload.Length} bytes, nothing invoiced");
+            var profile = await new SmallPay.Functions.Storage.DynamoDbRecurringStore(stack.DynamoDb, stack.FunctionEnvironment.Require("INVOICES_TABLE"),
+                stack.FunctionEnvironment.Require("CUSTOMERS_TABLE")).GetAsync(SampleEventData.Sub, SampleEventData.RecurringProfile, CancellationToken.None);
+            Assert.NotNull(profile);
+            Assert.Equal(1, profile.InvoicesMade);
+            var invoiceId = Assert.Single(profile.Runs, run => !run.Skipped).InvoiceId!;
+            var invoice = await ReadAsync(invoiceId);
+            Assert.Equal(SampleEventData.RecurringProfile, invoice["recurringProfileId"].S);
+            Assert.True(profile.NextRun > DateOnly.FromDateTime(DateTime.UtcNow), $"the next run {profile.NextRun} is not after today");
+            return;
+        }
         var response = JsonSerializer.Deserialize(result.Payload, HttpApiJsonContext.Default.HttpApiResponse)!;
         var expected = ContractInvocation.DocumentedSuccess(function);
         Assert.True(response.StatusCode == expected, $"{eventFile} → {function}: expected {expected}, got {ContractInvocation.Describe(response)}");

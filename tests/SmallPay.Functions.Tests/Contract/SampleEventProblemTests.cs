@@ -16,6 +16,7 @@ public class SampleEventProblemTests(LocalStackFixture stack)
 {
     private const string UnknownInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0K9";
     private const string UnknownCustomer = "cus_01JE3Z4Q6M8N9P0R2S4T6V8W9Z";
+    private const string UnknownProfile = "prf_01JE41R3C8V2M6K9P4T7X1Z5B9";
 
     public static TheoryData<string> Functions() => SampleEventInvocationTests.Functions();
 
@@ -83,7 +84,7 @@ public class SampleEventProblemTests(LocalStackFixture stack)
         foreach (var name in parameters.Select(parameter => parameter.Key).ToList())
         {
             var known = parameters[name]!.GetValue<string>();
-            var unknown = known.StartsWith("inv_", StringComparison.Ordinal) ? UnknownInvoice : UnknownCustomer;
+            var unknown = known.StartsWith("inv_", StringComparison.Ordinal) ? UnknownInvoice : known.StartsWith("prf_", StringComparison.Ordinal) ? UnknownProfile : UnknownCustomer;
             parameters[name] = unknown;
             foreach (var path in new[] { request["rawPath"]!, request["requestContext"]!["http"]!["path"]! })
                 path.ReplaceWith(path.GetValue<string>().Replace(known, unknown, StringComparison.Ordinal));

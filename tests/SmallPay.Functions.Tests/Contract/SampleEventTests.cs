@@ -135,7 +135,7 @@ public partial class SampleEventTests
     private static IEnumerable<(string Kind, string Id)> ReferencedIds(HttpApiRequest request)
     {
         foreach (var (name, value) in request.PathParameters ?? [])
-            yield return (name == "invoiceId" ? "inv" : name == "customerId" ? "cus" : name == "invitationId" ? "ivt" : name, value);
+            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", _ => name }, value);
         if (request.QueryStringParameters?.GetValueOrDefault("customerId") is { } queried)
             yield return ("cus", queried);
         if (request.Body is { } body && IsJsonObject(body))

@@ -91,6 +91,12 @@ public sealed class TeamTests
         ["PUT /team/members/{userId}"] = (false, false),
         ["DELETE /team/members/{userId}"] = (false, false), // removing someone else; leaving is tested on its own
         ["POST /invitations/accept"] = (true, true),
+        ["POST /recurring"] = (true, false),
+        ["GET /recurring"] = (true, true),
+        ["GET /recurring/{profileId}"] = (true, true),
+        ["PUT /recurring/{profileId}"] = (true, false),
+        ["POST /recurring/{profileId}/pause"] = (true, false),
+        ["POST /recurring/{profileId}/resume"] = (true, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()
@@ -134,7 +140,7 @@ public sealed class TeamTests
             };
             var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = template.Replace("{invoiceId}", draft.Id).Replace("{customerId}", customer.Id)
-                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{userId}", owner.Sub);
+                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{profileId}", "prf_00000000000000000000000000").Replace("{userId}", owner.Sub);
             var body = method is "POST" or "PUT" ? (object)new { } : null;
             var headers = method == "PUT" ? new Dictionary<string, string> { ["If-Match"] = "\"1\"" } : null;
             var result = await caller.Api.SendAsync(new HttpMethod(method), path, body, headers);
