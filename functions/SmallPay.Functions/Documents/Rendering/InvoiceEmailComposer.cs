@@ -61,8 +61,10 @@ public sealed class InvoiceEmailComposer
         var mail = new MimeMessage();
         try
         {
+            // "… via SmallPay": the name is the business's own claim, the address the operator's; a reader sees both
+            // (as invitations say it), so a made-up business cannot pass as the operator or as another sender.
             var name = OneLine(business.BusinessName);
-            mail.From.Add(new MailboxAddress(Encoding.UTF8, name.Length == 0 ? null : name, _sender.Address));
+            mail.From.Add(new MailboxAddress(Encoding.UTF8, name.Length == 0 ? "SmallPay" : $"{name} via SmallPay", _sender.Address));
             mail.Subject = string.IsNullOrWhiteSpace(subject) ? DefaultSubject(invoice, business) : OneLine(subject);
             mail.To.AddRange(Recipients(to));
             mail.Cc.AddRange(Recipients(cc ?? []));

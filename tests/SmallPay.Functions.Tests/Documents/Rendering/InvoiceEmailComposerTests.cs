@@ -22,7 +22,7 @@ public sealed class InvoiceEmailComposerTests
 
         var from = Assert.Single(mail.From.Mailboxes);
         Assert.Equal(Sender, from.Address);
-        Assert.Equal("Nordlicht Design Studio GmbH", from.Name);
+        Assert.Equal("Nordlicht Design Studio GmbH via SmallPay", from.Name);
         Assert.Equal("billing@nordlicht.example", Assert.Single(mail.ReplyTo.Mailboxes).Address);
     }
 
@@ -51,7 +51,7 @@ public sealed class InvoiceEmailComposerTests
         using var mail = Compose(subject: "Your invoice\u202E fdp.exe", business: TestBusinesses.Nordlicht with { BusinessName = "Nordlicht\u2066 Studio\u2069" });
 
         Assert.Equal("Your invoice fdp.exe", mail.Subject);
-        Assert.Equal("Nordlicht Studio", Assert.Single(mail.From.Mailboxes).Name);
+        Assert.Equal("Nordlicht Studio via SmallPay", Assert.Single(mail.From.Mailboxes).Name);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class InvoiceEmailComposerTests
         Assert.Throws<InvalidRecipientException>(() => Compose(to: ["a@customer.example\r\nBcc: victim@example.com"]));
         Assert.Throws<InvalidRecipientException>(() => Compose(cc: ["a@customer.example, victim@example.com"]));
         using var mail = Compose(business: TestBusinesses.Nordlicht with { BusinessName = "Nordlicht\r\nBcc: victim@example.com" });
-        Assert.Equal("Nordlicht Bcc: victim@example.com", Assert.Single(mail.From.Mailboxes).Name);
+        Assert.Equal("Nordlicht Bcc: victim@example.com via SmallPay", Assert.Single(mail.From.Mailboxes).Name);
         Assert.Empty(mail.Bcc);
         Assert.DoesNotContain(mail.Headers, h => h.Field.Equals("Bcc", StringComparison.OrdinalIgnoreCase));
     }
