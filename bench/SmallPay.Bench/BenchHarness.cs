@@ -78,6 +78,7 @@ public sealed class BenchHarness(BenchOptions options)
         Progress("starting the local stack (DynamoDB Local, moto, maildev)");
         await using var host = await LocalStackHost.StartAsync(new LocalStackOptions
         {
+            StartSchedules = false,
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsPort = 0,

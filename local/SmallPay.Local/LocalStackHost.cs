@@ -93,6 +93,9 @@ public sealed class LocalStackHost : IAsyncDisposable
     /// <summary>The template's queues, pipes and queue consumers, or null (<see cref="LocalStackOptions.RunPipeline"/> off).</summary>
     public LocalPipeline? Pipeline { get; private init; }
 
+    /// <summary>The template's schedules (RunRecurring), run every 30 s and after each step of <c>POST /_local/clock</c>.</summary>
+    public Time.LocalSchedules? Schedules { get; private init; }
+
     public LocalCognito Cognito { get; }
 
     public string UserPoolId => Resources.AppClient?.UserPoolId ?? throw new InvalidOperationException("template.yaml has no user pool client");
@@ -150,6 +153,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         DynamoDbLocalServer? dynamoDbLocal = null;
         LocalMailSink? mail = null;
         LocalPipeline? pipeline = null;
+        Time.LocalSchedules? schedules = null;
         WebApplication? app = null;
         LocalStackHost? host = null;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -202,7 +206,9 @@ public sealed class LocalStackHost : IAsyncDisposable
                 if (options.StartPipeline) await pipeline.StartAsync(cancellationToken: cancellationToken);
             }
             var cognitoProxy = new Auth.CognitoProxy(http, awsEndpoint, cognito, () => resources.AppClient?.UserPoolId);
-            ConfigurePipeline(app, gateway, api.Cors, site, pipeline, cognitoProxy, requestLogger);
+            schedules = Time.LocalSchedules.Build(template, resources.Resolver, endpoints, logger);
+            if (options.StartSchedules) schedules.Start();
+            ConfigurePipeline(app, gateway, api.Cors, site, pipeline, cognitoProxy, requestLogger, schedules);
 
             await app.StartAsync(cancellationToken);
             var apiBaseUrl = ListeningUrl(app, options);
@@ -223,6 +229,7 @@ public sealed class LocalStackHost : IAsyncDisposable
             {
                 Mail = mail,
                 Pipeline = pipeline,
+                Schedules = schedules,
                 RouteKeys = api.Routes.All.Select(route => route.RouteKey).ToList(),
                 ProtectedRouteCount = api.Routes.All.Count(route => route.Authorizer is not null || route.UnsupportedAuthorizer is not null),
                 SpaRoot = site.SpaRoot,
@@ -259,6 +266,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         }
         catch
         {
+            if (schedules is not null) await schedules.DisposeAsync();
             if (pipeline is not null) await pipeline.DisposeAsync();
             if (app is not null) await app.DisposeAsync();
             dynamo?.Dispose();
@@ -278,6 +286,7 @@ public sealed class LocalStackHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         // Stop reading streams and queues first: nothing should call the emulators while they go away.
+        if (Schedules is not null) await Schedules.DisposeAsync();
         if (Pipeline is not null) await Pipeline.DisposeAsync();
         try
         {
@@ -332,7 +341,8 @@ public sealed class LocalStackHost : IAsyncDisposable
     }
 
     private static void ConfigurePipeline(
-        WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, LocalPipeline? pipeline, Auth.CognitoProxy cognitoProxy, ILogger requestLogger)
+        WebApplication app, HttpApiGateway gateway, CorsPolicy? cors, LocalSite site, LocalPipeline? pipeline, Auth.CognitoProxy cognitoProxy, ILogger requestLogger,
+        Time.LocalSchedules? schedules = null)
     {
         // One line per request: method, path, status, milliseconds (and why, for gateway refusals).
         app.Use(async (context, next) =>
@@ -381,6 +391,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         app.Run(async context =>
         {
             if (await SmallPay.Local.Mail.LocalMailEvents.TryServeAsync(context, pipeline)) return;
+            if (await Time.LocalClockEndpoint.TryServeAsync(context, Time.LocalClock.Shared, schedules)) return;
             if (await LocalPipelineEndpoints.TryServeAsync(context, pipeline)) return;
             if (await site.TryServeAsync(context)) return;
             var match = gateway.Match(context.Request);

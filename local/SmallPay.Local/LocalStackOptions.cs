@@ -48,6 +48,9 @@ public sealed class LocalStackOptions
     /// </summary>
     public bool StartPipeline { get; init; } = true;
 
+    /// <summary>Run the template's schedules (RunRecurring) every 30 s of real time; <c>POST /_local/clock</c> runs them after each step either way.</summary>
+    public bool StartSchedules { get; init; } = true;
+
     /// <summary>Replaces every queue's VisibilityTimeout (null: the template's), e.g. a few hundred ms in tests.</summary>
     public TimeSpan? QueueVisibilityTimeout { get; init; }
 

@@ -24,6 +24,7 @@ public static class PipelineBenchmark
     {
         await using var host = await LocalStackHost.StartAsync(new LocalStackOptions
         {
+            StartSchedules = false,
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsEndpoint = main.Host.AwsEndpoint,

@@ -22,7 +22,8 @@ public static class LocalHandlerFactory
         try
         {
             var variables = LocalFunctionEnvironment.Build(function, resolver, endpoints);
-            return (FunctionCatalog.Create(name, FunctionEnvironment.From(variables)), null);
+            // Every local function sees the local clock, which POST /_local/clock moves (Time/LocalClock.cs).
+            return (FunctionCatalog.Create(name, FunctionEnvironment.From(variables, Time.LocalClock.Shared)), null);
         }
         catch (Exception error)
         {

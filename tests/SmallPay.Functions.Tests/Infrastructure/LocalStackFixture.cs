@@ -128,6 +128,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
             MailWebPort = 0,
             QueueVisibilityTimeout = QueueVisibilityTimeout,
             StartPipeline = false,
+            // The schedules run when a test moves the local clock, never on their own in between (sample data stays put).
+            StartSchedules = false,
             StreamPollInterval = TimeSpan.FromMilliseconds(100),
             SeedDemo = false,
             // SMALLPAY_TEST_LOG=Debug shows the host's start-up steps and every request.

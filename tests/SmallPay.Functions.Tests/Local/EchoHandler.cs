@@ -57,6 +57,7 @@ internal static class TestHosts
         LocalStackFixture stack, Func<string, ILambdaHandler?>? handlers, string? templatePath = null, string? repositoryRoot = null) =>
         LocalStackHost.StartAsync(new LocalStackOptions
         {
+            StartSchedules = false,
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsEndpoint = stack.Host.AwsEndpoint,

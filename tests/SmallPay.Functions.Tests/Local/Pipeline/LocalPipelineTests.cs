@@ -141,6 +141,7 @@ public sealed class LocalPipelineTests(LocalStackFixture stack) : IAsyncLifetime
         await File.WriteAllTextAsync(templatePath, Template);
         _host = await LocalStackHost.StartAsync(new LocalStackOptions
         {
+            StartSchedules = false,
             Port = 0,
             ListenHost = "127.0.0.1",
             AwsEndpoint = stack.Host.AwsEndpoint,
