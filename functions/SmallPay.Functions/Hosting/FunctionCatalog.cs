@@ -37,7 +37,7 @@ public static class FunctionCatalog
         ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings, s.MailPolicy, s.SendingPolicy)),
         ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings)),
-        ["RequestEmailVerification"] = Api("RequestEmailVerification", Permission.ManageSettings, s => new RequestEmailVerification(s.Settings, s.EmailCodes, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 })),
+        ["RequestEmailVerification"] = Api("RequestEmailVerification", Permission.ManageSettings, s => Idempotent(s, new RequestEmailVerification(s.Settings, s.EmailCodes, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["ConfirmEmailVerification"] = Api("ConfirmEmailVerification", Permission.ManageSettings, s => new ConfirmEmailVerification(s.Settings, s.EmailCodes)),
         ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["GetInvoicePdf"] = Api("GetInvoicePdf", Permission.Read, s => new GetInvoicePdf(s.Invoices, s.Documents, s.DocumentLinkLifetime)),

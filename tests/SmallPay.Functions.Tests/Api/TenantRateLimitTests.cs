@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Functions.Hosting;
 using SmallPay.Functions.Storage;
+using SmallPay.Functions.Tests.Documents;
 using SmallPay.Functions.Tests.Infrastructure;
 using SmallPay.Functions.Tests.Template;
 using SmallPay.Local.Template;
@@ -16,14 +17,8 @@ namespace SmallPay.Functions.Tests.Api;
 [Collection(LocalStackCollection.Name)]
 public sealed class TenantRateLimitTests(LocalStackFixture stack)
 {
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     // Mid-minute: the whole test runs in one window whatever the wall clock does.
-    private readonly Clock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 15, 42, TimeSpan.Zero));
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 15, 42, TimeSpan.Zero));
 
     private ILambdaHandler Function(string name, int limit)
     {

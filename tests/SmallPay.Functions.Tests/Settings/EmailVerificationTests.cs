@@ -1,4 +1,5 @@
 using SmallPay.Functions.Tests.Api;
+using SmallPay.Functions.Tests.Documents;
 using SmallPay.Functions.Tests.Infrastructure;
 using SmallPay.Testing;
 
@@ -11,13 +12,7 @@ namespace SmallPay.Functions.Tests.Settings;
 /// </summary>
 public sealed class EmailVerificationTests
 {
-    private sealed class Clock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private readonly Clock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero));
     private readonly InMemoryFunctionServices _services;
     private readonly InMemoryApi _api;
 
@@ -117,6 +112,25 @@ public sealed class EmailVerificationTests
         (await api.PostAsync("/settings/email-verification")).Expect(202);
         var refused = (await api.PostAsync("/settings/email-verification/confirm", new { code })).Expect(422);
         Assert.Equal("/code", refused.Body["errors"]![0]!["pointer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_retried_request_with_its_Idempotency_Key_gets_the_first_answer_and_sends_no_second_code()
+    {
+        var (api, business) = await BusinessWithEmailAsync();
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+
+        var first = (await api.PostAsync("/settings/email-verification", headers: key)).Expect(202);
+        var code = _services.Stores.EmailCodes.Current(business)!;
+        var retry = (await api.PostAsync("/settings/email-verification", headers: key)).Expect(202);
+
+        Assert.Equal("true", retry.Headers["idempotent-replayed"]);
+        Assert.Equal(first.Body.ToJsonString(), retry.Body.ToJsonString());
+        Assert.Equal(code, _services.Stores.EmailCodes.Current(business)); // the same code, not a new one
+        // Counted once: two more codes fit the limit of three, a third does not.
+        (await api.PostAsync("/settings/email-verification")).Expect(202);
+        (await api.PostAsync("/settings/email-verification")).Expect(202);
+        (await api.PostAsync("/settings/email-verification")).Expect(429);
     }
 
     [Fact]
