@@ -1,3 +1,4 @@
+using SmallPay.Functions.Reminders;
 using System.Text.Json.Serialization;
 using SmallPay.Domain.Dashboard;
 using SmallPay.Functions.Customers;
@@ -23,6 +24,7 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(CustomerInput))]
 [JsonSerializable(typeof(SettingsInput))]
 [JsonSerializable(typeof(SendInvoiceInput))]
+[JsonSerializable(typeof(InvoiceRemindersInput))]
 [JsonSerializable(typeof(InvitationInput))]
 [JsonSerializable(typeof(RoleInput))]
 [JsonSerializable(typeof(AcceptInvitationInput))]
@@ -57,4 +59,5 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(RecurringProfileView))]
 [JsonSerializable(typeof(RecurringProfileListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
+[JsonSerializable(typeof(ReminderRunReport))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -34,6 +34,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IRateLimitStore RateLimits { get; } = new InMemoryRateLimitStore();
     public IEmailVerificationStore EmailCodes => Stores.EmailCodes;
     public IRecurringStore Recurring => Stores.Recurring;
+    public IReminderStore Reminders => Stores.Reminders;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

@@ -22,7 +22,8 @@ public sealed class InMemoryStores
     {
         Settings = new SettingsStore(_gate);
         Customers = new CustomerStore(_gate);
-        Invoices = new InvoiceStore(_gate, Customers, Settings, _sent);
+        Invoices = new InvoiceStore(_gate, Customers, Settings, _sent, _reminders);
+        Reminders = new ReminderStore(_gate, Invoices, _sent, _reminders);
         Idempotency = new IdempotencyStore(_gate);
         WorkerInvoices = new WorkerInvoiceStore(_gate, Invoices);
         Teams = new TeamStore(_gate, _sent);
@@ -32,6 +33,11 @@ public sealed class InMemoryStores
     }
 
     public InMemoryRecurringStore Recurring { get; }
+
+    /// <summary>Reminder markers by invoice id (finalizing writes one, as the DynamoDB store's transaction does).</summary>
+    private readonly Dictionary<string, ReminderMarker> _reminders = new(StringComparer.Ordinal);
+
+    public ReminderStore Reminders { get; }
 
     public EmailCodeStore EmailCodes { get; }
 
@@ -146,8 +152,30 @@ public sealed class InMemoryStores
         private static string? EmailKey(string tenant, string? email) => Customer.NormalizeEmail(email) is { } e ? $"{tenant}#{e}" : null;
     }
 
-    public sealed class InvoiceStore(Lock gate, CustomerStore customers, SettingsStore settings, Dictionary<(string Business, DateOnly Day), int> sent) : IInvoiceStore
+    public sealed class InvoiceStore(Lock gate, CustomerStore customers, SettingsStore settings, Dictionary<(string Business, DateOnly Day), int> sent,
+        Dictionary<string, ReminderMarker> reminders) : IInvoiceStore
     {
+        public Task<bool> SetRemindersOffAsync(string tenant, string invoiceId, bool off, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!_invoices.TryGetValue(invoiceId, out var stored) || stored.Tenant != tenant) return Task.FromResult(false);
+                _invoices[invoiceId] = stored with { RemindersOff = off };
+                return Task.FromResult(true);
+            }
+        }
+
+        /// <summary>Appends a request as its own item would (for the reminder store's transaction); false when it exists.</summary>
+        internal bool TryAddRequest(string invoiceId, DeliveryRequest request)
+        {
+            var stored = _invoices[invoiceId];
+            if (stored.DeliveryRequests.Any(r => r.RequestId == request.RequestId)) return false;
+            _invoices[invoiceId] = stored with { DeliveryRequests = [.. stored.DeliveryRequests, request] };
+            return true;
+        }
+
+        internal Invoice? Find(string invoiceId) => _invoices.GetValueOrDefault(invoiceId);
+
         /// <summary>Counts the quota's recipients, as the DynamoDB store's conditional counter does; throws when over.</summary>
         private void Reserve(SendingQuota? quota)
         {
@@ -207,7 +235,7 @@ public sealed class InMemoryStores
                     customers.AddInvoices(updated.Tenant, previousCustomerId, -1);
                 }
                 // The worker's attributes survive every API write, as with the DynamoDB store's UpdateItem SETs.
-                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
+                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff };
             }
             return Task.CompletedTask;
         }
@@ -236,7 +264,8 @@ public sealed class InMemoryStores
                 Reserve(quota);
                 _numbers.Add($"{finalized.Tenant}#{finalized.Number}");
                 settings.Put(finalized.Tenant, counter with { NextNumber = sequence + 1, Version = counter.Version + 1 });
-                _invoices[finalized.Id] = finalized with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
+                _invoices[finalized.Id] = finalized with { Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff };
+                reminders[finalized.Id] = ReminderMarker.For(finalized);
                 return Task.FromResult(new FinalizeResult(FinalizeOutcome.Finalized));
             }
         }
@@ -349,6 +378,68 @@ public sealed class InMemoryStores
 
         private static Invoice WithResult(Invoice invoice, string requestId, DeliveryResult result) =>
             invoice with { DeliveryResults = new Dictionary<string, DeliveryResult>(invoice.DeliveryResults) { [requestId] = result } };
+    }
+
+    /// <summary>Reminder markers with the DynamoDB store's conditions: a move applies only to the marker as read.</summary>
+    public sealed class ReminderStore(Lock gate, InvoiceStore invoices, Dictionary<(string Business, DateOnly Day), int> sent,
+        Dictionary<string, ReminderMarker> markers) : IReminderStore
+    {
+        /// <summary>Every marker (for assertions).</summary>
+        public IReadOnlyList<ReminderMarker> All
+        {
+            get { lock (gate) return [.. markers.Values]; }
+        }
+
+        public void Put(ReminderMarker marker)
+        {
+            lock (gate) markers[marker.InvoiceId] = marker;
+        }
+
+        public Task<Page<ReminderMarker>> DueAsync(DateTimeOffset now, int limit, string? cursor, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var skip = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
+                var all = markers.Values.Where(m => m.CheckAt <= now).OrderBy(m => m.CheckAt).ThenBy(m => m.InvoiceId, StringComparer.Ordinal).ToList();
+                var page = all.Skip(skip).Take(limit).ToList();
+                var next = skip + page.Count < all.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                return Task.FromResult(new Page<ReminderMarker>(page, next));
+            }
+        }
+
+        public Task<ReminderMarker?> GetAsync(string business, string invoiceId, CancellationToken ct)
+        {
+            lock (gate) return Task.FromResult(markers.TryGetValue(invoiceId, out var m) && m.Business == business ? m : null);
+        }
+
+        public Task<RemindOutcome> RemindAsync(ReminderMarker read, Invoice invoice, DeliveryRequest request, SendingQuota quota, ReminderMarker? next, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var stored = invoices.Find(invoice.Id);
+                if (!markers.TryGetValue(read.InvoiceId, out var current) || current != read
+                    || stored is null || stored.Tenant != invoice.Tenant || stored.Status is not (InvoiceStatus.Open or InvoiceStatus.PartiallyPaid)
+                    || stored.DeliveryRequests.Any(r => r.RequestId == request.RequestId))
+                    return Task.FromResult(RemindOutcome.Lost);
+                var used = sent.GetValueOrDefault((quota.Business, quota.Day));
+                if (used + quota.Recipients > quota.Limit) throw new SendingLimitException(quota.Limit, used, quota.Day);
+                sent[(quota.Business, quota.Day)] = used + quota.Recipients;
+                invoices.TryAddRequest(invoice.Id, request);
+                if (next is null) markers.Remove(read.InvoiceId); else markers[read.InvoiceId] = next;
+                return Task.FromResult(RemindOutcome.Requested);
+            }
+        }
+
+        public Task<bool> MoveAsync(ReminderMarker read, ReminderMarker? next, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                if (!markers.TryGetValue(read.InvoiceId, out var current)) return Task.FromResult(next is null);
+                if (current != read) return Task.FromResult(false);
+                if (next is null) markers.Remove(read.InvoiceId); else markers[read.InvoiceId] = next;
+                return Task.FromResult(true);
+            }
+        }
     }
 
     public sealed class IdempotencyStore(Lock gate) : IIdempotencyStore

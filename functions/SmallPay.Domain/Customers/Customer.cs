@@ -5,7 +5,8 @@ using SmallPay.Domain.Validation;
 namespace SmallPay.Domain.Customers;
 
 /// <param name="Language">The language invoices to this customer are written in (<see cref="Settings.Languages"/>); null: the business's.</param>
-public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId, string? Language = null);
+/// <param name="RemindersOff">The business sends this customer no automatic payment reminders (its reminder plan skips them).</param>
+public sealed record CustomerDetails(string Name, string? Email, string? Phone, PostalAddress? Address, string? TaxId, string? Language = null, bool RemindersOff = false);
 
 public sealed record Customer
 {
@@ -44,7 +45,8 @@ public static class CustomerRules
         PlainText.Clean(details.Phone),
         Normalize(details.Address),
         PlainText.Clean(details.TaxId),
-        string.IsNullOrWhiteSpace(details.Language) ? null : details.Language.Trim());
+        string.IsNullOrWhiteSpace(details.Language) ? null : details.Language.Trim(),
+        details.RemindersOff);
 
     /// <summary>Each line without bidirectional controls and trimmed; an address with nothing left is none.</summary>
     public static PostalAddress? Normalize(PostalAddress? address)

@@ -1,8 +1,13 @@
 namespace SmallPay.Domain.Documents;
 
+/// <summary>What an e-mail of an invoice is: the invoice itself, or a reminder of it.</summary>
+public enum DeliveryKind { Invoice, Reminder }
+
 /// <summary>
-/// "E-mail this invoice": appended by the API (SendInvoice), carried out once by the document worker.
-/// <see cref="InvoiceVersion"/> is the invoice version the request was written with.
+/// "E-mail this invoice": appended by the API (SendInvoice, SendReminder) or the reminder schedule (RunReminders), carried
+/// out once by the document worker. <see cref="InvoiceVersion"/> is the invoice version the request was written with.
+/// <see cref="ReminderKey"/>: the plan's reminder this is (<see cref="Reminders.ReminderOccurrence.Key"/>), null for a
+/// reminder sent by hand; <see cref="ReminderLabel"/> says when it fell ("7 days after the due date").
 /// </summary>
 public sealed record DeliveryRequest(
     string RequestId,
@@ -11,7 +16,10 @@ public sealed record DeliveryRequest(
     string Subject,
     string? Message,
     DateTimeOffset RequestedAt,
-    long InvoiceVersion)
+    long InvoiceVersion,
+    DeliveryKind Kind = DeliveryKind.Invoice,
+    string? ReminderKey = null,
+    string? ReminderLabel = null)
 {
     /// <summary>Everyone the e-mail goes to, To first, then Cc (the API keeps them free of repeats).</summary>
     public IReadOnlyList<string> Recipients => [.. To, .. Cc];
@@ -19,9 +27,10 @@ public sealed record DeliveryRequest(
 
 /// <summary>
 /// Where a delivery request stands, as the owner sees it. <see cref="PartlySent"/>: done, but the mail server refused
-/// some recipients for good while it accepted the others (each recipient's outcome says which).
+/// some recipients for good while it accepted the others (each recipient's outcome says which). <see cref="Cancelled"/>:
+/// not sent because it no longer made sense (a reminder of an invoice paid before it went out).
 /// </summary>
-public enum DeliveryStatus { Pending, Sending, Sent, Failed, PartlySent }
+public enum DeliveryStatus { Pending, Sending, Sent, Failed, PartlySent, Cancelled }
 
 /// <summary>
 /// Where one recipient of a delivery stands. <see cref="Pending"/>: not accepted yet — never tried, or refused for now
@@ -75,4 +84,6 @@ public sealed record Delivery(
     DeliveryStatus Status,
     DateTimeOffset? SentAt,
     string? FailureReason,
-    IReadOnlyList<RecipientOutcome> Recipients);
+    IReadOnlyList<RecipientOutcome> Recipients,
+    DeliveryKind Kind = DeliveryKind.Invoice,
+    string? ReminderLabel = null);

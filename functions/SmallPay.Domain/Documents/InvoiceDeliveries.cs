@@ -107,9 +107,10 @@ public static class InvoiceDeliveries
                 _ => result.Status,
             };
             // A failure recorded without recipients happened before any was tried (or before outcomes were kept per recipient).
-            var recipients = result is { Status: DeliveryStatus.Failed, Recipients: null } ? [] : RecipientsOf(request, result);
+            var recipients = result is { Status: DeliveryStatus.Failed or DeliveryStatus.Cancelled, Recipients: null } ? [] : RecipientsOf(request, result);
             return new Delivery(request.RequestId, request.To, request.Cc, request.Subject, request.RequestedAt, status,
-                result?.SentAt, status is DeliveryStatus.Failed or DeliveryStatus.PartlySent ? result?.FailureReason : null, recipients);
+                result?.SentAt, status is DeliveryStatus.Failed or DeliveryStatus.PartlySent or DeliveryStatus.Cancelled ? result?.FailureReason : null,
+                recipients, request.Kind, request.ReminderLabel);
         }).ToList();
 
     /// <summary>

@@ -30,6 +30,8 @@ public sealed record Invoice
     public StoredDocument? Document { get; init; }
     /// <summary>The recurring profile that made this invoice (<c>prf_…</c>), or null for an invoice made by hand.</summary>
     public string? RecurringProfileId { get; init; }
+    /// <summary>The owner turned this invoice's automatic reminders off (its own attribute: no edit of the invoice, no new version).</summary>
+    public bool RemindersOff { get; init; }
 
     public Currency Currency => Currencies.Get(Content.Currency);
 

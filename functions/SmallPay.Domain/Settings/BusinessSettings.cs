@@ -1,6 +1,7 @@
 using SmallPay.Domain.Customers;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Money;
+using SmallPay.Domain.Reminders;
 using SmallPay.Domain.Validation;
 
 namespace SmallPay.Domain.Settings;
@@ -26,6 +27,8 @@ public sealed record BusinessSettings
     public string NumberPrefix { get; init; } = "INV-";
     /// <summary>The language of invoices to customers without one of their own (<see cref="Languages"/>).</summary>
     public string Language { get; init; } = Languages.Default;
+    /// <summary>The payment reminders sent for unpaid invoices (off until the owner turns them on).</summary>
+    public ReminderPlan Reminders { get; init; } = ReminderPlan.Default;
     /// <summary>The sequence the next finalized invoice gets.</summary>
     public long NextNumber { get; init; } = 1;
     /// <summary>0 means never saved: defaults.</summary>
@@ -47,6 +50,7 @@ public sealed record BusinessSettings
         Phone = PlainText.Clean(settings.Phone),
         TaxId = PlainText.Clean(settings.TaxId),
         DefaultCurrency = settings.DefaultCurrency.Trim(),
+        Reminders = ReminderPlan.Normalize(settings.Reminders),
     };
 
     public static void Validate(BusinessSettings settings)
@@ -63,6 +67,7 @@ public sealed record BusinessSettings
             errors.Add("numberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
         if (!Languages.IsSupported(settings.Language)) errors.Add("language", $"must be one of {Languages.Describe}");
         if (settings.NextNumber is < 1 or > MaxNextNumber) errors.Add("nextNumber", $"must be between 1 and {MaxNextNumber}");
+        ReminderPlan.Validate(settings.Reminders, errors, "reminders");
         errors.ThrowIfAny("The settings have invalid fields.");
     }
 }

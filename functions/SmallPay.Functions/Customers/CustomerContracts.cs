@@ -26,10 +26,12 @@ public sealed class CustomerInput
     public string? TaxId { get; set; }
     /// <summary>The language of this customer's invoices (one of the supported tags); absent: the business's.</summary>
     public string? Language { get; set; }
+    /// <summary>Whether the business's reminder plan sends this customer payment reminders; absent: it does.</summary>
+    public bool? RemindersEnabled { get; set; }
 
     public CustomerDetails ToDetails()
     {
-        var details = CustomerRules.Normalize(new CustomerDetails(Name ?? "", Email, Phone, Address?.ToAddress(), TaxId, Language));
+        var details = CustomerRules.Normalize(new CustomerDetails(Name ?? "", Email, Phone, Address?.ToAddress(), TaxId, Language, RemindersEnabled == false));
         CustomerRules.Validate(details);
         return details;
     }
@@ -49,8 +51,14 @@ public sealed record CustomerView(
     string Id, string Name, string? Email, string? Phone, AddressView? Address, string? TaxId, string? Language, int InvoiceCount, long Version,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    /// <summary>Whether the reminder plan sends this customer payment reminders.</summary>
+    public bool RemindersEnabled { get; init; } = true;
+
     public static CustomerView From(Customer c) => new(c.Id, c.Details.Name, c.Details.Email, c.Details.Phone,
-        AddressView.From(c.Details.Address), c.Details.TaxId, c.Details.Language, c.InvoiceCount, c.Version, c.CreatedAt, c.UpdatedAt);
+        AddressView.From(c.Details.Address), c.Details.TaxId, c.Details.Language, c.InvoiceCount, c.Version, c.CreatedAt, c.UpdatedAt)
+    {
+        RemindersEnabled = !c.Details.RemindersOff,
+    };
 }
 
 public sealed record CustomerListView(IReadOnlyList<CustomerView> Items, string? NextCursor);

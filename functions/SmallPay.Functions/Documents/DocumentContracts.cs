@@ -20,8 +20,17 @@ public sealed record DeliveryView(
     string RequestId, IReadOnlyList<string> To, IReadOnlyList<string> Cc, string Subject, DateTimeOffset RequestedAt,
     DeliveryStatus Status, DateTimeOffset? SentAt, string? FailureReason, IReadOnlyList<DeliveryRecipientView> Recipients)
 {
+    /// <summary>The invoice itself, or a reminder of it.</summary>
+    public DeliveryKind Kind { get; init; }
+
+    /// <summary>For a reminder of the plan: when it fell ("7 days after the due date"); null for one sent by hand.</summary>
+    public string? ReminderLabel { get; init; }
+
     public static DeliveryView From(Delivery d) => new(d.RequestId, d.To, d.Cc, d.Subject, d.RequestedAt, d.Status, d.SentAt, d.FailureReason,
-        d.Recipients.Select(r => new DeliveryRecipientView(r.Address, r.Status, r.Reason, r.At)).ToList());
+        d.Recipients.Select(r => new DeliveryRecipientView(r.Address, r.Status, r.Reason, r.At)).ToList())
+    {
+        Kind = d.Kind, ReminderLabel = d.ReminderLabel,
+    };
 }
 
 /// <summary>One recipient of a delivery: Delivered (at <see cref="DeliveredAt"/>), Refused (why), or Pending (with the temporary refusal, if any).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Reminders;
 using SmallPay.Domain.Settings;
 using SmallPay.Functions.Documents.Mail;
 using SmallPay.Functions.Hosting.Sqs;
@@ -90,6 +91,13 @@ public sealed class DocumentWorker(
         if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, claim, clock.GetUtcNow(), ct))
             return "claimed-elsewhere";
 
+        if (request.Kind == DeliveryKind.Reminder && !InvoiceReminders.Awaits(invoice))
+        {
+            // Paid (or voided) between the reminder's request and now: a reminder of nothing owed must not go out.
+            var why = invoice.Status == InvoiceStatus.Void ? "The invoice was voided before the reminder went out." : "The invoice was paid before the reminder went out.";
+            await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Cancelled, FailureReason: why, Attempts: attempts), context);
+            return "cancelled";
+        }
         if (invoice.Status == InvoiceStatus.Void)
         {
             await CompleteAsync(invoice, request, new DeliveryResult(DeliveryStatus.Failed, FailureReason: "The invoice was voided before it was sent.", Attempts: attempts), context);

@@ -19,7 +19,8 @@ public sealed class DeliveryEmailComposer(InvoiceEmailComposer composer) : IInvo
 {
     public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
     {
-        var message = composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message, delivery.RequestId);
+        var message = composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message, delivery.RequestId,
+            reminder: delivery.Kind == DeliveryKind.Reminder);
         // Compose parsed every address already (or threw): these parse.
         var recipients = delivery.Recipients.Where(address => !string.IsNullOrWhiteSpace(address)).Select(address => (address, InvoiceEmailComposer.TryParse(address.Trim())!)).ToList();
         return new InvoiceEmail(message, composer.Sender, recipients);

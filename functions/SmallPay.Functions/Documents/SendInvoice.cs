@@ -18,11 +18,14 @@ namespace SmallPay.Functions.Documents;
 public sealed class SendInvoice(IInvoiceStore invoices, ICustomerStore customers, ISettingsStore settings, InvoiceNumberAllocator allocator,
     IMailPolicyStore mailPolicy, SendingPolicy policy, bool emailConfigured = true) : IApiHandler
 {
+    /// <summary>The 409 of a stack without a sender address (shared with SendReminder).</summary>
+    internal static ProblemException EmailNotConfigured() =>
+        new(409, "/problems/email-not-configured", "E-mail is not set up.",
+            "This SmallPay has no sender address for e-mails yet (the SmtpSender parameter of its stack). Nothing was changed; download the PDF instead, or ask the operator to set it.");
+
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
-        if (!emailConfigured)
-            throw new ProblemException(409, "/problems/email-not-configured", "E-mail is not set up.",
-                "This SmallPay has no sender address for e-mails yet (the SmtpSender parameter of its stack). Nothing was changed; download the PDF instead, or ask the operator to set it.");
+        if (!emailConfigured) throw EmailNotConfigured();
         var input = (request.Raw.Body is { Length: > 0 } ? request.ReadJson(ApiJsonContext.Default.SendInvoiceInput) : new SendInvoiceInput()).ToDeliveryInput();
         InvoiceDeliveries.Validate(input); // bad input is refused before a draft gets its number
         var current = await InvoiceAccess.LoadAsync(invoices, request, ct);
@@ -31,7 +34,7 @@ public sealed class SendInvoice(IInvoiceStore invoices, ICustomerStore customers
         // Who it goes to, as the request will say (a draft takes its customer's details when it is finalized).
         var customerEmail = current.IsFinalized ? current.Customer.Email : (await customers.SnapshotForInvoiceAsync(request.Tenant, current.Content.CustomerId, ct)).Email;
         var (to, cc) = InvoiceDeliveries.Recipients(input, customerEmail);
-        await RefuseSuppressedAsync(request.Tenant, input, to, cc, ct);
+        await RefuseSuppressedAsync(mailPolicy, request.Tenant, input, to, cc, ct);
         var standing = await mailPolicy.StandingAsync(request.Tenant, request.Today, ct);
         var quota = new SendingQuota(request.Tenant, request.Today, to.Count + cc.Count, policy.DailyLimit(standing));
 
@@ -76,7 +79,9 @@ public sealed class SendInvoice(IInvoiceStore invoices, ICustomerStore customers
         }
     }
 
-    private async Task RefuseSuppressedAsync(string business, DeliveryInput input, IReadOnlyList<string> to, IReadOnlyList<string> cc, CancellationToken ct)
+    /// <summary>The 422 of addresses on the business's suppression list (shared with SendReminder).</summary>
+    internal static async Task RefuseSuppressedAsync(IMailPolicyStore mailPolicy, string business, DeliveryInput input, IReadOnlyList<string> to,
+        IReadOnlyList<string> cc, CancellationToken ct)
     {
         var suppressed = await mailPolicy.SuppressedAsync(business, to.Concat(cc), ct);
         if (suppressed.Count == 0) return;

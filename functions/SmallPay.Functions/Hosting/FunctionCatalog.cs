@@ -8,6 +8,7 @@ using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Recurring;
+using SmallPay.Functions.Reminders;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
 using SmallPay.Domain.Teams;
@@ -23,7 +24,7 @@ public static class FunctionCatalog
     {
         ["CreateInvoice"] = Api("CreateInvoice", Permission.Write, s => Idempotent(s, new CreateInvoice(s.Invoices, s.Customers, s.Settings))),
         ["ListInvoices"] = Api("ListInvoices", Permission.Read, s => new ListInvoices(s.Invoices)),
-        ["GetInvoice"] = Api("GetInvoice", Permission.Read, s => new GetInvoice(s.Invoices)),
+        ["GetInvoice"] = Api("GetInvoice", Permission.Read, s => new GetInvoice(s.Invoices, s.Settings, s.Customers, s.Reminders)),
         ["UpdateInvoice"] = Api("UpdateInvoice", Permission.Write, s => new UpdateInvoice(s.Invoices, s.Customers, s.Settings)),
         ["DeleteInvoice"] = Api("DeleteInvoice", Permission.Write, s => new DeleteInvoice(s.Invoices)),
         ["FinalizeInvoice"] = Api("FinalizeInvoice", Permission.Write, s => new FinalizeInvoice(Allocator(s))),
@@ -55,16 +56,21 @@ public static class FunctionCatalog
         ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
         ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
         ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
-        // Scheduled (no route): EventBridge Scheduler in AWS; locally only when invoked by hand (no clock loop yet).
+        // Scheduled (no route): EventBridge Scheduler in AWS, the local host's schedules locally.
         ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
+        ["SendReminder"] = Api("SendReminder", Permission.Write, s => Idempotent(s, new SendReminder(s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
+        ["SetInvoiceReminders"] = Api("SetInvoiceReminders", Permission.Write, s => new SetInvoiceReminders(s.Invoices)),
+        // Scheduled (no route): EventBridge Scheduler in AWS, the local host's schedules locally.
+        ["RunReminders"] = (Permission.Self, s => new RunReminders(s.Reminders, s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy,
+            emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunReminders", s))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
         ["MailEvents"] = Queue("MailEvents", s => new MailEventHandler(s.WorkerInvoices, s.MailPolicy, s.Clock)),
     };
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring") ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders") ? entry.Permission : null;
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 

@@ -29,6 +29,8 @@ public interface IFunctionServices
     IEmailVerificationStore EmailCodes { get; }
     /// <summary>Recurring profiles and their due index.</summary>
     IRecurringStore Recurring { get; }
+    /// <summary>The markers of invoices awaiting payment that the reminder schedule looks at.</summary>
+    IReminderStore Reminders { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -69,5 +71,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IRateLimitStore RateLimits => field ??= new DynamoDbRateLimitStore(_clients.DynamoDb, InvoicesTable);
     public IEmailVerificationStore EmailCodes => field ??= new DynamoDbEmailVerificationStore(_clients.DynamoDb, InvoicesTable);
     public IRecurringStore Recurring => field ??= new DynamoDbRecurringStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

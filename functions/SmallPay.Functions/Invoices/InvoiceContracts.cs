@@ -107,6 +107,12 @@ public sealed record InvoiceView(
     DocumentView? Document,
     string? RecurringProfileId = null)
 {
+    /// <summary>Whether the business's reminder plan reminds the customer of this invoice (PUT /invoices/{id}/reminders turns it off).</summary>
+    public bool RemindersEnabled { get; init; } = true;
+
+    /// <summary>The plan's next reminder of this invoice (GET /invoices/{id}; null when none is planned, or in other answers).</summary>
+    public NextReminderView? NextReminder { get; init; }
+
     /// <param name="now">When delivery claims are judged (a claim whose lease ran out shows as Pending); default: the start of <paramref name="today"/>.</param>
     public static InvoiceView From(Invoice invoice, DateOnly today, DateTimeOffset? now = null)
     {
@@ -122,9 +128,15 @@ public sealed record InvoiceView(
             invoice.Payments.Select(p => new PaymentView(p.Id, p.Amount, p.Date, p.Method, p.Note, p.RecordedAt)).ToList(),
             invoice.Version, invoice.CreatedAt, invoice.UpdatedAt, invoice.FinalizedAt, invoice.PaidDate, invoice.VoidedAt, invoice.VoidReason,
             InvoiceDeliveries.Deliveries(invoice, now ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).Select(DeliveryView.From).ToList(),
-            DocumentView.From(invoice.Document), invoice.RecurringProfileId);
+            DocumentView.From(invoice.Document), invoice.RecurringProfileId)
+        {
+            RemindersEnabled = !invoice.RemindersOff,
+        };
     }
 }
+
+/// <summary>When the plan reminds the customer next, and which of its steps that is ("3 days before the due date").</summary>
+public sealed record NextReminderView(DateOnly Date, string Label);
 
 /// <summary>One row of GET /invoices.</summary>
 public sealed record InvoiceSummaryView(

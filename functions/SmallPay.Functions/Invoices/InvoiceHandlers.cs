@@ -1,5 +1,6 @@
 using SmallPay.Domain;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Reminders;
 using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Storage;
@@ -73,10 +74,24 @@ public sealed class CreateInvoice(IInvoiceStore invoices, ICustomerStore custome
     }
 }
 
-public sealed class GetInvoice(IInvoiceStore invoices) : IApiHandler
+/// <summary>GET /invoices/{id}: the invoice, with the reminder its business's plan sends next (when one is planned).</summary>
+public sealed class GetInvoice(IInvoiceStore invoices, ISettingsStore? settings = null, ICustomerStore? customers = null, IReminderStore? reminders = null) : IApiHandler
 {
-    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct) =>
-        InvoiceAccess.Ok(await InvoiceAccess.LoadAsync(invoices, request, ct), request);
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
+    {
+        var invoice = await InvoiceAccess.LoadAsync(invoices, request, ct);
+        var view = InvoiceView.From(invoice, request.Today, request.ReceivedAt) with { NextReminder = await NextReminderAsync(invoice, request, ct) };
+        return ApiResponse.OkWithETag(view, ApiViewJsonContext.Default.InvoiceView, invoice.Version);
+    }
+
+    private async Task<NextReminderView?> NextReminderAsync(Invoice invoice, ApiRequest request, CancellationToken ct)
+    {
+        if (settings is null || customers is null || reminders is null || invoice.RemindersOff || !InvoiceReminders.Awaits(invoice)) return null;
+        var plan = (await settings.GetAsync(request.Tenant, ct)).Reminders;
+        if (!plan.Enabled || await reminders.GetAsync(request.Tenant, invoice.Id, ct) is not { } marker) return null;
+        if ((await customers.GetAsync(request.Tenant, invoice.Content.CustomerId, ct))?.Details.RemindersOff == true) return null;
+        return ReminderSchedule.Upcoming(plan, invoice.DueDate, marker.HandledThrough) is { } next ? new NextReminderView(next.Date, next.Describe()) : null;
+    }
 }
 
 public sealed class UpdateInvoice(IInvoiceStore invoices, ICustomerStore customers, ISettingsStore settings) : IApiHandler

@@ -1,4 +1,6 @@
+using SmallPay.Domain.Reminders;
 using SmallPay.Domain.Settings;
+using SmallPay.Domain.Validation;
 using SmallPay.Functions.Customers;
 
 namespace SmallPay.Functions.Settings;
@@ -17,6 +19,8 @@ public sealed class SettingsInput
     public long? NextNumber { get; set; }
     /// <summary>The language of invoices to customers without one of their own; absent: unchanged.</summary>
     public string? Language { get; set; }
+    /// <summary>The payment reminder plan; absent: unchanged.</summary>
+    public ReminderPlanInput? Reminders { get; set; }
 
     public BusinessSettings ApplyTo(BusinessSettings current)
     {
@@ -32,11 +36,56 @@ public sealed class SettingsInput
             NumberPrefix = NumberPrefix ?? current.NumberPrefix,
             NextNumber = NextNumber ?? current.NextNumber,
             Language = Language?.Trim() ?? current.Language,
+            Reminders = Reminders?.ToPlan() ?? current.Reminders,
             Version = current.Version + 1,
         });
         BusinessSettings.Validate(updated);
         return updated;
     }
+}
+
+public sealed class ReminderPlanInput
+{
+    public bool? Enabled { get; set; }
+    public List<ReminderStepInput?>? Steps { get; set; }
+
+    /// <summary>The plan; a missing part reads as what it cannot be (validation then names it, with its path).</summary>
+    public ReminderPlan ToPlan()
+    {
+        var errors = new ValidationErrors();
+        if (Enabled is null) errors.Add("reminders/enabled", "is required: true or false");
+        if (Steps is null) errors.Add("reminders/steps", "is required (an empty list for none)");
+        for (var i = 0; i < (Steps?.Count ?? 0); i++)
+        {
+            if (Steps![i] is not { } step) { errors.Add($"reminders/steps/{i}", "is required"); continue; }
+            if (step.Timing is null) errors.Add($"reminders/steps/{i}/timing", "is required: BeforeDue, OnDueDate or AfterDue");
+            if (step.Days is null && step.Timing != ReminderTiming.OnDueDate) errors.Add($"reminders/steps/{i}/days", "is required");
+        }
+        errors.ThrowIfAny("The reminder plan is not valid.");
+        return new ReminderPlan(Enabled!.Value, Steps!.Select(s => new ReminderStep(s!.Timing!.Value, s.Days ?? 0, s.Subject ?? "", s.Message ?? "",
+            s.RepeatEveryDays ?? 0, s.Repeats ?? 0)).ToList());
+    }
+}
+
+public sealed class ReminderStepInput
+{
+    [System.Text.Json.Serialization.JsonConverter(typeof(SmallPay.Functions.Hosting.Http.NamesOnlyEnumConverter<ReminderTiming>))]
+    public ReminderTiming? Timing { get; set; }
+    public int? Days { get; set; }
+    public int? RepeatEveryDays { get; set; }
+    public int? Repeats { get; set; }
+    public string? Subject { get; set; }
+    public string? Message { get; set; }
+}
+
+public sealed record ReminderStepView(ReminderTiming Timing, int Days, int RepeatEveryDays, int Repeats, string Subject, string Message);
+
+/// <param name="Placeholders">What the subject and message may name, in braces.</param>
+public sealed record ReminderPlanView(bool Enabled, IReadOnlyList<ReminderStepView> Steps, IReadOnlyList<string> Placeholders)
+{
+    public static ReminderPlanView From(ReminderPlan plan) => new(plan.Enabled,
+        plan.Steps.Select(s => new ReminderStepView(s.Timing, s.Days, s.RepeatEveryDays, s.Repeats, s.Subject, s.Message)).ToList(),
+        ReminderText.Placeholders);
 }
 
 /// <param name="Established">The business has been paid (or the operator set its limit): the larger limit applies.</param>
@@ -49,6 +98,9 @@ public sealed record SettingsView(
     /// <summary>The business's daily sending limit and today's use (GET /settings).</summary>
     public SendingView? Sending { get; init; }
 
+    /// <summary>The payment reminder plan (off until turned on).</summary>
+    public ReminderPlanView? Reminders { get; init; }
+
     /// <summary>Whether <see cref="Email"/> has been confirmed with a code: only then is it the Reply-To of the business's e-mails.</summary>
     public bool EmailVerified { get; init; }
 
@@ -60,5 +112,6 @@ public sealed record SettingsView(
         SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.NumberPrefix, s.NextNumber), s.Language, s.Version)
     {
         EmailVerified = s.EmailVerified,
+        Reminders = ReminderPlanView.From(s.Reminders),
     };
 }

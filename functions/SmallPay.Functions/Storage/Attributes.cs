@@ -33,6 +33,9 @@ internal static class Attributes
     public static long GetLong(this Dictionary<string, AttributeValue> item, string name, long fallback = 0) =>
         item.TryGetValue(name, out var v) && v.N is { } n ? long.Parse(n, NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
 
+    public static bool GetBool(this Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.BOOL == true;
+
     public static int? GetInt(this Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var v) && v.N is { } n ? int.Parse(n, NumberStyles.Integer, CultureInfo.InvariantCulture) : null;
 

@@ -67,7 +67,7 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
             sets.Add($"#{name} = :{name}");
         }
         // Optional fields the owner cleared are removed; invoiceCount is never touched here (invoice writes own it).
-        var removes = new[] { "email", "phone", "taxId", "address", "language" }.Where(n => !details.ContainsKey(n)).ToList();
+        var removes = new[] { "email", "phone", "taxId", "address", "language", "remindersOff" }.Where(n => !details.ContainsKey(n)).ToList();
         foreach (var name in removes) names[$"#{name}"] = name;
         var expression = "SET " + string.Join(", ", sets) + (removes.Count > 0 ? " REMOVE " + string.Join(", ", removes.Select(n => $"#{n}")) : "");
 

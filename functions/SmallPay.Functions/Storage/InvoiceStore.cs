@@ -42,6 +42,8 @@ public interface IInvoiceStore
     /// </summary>
     Task AddDeliveryAsync(Invoice invoice, DeliveryRequest request, SendingQuota quota, CancellationToken ct);
     Task DeleteAsync(Invoice draft, CancellationToken ct);
+    /// <summary>Turns the invoice's automatic reminders off or on (not an edit: no new version). False: no such invoice of this tenant.</summary>
+    Task<bool> SetRemindersOffAsync(string tenant, string invoiceId, bool off, CancellationToken ct);
     /// <summary>Atomically: the invoice (version-checked), the tenant's counter advancing from sequence to sequence + 1, and a claim on the number.</summary>
     /// <param name="quota">When the finalized invoice carries a new e-mail request (send a draft): its recipients, counted.</param>
     Task<FinalizeResult> FinalizeAsync(Invoice draft, Invoice finalized, long sequence, BusinessSettings settingsRead, CancellationToken ct, SendingQuota? quota = null);
@@ -108,6 +110,29 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         var customerCheck = previousCustomerId != updated.Content.CustomerId;
         await TransactAsync(items, Describe(updated), ct, reasons => customerCheck && Failed(reasons, 1) ? new CustomerMissingException() : null);
         await _summaries.TidyAsync(updated.Tenant, change, ct);
+    }
+
+    public async Task<bool> SetRemindersOffAsync(string tenant, string invoiceId, bool off, CancellationToken ct)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = invoicesTable, Key = Key(invoiceId),
+                // changedBy "reminders": the documents pipe forwards only the API's changes; this one needs no new PDF.
+                UpdateExpression = "SET remindersOff = :off, changedBy = :by",
+                ConditionExpression = "creator = :tenant AND entity = :invoice",
+                ExpressionAttributeValues = new()
+                {
+                    [":off"] = new AttributeValue { BOOL = off }, [":by"] = S("reminders"), [":tenant"] = S(tenant), [":invoice"] = S(ItemMapping.EntityInvoice),
+                },
+            }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     public async Task AddDeliveryAsync(Invoice invoice, DeliveryRequest request, SendingQuota quota, CancellationToken ct)
@@ -216,6 +241,8 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
                 },
             },
         };
+        // From now on the invoice awaits payment: the reminder schedule looks at it (RunReminders).
+        items.Add(DynamoDbReminderStore.Put(invoicesTable, ReminderMarker.For(finalized)));
         items.AddRange(NewDeliveries(draft, finalized));
         var quotaAt = quota is null ? -1 : items.Count;
         if (quota is not null) items.Add(quota.Reserve(invoicesTable));

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.Customers;
 using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Reminders;
 using SmallPay.Domain.Settings;
 using static SmallPay.Functions.Storage.Attributes;
 
@@ -153,6 +154,7 @@ internal static class ItemMapping
             VoidedAt = item.GetTime("voidedAt"),
             VoidReason = item.GetString("voidReason"),
             RecurringProfileId = item.GetString("recurringProfileId"),
+            RemindersOff = item.GetBool("remindersOff"),
             DeliveryRequests = item.GetList("deliveryRequests").Select(r => ToDeliveryRequest(r.M)).ToList(),
             DeliveryResults = (item.GetMap("deliveryResults") ?? []).ToDictionary(r => r.Key, r => ToDeliveryResult(r.Value.M ?? []), StringComparer.Ordinal),
             Document = item.GetMap("document") is { } document ? ToDocument(document) : null,
@@ -171,12 +173,17 @@ internal static class ItemMapping
             ["invoiceVersion"] = N(request.InvoiceVersion),
         };
         map.PutIfPresent("message", request.Message);
+        if (request.Kind != DeliveryKind.Invoice) map["kind"] = S(request.Kind.ToString());
+        map.PutIfPresent("reminderKey", request.ReminderKey);
+        map.PutIfPresent("reminderLabel", request.ReminderLabel);
         return map;
     }
 
     private static DeliveryRequest ToDeliveryRequest(Dictionary<string, AttributeValue> map) => new(
         map.RequireString("requestId"), ReadStrings(map, "to"), ReadStrings(map, "cc"), map.GetString("subject") ?? "",
-        map.GetString("message"), map.GetTime("requestedAt")!.Value, map.GetLong("invoiceVersion"));
+        map.GetString("message"), map.GetTime("requestedAt")!.Value, map.GetLong("invoiceVersion"),
+        Enum.TryParse<DeliveryKind>(map.GetString("kind"), out var kind) ? kind : DeliveryKind.Invoice,
+        map.GetString("reminderKey"), map.GetString("reminderLabel"));
 
     // ---- the worker's attributes on an invoice item ------------------------------------------------------------
 
@@ -255,6 +262,7 @@ internal static class ItemMapping
         map.PutIfPresent("phone", details.Phone);
         map.PutIfPresent("taxId", details.TaxId);
         map.PutIfPresent("language", details.Language);
+        if (details.RemindersOff) map["remindersOff"] = new AttributeValue { BOOL = true };
         if (details.Address is { IsEmpty: false } address) map["address"] = M(ToMap(address));
         return map;
     }
@@ -264,7 +272,7 @@ internal static class ItemMapping
         Id = item.RequireString("id"),
         Tenant = item.RequireString("creator"),
         Details = new CustomerDetails(item.RequireString("name"), item.GetString("email"), item.GetString("phone"),
-            ToAddress(item.GetMap("address")), item.GetString("taxId"), item.GetString("language")),
+            ToAddress(item.GetMap("address")), item.GetString("taxId"), item.GetString("language"), item.GetBool("remindersOff")),
         Version = item.GetLong("version"),
         InvoiceCount = (int)item.GetLong("invoiceCount"),
         CreatedAt = item.GetTime("createdAt")!.Value,
@@ -287,6 +295,7 @@ internal static class ItemMapping
             ["numberPrefix"] = S(settings.NumberPrefix),
             ["nextNumber"] = N(settings.NextNumber),
             ["language"] = S(settings.Language),
+            ["reminders"] = M(ToMap(settings.Reminders)),
             ["version"] = N(settings.Version),
         };
         item.PutIfPresent("email", settings.Email);
@@ -311,11 +320,32 @@ internal static class ItemMapping
         NumberPrefix = item.GetString("numberPrefix") ?? BusinessSettings.Defaults.NumberPrefix,
         NextNumber = item.GetLong("nextNumber", 1),
         Language = item.GetString("language") ?? BusinessSettings.Defaults.Language,
+        Reminders = item.GetMap("reminders") is { } reminders ? ToReminderPlan(reminders) : BusinessSettings.Defaults.Reminders,
         Version = item.GetLong("version"),
         UpdatedBy = item.GetString("updatedBy"),
     };
 
     public static string SettingsId(string tenant) => $"settings#{tenant}";
+
+    private static Dictionary<string, AttributeValue> ToMap(ReminderPlan plan) => new()
+    {
+        ["enabled"] = new AttributeValue { BOOL = plan.Enabled },
+        ["steps"] = L(plan.Steps.Select(step => M(new()
+        {
+            ["timing"] = S(step.Timing.ToString()),
+            ["days"] = N(step.Days),
+            ["subject"] = S(step.Subject),
+            ["message"] = S(step.Message),
+            ["repeatEveryDays"] = N(step.RepeatEveryDays),
+            ["repeats"] = N(step.Repeats),
+        })).ToList()),
+    };
+
+    private static ReminderPlan ToReminderPlan(Dictionary<string, AttributeValue> map) => new(
+        map.GetBool("enabled"),
+        map.GetList("steps").Select(v => v.M).OfType<Dictionary<string, AttributeValue>>().Select(step => new ReminderStep(
+            Enum.Parse<ReminderTiming>(step.RequireString("timing")), (int)step.GetLong("days"), step.GetString("subject") ?? "",
+            step.GetString("message") ?? "", (int)step.GetLong("repeatEveryDays"), (int)step.GetLong("repeats"))).ToList());
 
     /// <summary>The tenant's running dashboard total (<see cref="SmallPay.Domain.Dashboard.InvoiceTally"/>).</summary>
     public static string SummaryId(string tenant) => $"summary#{tenant}";

@@ -50,7 +50,7 @@ public sealed class InvoiceEmailComposer
     /// <exception cref="InvalidRecipientException">A To or Cc address is malformed (permanent: do not retry).</exception>
     /// <exception cref="ArgumentException">No To recipient at all.</exception>
     public MimeMessage Compose(Invoice invoice, BusinessSettings business, byte[] pdf,
-        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message, string? deliveryId = null)
+        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message, string? deliveryId = null, bool reminder = false)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(business);
@@ -73,7 +73,7 @@ public sealed class InvoiceEmailComposer
             mail.Headers.Add(InvoiceIdHeader, OneLine(invoice.Id));
             if (deliveryId is { Length: > 0 } id) mail.MessageId = $"{OneLine(id)}@{_sender.GetAddress(idnEncode: true).Split('@')[^1]}";
 
-            var content = new InvoiceEmailContent(invoice, business, message);
+            var content = new InvoiceEmailContent(invoice, business, message, reminder);
             var alternatives = new MultipartAlternative { Text(content.PlainText(), "plain"), Text(content.Html(), "html") };
             var attachment = new MimePart("application", "pdf")
             {
@@ -147,7 +147,7 @@ public sealed class InvoiceEmailComposer
 /// The words of the invoice e-mail, once as plain text and once as (escaped) HTML, in the invoice's language (its
 /// customer's, else the business's); the HTML of a right-to-left language is laid out right to left.
 /// </summary>
-internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage)
+internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage, bool reminder = false)
 {
     private readonly InvoiceTotals _totals = invoice.Totals;
     private readonly DocumentLanguage _l = DocumentLanguage.For(invoice, business);
@@ -165,6 +165,7 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
     {
         InvoiceStatus.Paid => "mail.introPaid",
         InvoiceStatus.Void => "mail.introVoid",
+        _ when reminder => "mail.introReminder",
         _ => "mail.intro",
     }, ("number", Number), ("business", BusinessName));
 
