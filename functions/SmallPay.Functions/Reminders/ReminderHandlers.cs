@@ -61,6 +61,7 @@ public sealed class SetInvoiceReminders(IInvoiceStore invoices) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
+        request.RequireIfMatchVersion(); // like every PUT: the change is made to the invoice the owner looked at
         var input = request.ReadJson(ApiJsonContext.Default.InvoiceRemindersInput);
         if (input.Enabled is not { } enabled)
             throw new DomainValidationException("The reminder setting is not valid.", [new FieldError("enabled", "is required: true or false")]);

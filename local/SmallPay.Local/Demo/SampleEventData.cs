@@ -98,6 +98,8 @@ public static class SampleEventData
         TaxId = "DE298765432",
         NextNumber = 8,
         Version = 1,
+        // Reminders on (the plan a new business starts from), so events/run-reminders.json has reminders to request.
+        Reminders = SmallPay.Domain.Reminders.ReminderPlan.Default with { Enabled = true },
     };
 
     /// <summary>Removes everything of the sample business (items it created, its claims, team), then seeds it afresh.</summary>
@@ -167,6 +169,15 @@ public static class SampleEventData
         await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToVoid, new DateOnly(2026, 11, 10), [licence], snapshot), "INV-000007", snapshot, ct);
         await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToSend, new DateOnly(2026, 11, 4), [licence], snapshot), "INV-000005", snapshot, ct);
         var sent = await CreateOpenAsync(invoices, NewDraft(SentInvoice, new DateOnly(2026, 11, 3), [designWork], snapshot), "INV-000004", snapshot, ct);
+
+        // The reminder marker finalizing gives every invoice awaiting payment (these were written directly): due for a
+        // look now, nothing handled after the day they were finalized (events/run-reminders.json reminds of them).
+        foreach (var open in new[] { OpenInvoice, OpenInvoiceToVoid, OpenInvoiceToSend, SentInvoice })
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = invoicesTable,
+                Item = DynamoDbReminderStore.ToItem(new ReminderMarker(Sub, open, Seeded, DateOnly.FromDateTime(Seeded.UtcDateTime))),
+            }, ct);
 
         // What the document worker would have stored for OpenInvoice, and a send of SentInvoice it has yet to do.
         await new DynamoDbWorkerInvoiceStore(dynamo, invoicesTable).RecordDocumentAsync(OpenInvoice,

@@ -75,6 +75,17 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
             Assert.True(profile.NextRun > DateOnly.FromDateTime(DateTime.UtcNow), $"the next run {profile.NextRun} is not after today");
             return;
         }
+        if (function == "RunReminders")
+        {
+            // The seeded invoices await payment under an enabled plan: each got one reminder (the latest that fell), as its own delivery item.
+            using var report = JsonDocument.Parse(result.Payload);
+            Assert.True(report.RootElement.GetProperty("requested").GetInt32() >= 1, $"run-reminders.json: {System.Text.Encoding.UTF8.GetString(result.Payload)}");
+            var invoice = await new SmallPay.Functions.Storage.DynamoDbInvoiceStore(stack.DynamoDb, stack.FunctionEnvironment.Require("INVOICES_TABLE"),
+                stack.FunctionEnvironment.Require("CUSTOMERS_TABLE")).GetAsync(SampleEventData.Sub, SampleEventData.OpenInvoice, CancellationToken.None);
+            var reminder = Assert.Single(invoice!.DeliveryRequests, r => r.Kind == SmallPay.Domain.Documents.DeliveryKind.Reminder);
+            Assert.StartsWith("after-7", reminder.ReminderKey);
+            return;
+        }
         var response = JsonSerializer.Deserialize(result.Payload, HttpApiJsonContext.Default.HttpApiResponse)!;
         var expected = ContractInvocation.DocumentedSuccess(function);
         Assert.True(response.StatusCode == expected, $"{eventFile} → {function}: expected {expected}, got {ContractInvocation.Describe(response)}");

@@ -283,6 +283,24 @@ public sealed class DocumentWorkerTests
     }
 
     [Fact]
+    public async Task A_reminder_of_an_invoice_paid_before_it_went_out_is_cancelled_and_not_mailed()
+    {
+        var open = WorkerData.Open();
+        var reminded = SmallPay.Domain.Reminders.InvoiceReminders.Request(open, new DeliveryInput(), "rem_paid", WorkerData.Now.AddMinutes(-1), "Reminder")
+            with { Version = open.Version + 1 };
+        var paid = InvoiceLifecycle.RecordPayment(reminded, new Payment("pay_1", reminded.Totals.BalanceDue, new DateOnly(2026, 11, 20), PaymentMethod.BankTransfer, null, WorkerData.Now), new DateOnly(2026, 11, 20))
+            with { Version = reminded.Version + 1 };
+        _store.Put(paid);
+
+        Assert.Empty(await RunAsync(WorkerData.Batch(("m1", WorkerData.Record(paid)))));
+
+        Assert.Empty(_mail.Sent);
+        var result = _store.Get(paid.Id).DeliveryResults["rem_paid"];
+        Assert.Equal(DeliveryStatus.Cancelled, result.Status);
+        Assert.Contains("paid", result.FailureReason);
+    }
+
+    [Fact]
     public async Task A_current_document_is_not_rendered_again()
     {
         var invoice = WorkerData.Open();

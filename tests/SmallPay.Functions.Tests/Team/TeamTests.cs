@@ -73,6 +73,8 @@ public sealed class TeamTests
         ["POST /invoices/{invoiceId}/void"] = (true, false),
         ["POST /invoices/{invoiceId}/payments"] = (true, false),
         ["POST /invoices/{invoiceId}/send"] = (true, false),
+        ["POST /invoices/{invoiceId}/reminders"] = (true, false),
+        ["PUT /invoices/{invoiceId}/reminders"] = (true, false),
         ["GET /invoices/{invoiceId}/pdf"] = (true, true),
         ["POST /customers"] = (true, false),
         ["GET /customers"] = (true, true),
