@@ -400,7 +400,7 @@ public sealed class InMemoryStores
             lock (gate)
             {
                 var skip = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
-                var all = markers.Values.Where(m => m.CheckAt <= now).OrderBy(m => m.CheckAt).ThenBy(m => m.InvoiceId, StringComparer.Ordinal).ToList();
+                var all = markers.Values.Where(m => !m.Parked && m.CheckAt <= now).OrderBy(m => m.CheckAt).ThenBy(m => m.InvoiceId, StringComparer.Ordinal).ToList();
                 var page = all.Skip(skip).Take(limit).ToList();
                 var next = skip + page.Count < all.Count ? (skip + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
                 return Task.FromResult(new Page<ReminderMarker>(page, next));
@@ -427,6 +427,16 @@ public sealed class InMemoryStores
                 invoices.TryAddRequest(invoice.Id, request);
                 if (next is null) markers.Remove(read.InvoiceId); else markers[read.InvoiceId] = next;
                 return Task.FromResult(RemindOutcome.Requested);
+            }
+        }
+
+        public Task<int> UnparkAsync(string business, DateTimeOffset now, CancellationToken ct)
+        {
+            lock (gate)
+            {
+                var parked = markers.Values.Where(m => m.Business == business && m.Parked).ToList();
+                foreach (var m in parked) markers[m.InvoiceId] = m with { Parked = false, CheckAt = now };
+                return Task.FromResult(parked.Count);
             }
         }
 

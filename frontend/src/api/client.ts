@@ -304,6 +304,16 @@ export class ApiClient {
     return this.versioned<Invoice>('POST', `/invoices/${encodeURIComponent(id)}/send`, { body: input, idempotencyKey, ifMatch: etag });
   }
 
+  /** Queues a payment reminder now (202): the plan's words unless the input has its own; it goes out like a send. */
+  sendReminder(id: string, input: SendInput, idempotencyKey: string): Promise<Versioned<Invoice>> {
+    return this.versioned<Invoice>('POST', `/invoices/${encodeURIComponent(id)}/reminders`, { body: input, idempotencyKey });
+  }
+
+  /** Turns the plan's automatic reminders of one invoice off or on (not an edit: the version stays). */
+  setInvoiceReminders(id: string, enabled: boolean, etag: string): Promise<Versioned<Invoice>> {
+    return this.versioned<Invoice>('PUT', `/invoices/${encodeURIComponent(id)}/reminders`, { body: { enabled }, ifMatch: etag });
+  }
+
   /** A short-lived download link for the invoice PDF; 409 (document-not-ready) while it is being rendered. */
   async getInvoicePdf(id: string): Promise<InvoicePdf> {
     return (await this.request<InvoicePdf>('GET', `/invoices/${encodeURIComponent(id)}/pdf`)).data;

@@ -26,6 +26,8 @@ export interface CustomerInput {
   taxId?: string;
   /** Absent: the business's language. */
   language?: Language;
+  /** Whether the business's reminder plan sends this customer payment reminders (absent: it does). */
+  remindersEnabled?: boolean;
 }
 
 export interface Customer extends CustomerInput {
@@ -119,7 +121,11 @@ export interface Delivery {
   cc?: string[];
   subject?: string;
   requestedAt: string;
-  status: 'Pending' | 'Sending' | 'Sent' | 'PartlySent' | 'Failed';
+  status: 'Pending' | 'Sending' | 'Sent' | 'PartlySent' | 'Failed' | 'Cancelled';
+  /** The invoice itself, or a payment reminder (the plan's, or one sent by hand). */
+  kind?: 'Invoice' | 'Reminder';
+  /** For a reminder of the plan: which step it was ("7 days after the due date"). */
+  reminderLabel?: string;
   sentAt?: string;
   failureReason?: string;
   /** Every recipient (to, then cc); empty when the delivery failed before any was tried. */
@@ -153,6 +159,10 @@ export interface Invoice {
   paidDate?: string;
   voidedAt?: string;
   voidReason?: string;
+  /** Whether the reminder plan reminds the customer of this invoice. */
+  remindersEnabled?: boolean;
+  /** GET /invoices/{id}: the plan's next reminder of this invoice, if one is planned. */
+  nextReminder?: { date: string; label: string };
 }
 
 export interface InvoiceSummary {
@@ -243,6 +253,30 @@ export interface SettingsInput {
   numberPrefix?: string;
   nextNumber?: number;
   language?: Language;
+  /** The payment reminder plan; left out: unchanged. */
+  reminders?: ReminderPlanInput;
+}
+
+export type ReminderTiming = 'BeforeDue' | 'OnDueDate' | 'AfterDue';
+
+/** One reminder of the plan: days before, on (0) or after the due date; an after-due step may repeat. */
+export interface ReminderStep {
+  timing: ReminderTiming;
+  days: number;
+  repeatEveryDays: number;
+  repeats: number;
+  subject: string;
+  message: string;
+}
+
+export interface ReminderPlanInput {
+  enabled: boolean;
+  steps: ReminderStep[];
+}
+
+export interface ReminderPlan extends ReminderPlanInput {
+  /** What a step's subject and message may name, in braces. */
+  placeholders: string[];
 }
 
 export interface Settings extends SettingsInput {
@@ -258,6 +292,7 @@ export interface Settings extends SettingsInput {
   emailVerified?: boolean;
   /** GET only: the daily limit of recipients the business may e-mail, and today's use. */
   sending?: { dailyLimit: number; usedToday: number; established: boolean; resetsAt: string };
+  reminders?: ReminderPlan;
 }
 
 /** Where a verification code went, and until when it works. */

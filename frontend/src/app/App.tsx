@@ -22,6 +22,7 @@ export const screens = {
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
+  reminders: () => import('../settings/RemindersPage'),
   join: () => import('../team/JoinPage'),
 };
 
@@ -34,6 +35,7 @@ const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ defa
 const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
 const TwoStepPage = lazy(() => screens.twoStep().then((m) => ({ default: m.TwoStepPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
 const JoinPage = lazy(() => screens.join().then((m) => ({ default: m.JoinPage })));
@@ -110,6 +112,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
+                <Route path="settings/reminders" element={<RemindersPage />} />
                 <Route path="settings/team" element={<TeamPage />} />
                 <Route path="settings/sign-in" element={<TwoStepPage />} />
                 <Route path="join" element={<JoinPage />} />

@@ -20,6 +20,7 @@ interface CustomerFormValues {
   taxId: string;
   /** '' = the business's language. */
   language: string;
+  remindersEnabled: boolean;
   address: { line1: string; line2: string; city: string; region: string; postalCode: string; country: string };
 }
 
@@ -31,6 +32,7 @@ function toValues(customer?: Customer): CustomerFormValues {
     phone: customer?.phone ?? '',
     taxId: customer?.taxId ?? '',
     language: customer?.language ?? '',
+    remindersEnabled: customer?.remindersEnabled !== false,
     address: { line1: a.line1 ?? '', line2: a.line2 ?? '', city: a.city ?? '', region: a.region ?? '', postalCode: a.postalCode ?? '', country: a.country ?? '' },
   };
 }
@@ -45,6 +47,7 @@ function toInput(values: CustomerFormValues): CustomerInput {
     phone: optional(values.phone),
     taxId: optional(values.taxId),
     language: optional(values.language),
+    remindersEnabled: values.remindersEnabled,
     address: Object.keys(address).length ? address : undefined,
   };
 }
@@ -115,6 +118,10 @@ export function CustomerForm(props: {
           ))}
         </SelectField>
         <LanguagePreview language={chosenLanguage} currency={settings.data?.data.defaultCurrency} businessName={settings.data?.data.businessName} />
+        <label className="checkbox span-2">
+          <input type="checkbox" {...register('remindersEnabled')} />
+          Send this customer automatic payment reminders (your reminder plan in Settings)
+        </label>
       </div>
       <div className="form-actions">
         {props.onCancel ? (

@@ -10,13 +10,16 @@ import { isCurrency, minorDigits } from '../money/currencies';
 import { Alert, ErrorState, Loading } from '../ui/feedback';
 import { StatusChip } from '../ui/StatusChip';
 import { DeleteDraftDialog } from './InvoicesPage';
-import { DeliveryHistory, PdfButton, SendDialog } from './documents';
+import { PdfButton, SendDialog } from './documents';
+import { InvoiceTimeline } from './InvoiceTimeline';
+import { methodLabel } from './timeline';
+import { awaitsPayment, ReminderDialog, ReminderSwitch } from './reminders';
 import { deliverySettled } from './deliveryText';
 import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
 import { invoiceActions, type InvoiceAction } from '../team/roles';
 import { languageLabel } from '../format/documentLanguage';
 
-type Action = 'finalize' | 'pay' | 'void' | 'send' | 'delete' | null;
+type Action = 'finalize' | 'pay' | 'void' | 'send' | 'remind' | 'delete' | null;
 
 export function InvoiceDetailPage() {
   const { invoiceId = '' } = useParams();
@@ -146,9 +149,17 @@ export function InvoiceDetailPage() {
         </section>
         <section className="card" aria-labelledby="deliveries-title">
           <h2 id="deliveries-title" className="card__title">
-            Sent by e-mail
+            History
           </h2>
-          <DeliveryHistory invoice={inv} />
+          <InvoiceTimeline invoice={inv} />
+          {can.write && awaitsPayment(inv) ? (
+            <div className="reminders">
+              <ReminderSwitch invoice={current} planEnabled={settings.data?.data.reminders?.enabled} canChangePlan={can.settings} onStale={onStale} />
+              <button type="button" className="button" onClick={() => setAction('remind')}>
+                Send a reminder now
+              </button>
+            </div>
+          ) : null}
         </section>
       </div>
 
@@ -156,6 +167,7 @@ export function InvoiceDetailPage() {
       <PaymentDialog open={action === 'pay'} invoice={current} onClose={close} onStale={onStale} />
       <VoidDialog open={action === 'void'} invoice={current} onClose={close} onStale={onStale} />
       <SendDialog open={action === 'send'} invoice={current} onClose={close} onStale={onStale} />
+      <ReminderDialog open={action === 'remind'} invoice={current} onClose={close} />
       <DeleteDraftDialog
         invoice={action === 'delete' ? { id: inv.id, customerName: inv.customer.name, version: inv.version } : null}
         onClose={close}
@@ -223,9 +235,7 @@ function Actions(props: { invoice: Versioned<Invoice>; onAction: (action: Action
   return <>{invoiceActions(inv.status, can).map(button)}</>;
 }
 
-export function methodLabel(method: string): string {
-  return ({ BankTransfer: 'Bank transfer', Card: 'Card', Cash: 'Cash', Check: 'Check', Other: 'Other' } as Record<string, string>)[method] ?? method;
-}
+export { methodLabel };
 
 function AddressLines(props: { address?: { line1?: string; line2?: string; postalCode?: string; city?: string; region?: string; country?: string } }) {
   const a = props.address;

@@ -8,10 +8,12 @@ export const deliveryStatusText: Record<Delivery['status'], string> = {
   Sent: 'Sent',
   PartlySent: 'Partly delivered',
   Failed: 'Failed',
+  Cancelled: 'Not sent',
 };
 
 /** Done: nothing more will happen to this delivery. */
-export const deliverySettled = (d: Delivery) => d.status === 'Sent' || d.status === 'PartlySent' || d.status === 'Failed';
+export const deliverySettled = (d: Delivery) =>
+  d.status === 'Sent' || d.status === 'PartlySent' || d.status === 'Failed' || d.status === 'Cancelled';
 
 /** "Delivered 20 Nov 2026, 10:12" / "Refused: 550 5.1.1 no such user" / "Pending: refused for now (450 …), will be retried". */
 export function recipientText(r: DeliveryRecipient, locale?: string, timeZone?: string): { label: string; detail?: string } {

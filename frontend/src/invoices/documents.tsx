@@ -8,8 +8,7 @@ import { invoiceChanged } from '../api/queries';
 import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
 import { useQueryKeys } from '../app/business';
-import { formatDateTime } from '../format/format';
-import { deliveryStatusText, recipientsOf, recipientText } from './deliveryText';
+import { recipientsOf, recipientText } from './deliveryText';
 import { Dialog } from '../ui/Dialog';
 import { Alert, errorMessage, useToast } from '../ui/feedback';
 import { TextAreaField, TextField } from '../ui/fields';
@@ -151,36 +150,8 @@ export function PdfButton(props: { invoice: Invoice }) {
   );
 }
 
-export function DeliveryHistory(props: { invoice: Invoice }) {
-  const deliveries = [...(props.invoice.deliveries ?? [])].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-  if (!deliveries.length)
-    return (
-      <p className="muted">
-        {props.invoice.status === 'Draft' ? 'Finalize the invoice to send it.' : 'Not sent by e-mail yet.'}
-      </p>
-    );
-  return (
-    <ul className="deliveries">
-      {deliveries.map((d) => (
-        <li key={d.requestId} className={`delivery delivery--${d.status.toLowerCase()}`}>
-          <span className={`chip chip--delivery-${d.status.toLowerCase()}`}>{deliveryStatusText[d.status] ?? d.status}</span>
-          <DeliveryRecipients delivery={d} />
-          <span className="delivery__when muted small">
-            {(d.status === 'Sent' || d.status === 'PartlySent') && d.sentAt
-              ? `Sent ${formatDateTime(d.sentAt)}`
-              : `Requested ${formatDateTime(d.requestedAt)}`}
-          </span>
-          {d.status === 'Failed' && d.failureReason && !d.recipients?.length ? (
-            <span className="delivery__reason">Why: {d.failureReason}</span>
-          ) : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** Per recipient: delivered (when), refused (the mail server's answer), or pending (a temporary refusal, retried). */
-function DeliveryRecipients(props: { delivery: Delivery }) {
+export function DeliveryRecipients(props: { delivery: Delivery }) {
   const d = props.delivery;
   const recipients = recipientsOf(d);
   if (!recipients.length)

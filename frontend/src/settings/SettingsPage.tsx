@@ -65,6 +65,11 @@ function toInput(f: SettingsForm): SettingsInput {
   };
 }
 
+/** The whole profile as PUT /settings takes it (it clears what is left out): other settings pages send it unchanged. */
+export function profileInput(settings: Settings): SettingsInput {
+  return toInput(toForm(settings));
+}
+
 function previewNumber(prefix: string, next: string): string {
   const n = Number(next);
   return Number.isInteger(n) && n > 0 ? `${prefix}${String(n).padStart(6, '0')}` : '—';

@@ -7,6 +7,9 @@ export function SettingsTabs() {
       <NavLink to="/settings" end className="tabs__tab">
         Business details
       </NavLink>
+      <NavLink to="/settings/reminders" className="tabs__tab">
+        Reminders
+      </NavLink>
       <NavLink to="/settings/team" className="tabs__tab">
         Team
       </NavLink>

@@ -26,8 +26,16 @@ public sealed class DocumentWorker(
     InvitationMailer? invitations = null,
     IMailPolicyStore? mailPolicy = null,
     string? sesConfigurationSet = null,
-    EmailCodeMailer? emailCodes = null) : ISqsRecordHandler
+    EmailCodeMailer? emailCodes = null,
+    TimeProvider? leaseClock = null) : ISqsRecordHandler
 {
+    /// <summary>
+    /// What claims are timed with: wall-clock time (a claim guards against another worker for as long as a send can take),
+    /// while <c>clock</c> is the business's "now" (the document's dates), which the local host can move days ahead while
+    /// a send is in flight. The same clock unless told otherwise (tests move one clock for both).
+    /// </summary>
+    private readonly TimeProvider _leases = leaseClock ?? clock;
+
     /// <summary>
     /// How long a claim keeps other workers off a delivery: longer than one send can take (the function's 30 s timeout),
     /// shorter than the queue's visibility timeout (180 s), so the retry of a crashed worker's message can take it over.
@@ -71,7 +79,7 @@ public sealed class DocumentWorker(
         }
 
         var outcomes = new List<string>();
-        foreach (var request in InvoiceDeliveries.Pending(invoice, now))
+        foreach (var request in InvoiceDeliveries.Pending(invoice, _leases.GetUtcNow()))
         {
             pdf ??= renderer.Render(invoice, business, today);
             outcomes.Add($"{request.RequestId}:{await DeliverAsync(invoice, business, request, pdf, context, ct)}");
@@ -84,11 +92,11 @@ public sealed class DocumentWorker(
     {
         var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
         var attempts = (previous?.Attempts ?? 0) + 1;
-        var lease = clock.GetUtcNow() + ClaimLease;
+        var lease = _leases.GetUtcNow() + ClaimLease;
         // The claim keeps what earlier tries recorded per recipient; it is only taken over the result read above (same
         // attempts), so a try that recorded recipients meanwhile is never overwritten.
         var claim = new DeliveryResult(DeliveryStatus.Sending, lease, Attempts: attempts, Recipients: previous?.Recipients);
-        if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, claim, clock.GetUtcNow(), ct))
+        if (!await invoices.ClaimDeliveryAsync(invoice.Id, request.RequestId, claim, _leases.GetUtcNow(), ct))
             return "claimed-elsewhere";
 
         if (request.Kind == DeliveryKind.Reminder && !InvoiceReminders.Awaits(invoice))

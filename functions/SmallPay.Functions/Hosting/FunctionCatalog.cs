@@ -37,7 +37,7 @@ public static class FunctionCatalog
         ["DeleteCustomer"] = Api("DeleteCustomer", Permission.Write, s => new DeleteCustomer(s.Customers)),
         ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
         ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings, s.MailPolicy, s.SendingPolicy)),
-        ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings)),
+        ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings, s.Reminders)),
         ["RequestEmailVerification"] = Api("RequestEmailVerification", Permission.ManageSettings, s => Idempotent(s, new RequestEmailVerification(s.Settings, s.EmailCodes, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["ConfirmEmailVerification"] = Api("ConfirmEmailVerification", Permission.ManageSettings, s => new ConfirmEmailVerification(s.Settings, s.EmailCodes)),
         ["SendInvoice"] = Api("SendInvoice", Permission.Write, s => Idempotent(s, new SendInvoice(s.Invoices, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
@@ -91,8 +91,9 @@ public static class FunctionCatalog
             services.TenantRequestsPerMinute is { } limit ? new TenantRateLimit(services.RateLimits, limit) : null));
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
+    /// <remarks>The adapter judges the time left against Lambda's deadline (wall-clock time), not the business clock.</remarks>
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>
-        (Permission.Self, services => new SqsBatchFunction(build(services), Log(name, services), services.Clock));
+        (Permission.Self, services => new SqsBatchFunction(build(services), Log(name, services), TimeProvider.System));
 
     private static JsonLog Log(string name, IFunctionServices services) =>
         new(name, services.LogOutput, services.Environment.Get(JsonLog.LevelVariable));

@@ -39,7 +39,7 @@ public sealed class RunReminders(IReminderStore reminders, IInvoiceStore invoice
     public const int PageSize = 50;
     public const int MaxPages = 40;
 
-    /// <summary>How long an invoice whose reminders are off waits for its next look (turning them on takes effect within it).</summary>
+    /// <summary>How long an invoice or customer with reminders off waits for its next look (turning them on takes effect within it).</summary>
     public static readonly TimeSpan OffRecheck = TimeSpan.FromDays(1);
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> eventJson, LambdaInvocation invocation, CancellationToken cancellationToken)
@@ -109,11 +109,13 @@ public sealed class RunReminders(IReminderStore reminders, IInvoiceStore invoice
         var plan = business.Reminders;
         if (!plan.Enabled || invoice.RemindersOff || customer?.Details.RemindersOff == true)
         {
-            // Reminders that fall while they are off are skipped, not sent late: the look moves past them.
+            // Reminders that fall while they are off are skipped, not sent late: the look moves past them. With the
+            // business's plan off the marker is parked (no daily look at every open invoice of every business without a
+            // plan) until the plan is saved on; an invoice or customer turned off is looked at again a day later.
             var passed = ReminderSchedule.Decide(plan, invoice.DueDate, marker.HandledThrough, now);
             var handled = passed.Send is null ? marker.HandledThrough : passed.HandledThrough;
-            return (await reminders.MoveAsync(marker, marker with { CheckAt = now + OffRecheck, HandledThrough = handled }, ct) ? Outcome.Off : Outcome.Lost,
-                passed.Send is null ? 0 : passed.Skipped.Count + 1);
+            var later = marker with { CheckAt = now + OffRecheck, HandledThrough = handled, Parked = !plan.Enabled };
+            return (await reminders.MoveAsync(marker, later, ct) ? Outcome.Off : Outcome.Lost, passed.Send is null ? 0 : passed.Skipped.Count + 1);
         }
 
         var decision = ReminderSchedule.Decide(plan, invoice.DueDate, marker.HandledThrough, now);

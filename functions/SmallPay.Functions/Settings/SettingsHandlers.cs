@@ -15,7 +15,11 @@ public sealed class GetSettings(ISettingsStore settings, IMailPolicyStore mailPo
 }
 
 /// <summary>PUT /settings. Finalizing an invoice advances the number and so the version: a stale form gets 412, not a rewound counter.</summary>
-public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
+/// <summary>
+/// PUT /settings. A saved reminder plan that is on brings back the business's invoices parked while it was off (each
+/// save does: a save interrupted before the end is completed by the next one).
+/// </summary>
+public sealed class UpdateSettings(ISettingsStore settings, IReminderStore? reminders = null) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
@@ -25,6 +29,7 @@ public sealed class UpdateSettings(ISettingsStore settings) : IApiHandler
         if (current.Version != expected) throw Problems.PreconditionFailed("Your settings");
         var updated = input.ApplyTo(current) with { UpdatedBy = request.Actor };
         await settings.SaveAsync(request.Tenant, updated, ct);
+        if (updated.Reminders.Enabled && reminders is not null) await reminders.UnparkAsync(request.Tenant, request.ReceivedAt, ct);
         return ApiResponse.OkWithETag(SettingsView.From(updated), ApiViewJsonContext.Default.SettingsView, updated.Version);
     }
 }

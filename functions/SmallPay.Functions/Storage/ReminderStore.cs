@@ -10,9 +10,10 @@ namespace SmallPay.Functions.Storage;
 
 /// <summary>
 /// An invoice that awaits payment, as the reminder schedule sees it: look at it again at <see cref="CheckAt"/>; every
-/// reminder up to <see cref="HandledThrough"/> (inclusive) is sent or skipped.
+/// reminder up to <see cref="HandledThrough"/> (inclusive) is sent or skipped. <see cref="Parked"/>: its business's plan
+/// is off, so the schedule does not look at it until the plan is saved on again (which moves it back).
 /// </summary>
-public sealed record ReminderMarker(string Business, string InvoiceId, DateTimeOffset CheckAt, DateOnly HandledThrough)
+public sealed record ReminderMarker(string Business, string InvoiceId, DateTimeOffset CheckAt, DateOnly HandledThrough, bool Parked = false)
 {
     /// <summary>
     /// The marker a finalized invoice starts with: reminders after its finalization day, looked at first when the earliest
@@ -44,13 +45,16 @@ public interface IReminderStore
     Task<RemindOutcome> RemindAsync(ReminderMarker read, Invoice invoice, DeliveryRequest request, SendingQuota quota, ReminderMarker? next, CancellationToken ct);
     /// <summary>Moves the marker (null: removes it) if it is still as read; false when another run moved it first.</summary>
     Task<bool> MoveAsync(ReminderMarker read, ReminderMarker? next, CancellationToken ct);
+    /// <summary>The business's parked markers back on the schedule, to be looked at from <paramref name="now"/> (its plan is on). How many.</summary>
+    Task<int> UnparkAsync(string business, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>
 /// Markers in the invoices table: <c>reminder#{invoiceId}</c> (entity <c>ReminderMarker</c>, <c>business</c>,
-/// <c>invoiceId</c>, <c>handledThrough</c>), ranked in <c>reminders-due</c> by the epoch second of the next look. Finalizing
-/// an invoice writes its marker in the same transaction (InvoiceStore); RunReminders moves it and removes it once the
-/// invoice is paid or void or its plan has nothing left for it.
+/// <c>invoiceId</c>, <c>handledThrough</c>), ranked in <c>reminders-due</c> by the epoch second of the next look, or in
+/// <c>reminders-parked#{business}</c> while the business's plan is off. Finalizing an invoice writes its marker in the
+/// same transaction (InvoiceStore); RunReminders moves it, parks it, and removes it once the invoice is paid or void or
+/// its plan has nothing left for it; saving a plan that is on brings the parked ones back (UpdateSettings).
 /// </summary>
 public sealed class DynamoDbReminderStore(IAmazonDynamoDB dynamo, string invoicesTable) : IReminderStore
 {
@@ -59,6 +63,11 @@ public sealed class DynamoDbReminderStore(IAmazonDynamoDB dynamo, string invoice
 
     public static string ItemId(string invoiceId) => $"reminder#{invoiceId}";
 
+    /// <summary>Where a business whose plan is off keeps its markers: out of the schedule's query, cheap to find again.</summary>
+    public static string ParkedRanking(string business) => $"reminders-parked#{business}";
+
+    private static string RankingOf(ReminderMarker marker) => marker.Parked ? ParkedRanking(marker.Business) : DueRanking;
+
     public static Dictionary<string, AttributeValue> ToItem(ReminderMarker marker) => new()
     {
         ["id"] = S(ItemId(marker.InvoiceId)),
@@ -66,7 +75,7 @@ public sealed class DynamoDbReminderStore(IAmazonDynamoDB dynamo, string invoice
         ["business"] = S(marker.Business),
         ["invoiceId"] = S(marker.InvoiceId),
         ["handledThrough"] = Date(marker.HandledThrough),
-        ["rankedIn"] = S(DueRanking),
+        ["rankedIn"] = S(RankingOf(marker)),
         ["rank"] = N(marker.CheckAt.ToUnixTimeSeconds()),
     };
 
@@ -130,22 +139,46 @@ public sealed class DynamoDbReminderStore(IAmazonDynamoDB dynamo, string invoice
     public async Task<bool> MoveAsync(ReminderMarker read, ReminderMarker? next, CancellationToken ct) =>
         await RetrySafeWrites.TransactAsync(dynamo, [Move(read, next)], ct) is null;
 
+    public async Task<int> UnparkAsync(string business, DateTimeOffset now, CancellationToken ct)
+    {
+        var moved = 0;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = invoicesTable, IndexName = "rank",
+                KeyConditionExpression = "rankedIn = :parked",
+                ExpressionAttributeValues = new() { [":parked"] = S(ParkedRanking(business)) },
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var marker in (page.Items ?? []).Select(FromItem))
+                if (await MoveAsync(marker, marker with { Parked = false, CheckAt = now }, ct)) moved++;
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
+        return moved;
+    }
+
     // Conditional on the marker being as read (its next look and what it handled): two runs never act on one look twice.
     private TransactWriteItem Move(ReminderMarker read, ReminderMarker? next)
     {
-        const string AsRead = "#rank = :rank AND handledThrough = :handled";
+        const string AsRead = "#rank = :rank AND handledThrough = :handled AND rankedIn = :ranking";
         var names = new Dictionary<string, string> { ["#rank"] = "rank" };
-        var values = new Dictionary<string, AttributeValue> { [":rank"] = N(read.CheckAt.ToUnixTimeSeconds()), [":handled"] = Date(read.HandledThrough) };
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":rank"] = N(read.CheckAt.ToUnixTimeSeconds()), [":handled"] = Date(read.HandledThrough), [":ranking"] = S(RankingOf(read)),
+        };
         if (next is null)
             return new() { Delete = new Delete { TableName = invoicesTable, Key = Key(ItemId(read.InvoiceId)), ConditionExpression = AsRead, ExpressionAttributeNames = names, ExpressionAttributeValues = values } };
         values[":next"] = N(next.CheckAt.ToUnixTimeSeconds());
         values[":through"] = Date(next.HandledThrough);
+        values[":to"] = S(RankingOf(next));
         return new()
         {
             Update = new Update
             {
                 TableName = invoicesTable, Key = Key(ItemId(read.InvoiceId)),
-                UpdateExpression = "SET #rank = :next, handledThrough = :through",
+                UpdateExpression = "SET #rank = :next, handledThrough = :through, rankedIn = :to",
                 ConditionExpression = AsRead, ExpressionAttributeNames = names, ExpressionAttributeValues = values,
             },
         };
@@ -153,7 +186,8 @@ public sealed class DynamoDbReminderStore(IAmazonDynamoDB dynamo, string invoice
 
     private static ReminderMarker FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireString("business"), item.RequireString("invoiceId"),
-        DateTimeOffset.FromUnixTimeSeconds(item.GetLong("rank")), item.GetDate("handledThrough") ?? DateOnly.MinValue);
+        DateTimeOffset.FromUnixTimeSeconds(item.GetLong("rank")), item.GetDate("handledThrough") ?? DateOnly.MinValue,
+        item.GetString("rankedIn") != DueRanking);
 
     private static string EncodeCursor(Dictionary<string, AttributeValue> key) =>
         string.Join('|', key["id"].S, key["rankedIn"].S, key["rank"].N);

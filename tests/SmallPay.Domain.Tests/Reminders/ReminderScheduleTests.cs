@@ -84,15 +84,34 @@ public sealed class ReminderScheduleTests
         Assert.Null(ReminderSchedule.Upcoming(Plan, Due, last.HandledThrough));
     }
 
-    [Theory]
-    [InlineData("Invoice {number} is {daysOverdue} days late, {amountDue} to {businessName}", "Invoice INV-7 is 12 days late, €1,201.61 to Atelier")]
-    [InlineData("{customerName}: due {dueDate}", "Müller: due 15 Mar 2027")]
-    [InlineData("Braces { stay } {as typed} and {unknown} too {", "Braces { stay } {as typed} and {unknown} too {")]
-    [InlineData("{{number}}", "{INV-7}")]
-    public void Placeholders_are_filled_and_other_braces_stay(string template, string expected)
+    public static TheoryData<string, string, string[]> SharedTextCases()
     {
-        var values = new ReminderValues("INV-7", "€1,201.61", "15 Mar 2027", 12, "Atelier", "Müller");
+        var data = new TheoryData<string, string, string[]>();
+        foreach (var c in TextCases.RootElement.GetProperty("cases").EnumerateArray())
+            data.Add(c.GetProperty("template").GetString()!, c.GetProperty("expected").GetString()!,
+                c.GetProperty("unknown").EnumerateArray().Select(u => u.GetString()!).ToArray());
+        return data;
+    }
+
+    private static readonly System.Text.Json.JsonDocument TextCases = System.Text.Json.JsonDocument.Parse(File.ReadAllText(FindCases("reminder-text.json")));
+
+    private static string FindCases(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "tests", "cases", name))) return Path.Combine(dir.FullName, "tests", "cases", name);
+        throw new FileNotFoundException(name);
+    }
+
+    /// <summary>The cases the web app's preview runs too (tests/cases/reminder-text.json).</summary>
+    [Theory]
+    [MemberData(nameof(SharedTextCases))]
+    public void Placeholders_are_filled_and_other_braces_stay(string template, string expected, string[] unknown)
+    {
+        var v = TextCases.RootElement.GetProperty("values");
+        var values = new ReminderValues(v.GetProperty("number").GetString()!, v.GetProperty("amountDue").GetString()!, v.GetProperty("dueDate").GetString()!,
+            v.GetProperty("daysOverdue").GetInt32(), v.GetProperty("businessName").GetString()!, v.GetProperty("customerName").GetString()!);
         Assert.Equal(expected, ReminderText.Fill(template, values));
+        Assert.Equal(unknown, ReminderText.UnknownPlaceholders(template).ToArray());
     }
 
     [Fact]

@@ -188,12 +188,22 @@ public sealed class ReminderTests
     }
 
     [Fact]
-    public async Task A_plan_that_is_off_sends_nothing()
+    public async Task A_plan_that_is_off_sends_nothing_and_parks_the_invoice_until_it_is_turned_on()
     {
         await SavePlanAsync(Plan(enabled: false));
         var (_, invoiceId) = await SendInvoiceAsync();
-        await RunHourlyUntilAsync(new DateTimeOffset(2027, 3, 23, 0, 0, 0, TimeSpan.Zero));
+        await RunHourlyUntilAsync(new DateTimeOffset(2027, 3, 13, 0, 0, 0, TimeSpan.Zero));
         Assert.Empty(Reminders(invoiceId));
+        // Parked: later runs do not look at it at all (no daily write per open invoice of a business without a plan).
+        Assert.True(Assert.Single(_api.Services.Stores.Reminders.All, m => m.InvoiceId == invoiceId).Parked);
+        Assert.Equal(0, (await RunAsync()).Looked);
+
+        // Turned on: it is back on the schedule at once. The latest reminder that fell while the plan was off goes (turning
+        // reminders on is to start chasing), then the next on its day.
+        await SavePlanAsync(Plan());
+        await RunHourlyUntilAsync(new DateTimeOffset(2027, 3, 16, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(["before-3", "due"], Reminders(invoiceId).Select(r => r.ReminderKey));
+        Assert.Equal(new DateOnly(2027, 3, 13), DateOnly.FromDateTime(Reminders(invoiceId)[0].RequestedAt.UtcDateTime));
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
         var raw = HttpApiRequestReader.Read(eventJson.Span);
         if (string.IsNullOrEmpty(raw.RequestContext.RequestId)) raw.RequestContext.RequestId = invocation.RequestId;
 
-        var response = await RespondAsync(raw, invocation.Deadline, cancellationToken);
+        // Lambda's deadline is wall-clock time; the request's times are the clock's (which the local host can move ahead):
+        // the deadline as the clock sees it keeps "time left" right either way.
+        var response = await RespondAsync(raw, _clock.GetUtcNow() + (invocation.Deadline - DateTimeOffset.UtcNow), cancellationToken);
         log.Info("request", raw.RequestContext.RequestId,
             ("method", raw.RequestContext.Http.Method), ("path", raw.RawPath), ("status", response.StatusCode),
             ("ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
