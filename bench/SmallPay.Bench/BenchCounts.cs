@@ -35,6 +35,8 @@ public sealed record BenchCounts
     public int DashboardIterations { get; init; }
     /// <summary>Pages of GET /invoices followed per filter.</summary>
     public int ListPages { get; init; }
+    /// <summary>Due recurring profiles the scheduled-run benchmark makes invoices of (per action).</summary>
+    public int ScheduledProfiles { get; init; }
 
     public static BenchCounts Full { get; } = new()
     {
@@ -59,6 +61,7 @@ public sealed record BenchCounts
         DashboardWarmup = 10,
         DashboardIterations = 200,
         ListPages = 10,
+        ScheduledProfiles = 1000,
     };
 
     public static BenchCounts Quick { get; } = new()
@@ -86,5 +89,6 @@ public sealed record BenchCounts
         DashboardWarmup = 1,
         DashboardIterations = 3,
         ListPages = 2,
+        ScheduledProfiles = 20,
     };
 }

@@ -6,6 +6,7 @@ using SmallPay.Bench.Dashboard;
 using SmallPay.Bench.Infrastructure;
 using SmallPay.Bench.Pdf;
 using SmallPay.Bench.Pipeline;
+using SmallPay.Bench.Scheduled;
 using SmallPay.Bench.Report;
 using SmallPay.Bench.Scenarios;
 using SmallPay.Bench.Warm;
@@ -102,6 +103,14 @@ public sealed class BenchHarness(BenchOptions options)
         await Phase("prime", () => FunctionCatalog.Create("GetDashboard", stack.EnvironmentOf("GetDashboard"))
             .HandleAsync(events.Build("GetDashboard", reader, []), LambdaInvocation.Local(TimeSpan.FromSeconds(60)), ct));
 
+        if (options.Only == "scheduled")
+        {
+            Progress($"scheduled runs: {_counts.ScheduledProfiles} due recurring profiles");
+            var scheduledOnly = await Phase("scheduled", () => ScheduledRunBenchmark.RunAsync(stack, _counts.ScheduledProfiles, ct));
+            if (scheduledOnly is not null) ScheduledRunBenchmark.Report(run, scheduledOnly, _counts.ScheduledProfiles);
+            return;
+        }
+
         if (options.Only == "dashboard")
         {
             Progress("dashboard and invoice list against the tenant's size");
@@ -139,6 +148,9 @@ public sealed class BenchHarness(BenchOptions options)
         var (_, writerToken) = await stack.SignInAsync("bench-writer@smallpay.local", ct);
         var pipeline = await Phase("pipeline", () => PipelineBenchmark.RunAsync(stack, writer, writerToken, _counts.PipelineInvoices, ct));
 
+        Progress($"scheduled runs: {_counts.ScheduledProfiles} due recurring profiles");
+        var scheduled = await Phase("scheduled", () => ScheduledRunBenchmark.RunAsync(stack, _counts.ScheduledProfiles, ct));
+
         var functions = ApiScenarios.All.Select(s => s.Name).Where(n => n != ApiScenarios.WorkerWithoutMail).ToList();
         BuildReport.Report(run, options);
         ColdStartBenchmark.Report(cold, run, functions);
@@ -163,6 +175,7 @@ public sealed class BenchHarness(BenchOptions options)
             functions.Except(LoadBenchmark.Routes).Where(f => f != "DocumentWorker"));
         PdfBenchmark.Report(run, pdf);
         PipelineBenchmark.Report(run, pipeline ?? new PipelineResult(_counts.PipelineInvoices, 0, null, null, "failed (see notes)"));
+        if (scheduled is not null) ScheduledRunBenchmark.Report(run, scheduled, _counts.ScheduledProfiles);
         CostModel.ReportUnits(run, units, _counts.CapacityIterations);
         var calls = CostModel.Flow.ToDictionary(f => f.Name, f => new CallCost(
             f.Name,

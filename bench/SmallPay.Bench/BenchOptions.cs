@@ -6,7 +6,7 @@ public sealed record BenchOptions
     public const string Usage =
         "usage: SmallPay.Bench [--quick] [--label <name>] [--functions <bootstrap|SmallPay.Functions.dll>] [--functions-jit <SmallPay.Functions.dll>]\n" +
         "                      [--aot-floors <dir>] [--native-pdf <executable>] [--publish-seconds <s>] [--variant <label>=<executable>] [--results <file.json>] [--no-docs] [--render-only]\n" +
-        "                      [--only pdf|cold|dashboard]\n" +
+        "                      [--only pdf|cold|dashboard|scheduled]\n" +
         "  --quick       tiny counts, a few seconds per section: checks the harness works (the test suite runs it); figures are not meaningful\n" +
         "  --label       the column this run fills in docs/BENCHMARKS.md (default: baseline; e.g. after)\n" +
         "  --functions   the function executable to cold-start: the native bootstrap (bench/run.sh publishes it with scripts/publish-functions.sh)\n" +
@@ -24,13 +24,14 @@ public sealed record BenchOptions
         "  --only pdf    run only the PDF section (no local stack) and print its table; implies --no-docs\n" +
         "  --only cold   run only the cold starts (with their floors and peer) and peak memory; implies --no-docs\n" +
         "  --only dashboard  run only the dashboard and list round trips against the tenant's size; implies --no-docs\n" +
+        "  --only scheduled  run only the scheduled functions against 1,000 due items; implies --no-docs\n" +
         "  --cold-functions A,B  cold-start only these scenarios (e.g. \"GetInvoice,GetInvoice (as a member)\")";
 
     /// <summary>Only these scenarios cold-start (rows of the cold-start section); null: the counts' choice.</summary>
     public IReadOnlyList<string>? ColdFunctions { get; init; }
 
     /// <summary>The sections <c>--only</c> can pick.</summary>
-    public static readonly string[] Sections = ["pdf", "cold", "dashboard"];
+    public static readonly string[] Sections = ["pdf", "cold", "dashboard", "scheduled"];
 
     public bool Quick { get; init; }
     public string Label { get; init; } = "baseline";

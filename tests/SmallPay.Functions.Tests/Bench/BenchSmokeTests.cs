@@ -11,7 +11,7 @@ namespace SmallPay.Functions.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Sections = ["cold-start", "warm-fakes", "warm-io", "load", "pdf", "pipeline", "memory", "dynamodb-units", "cost", "goals"];
+    private static readonly string[] Sections = ["cold-start", "warm-fakes", "warm-io", "load", "pdf", "pipeline", "scheduled", "memory", "dynamodb-units", "cost", "goals"];
 
     [Fact]
     public async Task Quick_run_of_the_harness_reports_every_section_with_sane_figures()
@@ -66,6 +66,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         foreach (var renderer in new[] { "SmallPay (PDFsharp, DejaVu)", "PDFKit, DejaVu embedded", "PDFKit, built-in Helvetica" })
             Assert.InRange(Number(pdf, $"10 lines, {renderer}"), 0.01, 60_000);
         Assert.InRange(Number(Rows(sections["pipeline"]), "invoices sent per second"), 0.01, 10_000);
+        // The scheduled functions made every due profile's invoice and looked at every finalized invoice (the figure is seconds).
+        var scheduled = Rows(sections["scheduled"]);
+        Assert.InRange(Number(scheduled, "RunRecurring: due profiles → drafts"), 0.001, 300);
+        Assert.InRange(Number(scheduled, "RunRecurring: due profiles → finalized and sent"), 0.001, 300);
+        Assert.InRange(Number(scheduled, "RunReminders: first look at finalized invoices"), 0.001, 300);
         Assert.InRange(Number(Rows(sections["memory"]), "GetInvoice"), 10, 4_096);
         Assert.InRange(Number(Rows(sections["dynamodb-units"]), "GetInvoice"), 0.5, 100);
         Assert.InRange(Number(Rows(sections["cost"]), "Total, warm"), 0.000_001, 100);
