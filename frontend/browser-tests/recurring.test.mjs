@@ -63,7 +63,7 @@ step('the recurring page is in the main navigation, empty at first', async () =>
   assert.equal(created.status, 201);
   customer.id = created.body.id;
   await nav(page, 'Recurring').click();
-  await page.getByRole('heading', { name: 'Recurring invoices' }).waitFor();
+  await page.getByRole('heading', { name: 'Recurring invoices', exact: true }).waitFor();
   await page.getByRole('heading', { name: 'No recurring invoices yet' }).waitFor();
   await shoot(page, 'recurring-empty');
 });
@@ -71,25 +71,25 @@ step('the recurring page is in the main navigation, empty at first', async () =>
 step('the editor previews the next dates live as the schedule changes', async () => {
   await page.getByRole('link', { name: 'New recurring invoice' }).first().click();
   await page.getByRole('heading', { name: 'New recurring invoice' }).waitFor();
-  await page.getByLabel('Name').fill(profile.name);
+  await page.getByLabel('Name', { exact: true }).fill(profile.name);
   await page.getByLabel('Customer', { exact: true }).selectOption({ label: customer.name });
-  await page.getByLabel('Currency').selectOption('EUR');
+  await page.getByLabel('Currency', { exact: true }).selectOption('EUR');
   const line = page.getByRole('listitem', { name: 'Line 1' });
-  await line.getByLabel('Description, line 1').fill('Bookkeeping retainer');
-  await line.getByLabel('Unit price').fill('500');
-  await line.getByLabel('Tax %').fill('19');
+  await line.getByLabel('Description, line 1', { exact: true }).fill('Bookkeeping retainer');
+  await line.getByLabel('Unit price', { exact: true }).fill('500');
+  await line.getByLabel('Tax %', { exact: true }).fill('19');
   assert.equal(await page.getByTestId('totals-total').textContent(), '€595.00');
 
   // Month ends from 31 January 2030: clamped to each month's last day, never drifting.
   const preview = page.getByTestId('run-preview');
-  await page.getByLabel('Start date').fill('2030-01-31');
-  await page.getByLabel('The last day of the month').check();
+  await page.getByLabel('Start date', { exact: true }).fill('2030-01-31');
+  await page.getByLabel('The last day of the month', { exact: true }).check();
   assert.deepEqual(await dates(preview), ['2030-01-31', '2030-02-28', '2030-03-31', '2030-04-30', '2030-05-31', '2030-06-30']);
   assert.equal(await page.getByTestId('schedule-words').textContent(), 'Every month on the last day');
 
   // Every two months, ending after three invoices: three dates.
   await page.getByLabel('Every', { exact: true }).fill('2');
-  await page.getByLabel('After a number of invoices').check();
+  await page.getByLabel('After a number of invoices', { exact: true }).check();
   await page.getByLabel('Number of invoices', { exact: true }).fill('3');
   assert.deepEqual(await dates(preview), ['2030-01-31', '2030-03-31', '2030-05-31']);
   assert.equal(await page.getByTestId('schedule-words').textContent(), 'Every 2 months on the last day, 3 times');
@@ -100,9 +100,9 @@ step('the editor previews the next dates live as the schedule changes', async ()
 
   // What is saved: monthly from tomorrow, on its day, never ending.
   await page.getByLabel('Every', { exact: true }).fill('1');
-  await page.getByLabel('A day of the month').check();
-  await page.getByLabel('Never').check();
-  await page.getByLabel('Start date').fill(tomorrow());
+  await page.getByLabel('A day of the month', { exact: true }).check();
+  await page.getByLabel('Never', { exact: true }).check();
+  await page.getByLabel('Start date', { exact: true }).fill(tomorrow());
   profile.previewDates = await dates(preview);
   assert.equal(profile.previewDates.length, 6);
   assert.equal(profile.previewDates[0], tomorrow());
@@ -152,19 +152,19 @@ step('a change made meanwhile is a 412: nothing is saved, and reloading shows th
   const body = { name: 'Renamed elsewhere', invoice: { customerId: customer.id, currency: 'EUR', paymentTermsDays: 14, lines: current.body.invoice.lines.map(({ amount, ...line }) => line) }, schedule: current.body.schedule, action: 'Draft' };
   assert.equal((await apiCall(page, 'PUT', `/recurring/${profile.id}`, { body, headers: { 'If-Match': current.etag } })).status, 200);
 
-  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price').fill('650');
+  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price', { exact: true }).fill('650');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByText('Someone changed this recurring invoice since you opened it').waitFor();
   await shoot(page, 'recurring-conflict');
   await page.getByRole('button', { name: 'Reload their version' }).click();
   await page.getByRole('heading', { name: 'Edit Renamed elsewhere' }).waitFor();
-  assert.equal(await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price').inputValue(), '500');
+  assert.equal(await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price', { exact: true }).inputValue(), '500');
 });
 
 step('editing it: a new name, price and action apply from the next invoice', async () => {
-  await page.getByLabel('Name').fill(profile.name);
-  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price').fill('600');
-  await page.getByLabel('Finalize and send it').check();
+  await page.getByLabel('Name', { exact: true }).fill(profile.name);
+  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Unit price', { exact: true }).fill('600');
+  await page.getByRole('radio', { name: /^Finalize and send it/ }).check();
   assert.equal(await page.getByTestId('totals-total').textContent(), '€714.00');
   // The schedule is unchanged: the preview shows the stored next runs.
   assert.deepEqual(await dates(page.getByTestId('run-preview')), profile.previewDates);
