@@ -219,8 +219,9 @@ step('two months later it has made its invoices, each linked with its number and
   await page.getByText('Bookkeeping retainer').first().waitFor();
 
   await nav(page, 'Recurring').click();
-  const cells = await page.getByTestId(`recurring-${profile.id}`).locator('td').allTextContents();
-  assert.equal(cells[6], '2');
+  const row = page.getByTestId(`recurring-${profile.id}`);
+  await row.waitFor();
+  assert.equal((await row.locator('td').allTextContents())[6], '2');
   await nav(page, 'Dashboard').click();
   await page.getByTestId('recurring-forecast-EUR').waitFor();
   await shoot(page, 'dashboard-recurring');
