@@ -68,11 +68,27 @@ export async function shoot(page, name) {
 
 async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  await finishedDrawing(page);
   // Full-page shots from the top, so the sticky header and the phone's tab bar sit where a user sees them, and
   // no button under a resting mouse pointer looks hovered.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/**
+ * Waits until the page has finished drawing: no loading skeleton, placeholder or busy region left, and every chart
+ * drawn at its box's current width (ReceivedChart marks the width it drew at; a resize redraws it). Fails after 15 s,
+ * so a screenshot never shows a half-drawn page.
+ */
+export async function finishedDrawing(page) {
+  await page.waitForFunction(
+    () =>
+      !document.querySelector('.loading, .skeleton, .chart--placeholder, .kpi--placeholder, [aria-busy="true"]') &&
+      [...document.querySelectorAll('.chart > [role="img"]')].every((box) => box.dataset.drawnWidth === String(Math.max(box.clientWidth, 200))),
+    null,
+    { timeout: 15_000, polling: 50 },
+  );
 }
 
 export function uniqueEmail(who) {

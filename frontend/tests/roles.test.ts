@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { queryKeysFor } from '../src/api/queries';
 import type { InvoiceStatus, Me, Role } from '../src/api/types';
-import { abilitiesOf, businessName, currentBusiness, invoiceActions, ownBusiness, pickBusiness, withArticle } from '../src/team/roles';
+import { abilitiesOf, businessName, currentBusiness, invoiceActions, ownBusiness, pickBusiness, recurringActions, withArticle } from '../src/team/roles';
 
 const statuses: InvoiceStatus[] = ['Draft', 'Open', 'PartiallyPaid', 'Paid', 'Void'];
 
@@ -102,5 +102,18 @@ describe('query keys', () => {
       expect(x.slice(0, 2)).toEqual(['business', 'b-1']);
       expect(JSON.stringify(x)).not.toBe(JSON.stringify(y));
     }
+  });
+});
+
+describe('a recurring profile’s buttons', () => {
+  it.each(['owner', 'member'] as Role[])('%s: edit, and pause or resume by status', (role) => {
+    const can = abilitiesOf(role);
+    expect(recurringActions('Active', can)).toEqual(['edit', 'pause']);
+    expect(recurringActions('Paused', can)).toEqual(['edit', 'resume']);
+    expect(recurringActions('Ended', can)).toEqual(['edit']);
+  });
+
+  it('accountant: none', () => {
+    for (const status of ['Active', 'Paused', 'Ended'] as const) expect(recurringActions(status, abilitiesOf('accountant'))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
-  SettingsInput, Team, Versioned,
+  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned,
 } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
@@ -340,6 +340,32 @@ export class ApiClient {
   async deleteCustomer(id: string, etag?: string): Promise<void> {
     await this.request<void>('DELETE', `/customers/${encodeURIComponent(id)}`, { ifMatch: etag });
   }
+
+  listRecurringProfiles(signal?: AbortSignal): Promise<{ items: RecurringProfileSummary[] }> {
+    return this.request<{ items: RecurringProfileSummary[] }>('GET', '/recurring', { signal }).then((r) => r.data);
+  }
+
+  getRecurringProfile(id: string, signal?: AbortSignal): Promise<Versioned<RecurringProfile>> {
+    return this.versioned<RecurringProfile>('GET', `/recurring/${encodeURIComponent(id)}`, { signal });
+  }
+
+  createRecurringProfile(input: RecurringProfileInput, idempotencyKey: string): Promise<Versioned<RecurringProfile>> {
+    return this.versioned<RecurringProfile>('POST', '/recurring', { body: input, idempotencyKey });
+  }
+
+  updateRecurringProfile(id: string, input: RecurringProfileInput, etag: string): Promise<Versioned<RecurringProfile>> {
+    return this.versioned<RecurringProfile>('PUT', `/recurring/${encodeURIComponent(id)}`, { body: input, ifMatch: etag });
+  }
+
+  /** `etag` as If-Match: pausing or resuming what someone else changed meanwhile gets a 412 and the page reloads. */
+  pauseRecurringProfile(id: string, etag?: string): Promise<Versioned<RecurringProfile>> {
+    return this.versioned<RecurringProfile>('POST', `/recurring/${encodeURIComponent(id)}/pause`, { ifMatch: etag });
+  }
+
+  resumeRecurringProfile(id: string, etag?: string): Promise<Versioned<RecurringProfile>> {
+    return this.versioned<RecurringProfile>('POST', `/recurring/${encodeURIComponent(id)}/resume`, { ifMatch: etag });
+  }
+
 
   // ---------------------------------------------------------------- dashboard and settings
 

@@ -2,7 +2,7 @@
 // business's data starts with ['business', id]: data of two businesses never shares an entry, and switching can drop
 // them all at once.
 import type { QueryClient } from '@tanstack/react-query';
-import type { CustomerQuery, Invoice, InvoiceQuery, Versioned } from './types';
+import type { CustomerQuery, Invoice, InvoiceQuery, RecurringProfile, Versioned } from './types';
 
 export const BUSINESS_SCOPE = 'business';
 
@@ -15,6 +15,8 @@ export function queryKeysFor(business: string) {
     invoice: (id: string) => [...scope, 'invoice', id] as const,
     customers: (query?: CustomerQuery) => (query ? ([...scope, 'customers', query] as const) : ([...scope, 'customers'] as const)),
     customer: (id?: string) => (id === undefined ? ([...scope, 'customer'] as const) : ([...scope, 'customer', id] as const)),
+    recurringProfiles: [...scope, 'recurring'] as const,
+    recurringProfile: (id: string) => [...scope, 'recurring', id] as const,
     settings: [...scope, 'settings'] as const,
     team: [...scope, 'team'] as const,
   };
@@ -40,4 +42,11 @@ export function customerChanged(queryClient: QueryClient) {
   const inBusiness = (...what: string[]) => (query: { queryKey: readonly unknown[] }) =>
     query.queryKey[0] === BUSINESS_SCOPE && what.includes(query.queryKey[2] as string);
   void queryClient.invalidateQueries({ predicate: inBusiness('customers', 'customer', 'dashboard') });
+}
+
+/** After a recurring profile changed: show its new version, and refetch the list and the dashboard's forecast. */
+export function recurringProfileChanged(queryClient: QueryClient, keys: QueryKeys, profile: Versioned<RecurringProfile>) {
+  queryClient.setQueryData(keys.recurringProfile(profile.data.id), profile);
+  void queryClient.invalidateQueries({ queryKey: keys.recurringProfiles, exact: true });
+  void queryClient.invalidateQueries({ queryKey: keys.dashboard });
 }

@@ -235,11 +235,19 @@ export interface CurrencySummary {
   topCustomers: { customerId: string; name: string; revenue: number }[];
 }
 
+/** What the active recurring profiles will bill from `from` to `until` (30 days), per currency. */
+export interface RecurringForecast {
+  from: string;
+  until: string;
+  currencies: { currency: string; amount: number; invoices: number; profiles: number }[];
+}
+
 export interface Dashboard {
   asOf: string;
   countsByStatus: Record<InvoiceStatus | 'Overdue', number>;
   currencies: CurrencySummary[];
   recentInvoices: InvoiceSummary[];
+  recurring: RecurringForecast;
 }
 
 export interface SettingsInput {
@@ -380,4 +388,77 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: ProblemFieldError[];
+}
+
+// ---------------------------------------------------------------- recurring profiles
+
+export type RecurrenceUnit = 'Week' | 'Month' | 'Quarter' | 'Year';
+export type RecurringEndKind = 'Never' | 'AfterCount' | 'OnDate';
+export type RecurringAction = 'Draft' | 'FinalizeAndSend';
+export type RecurringStatus = 'Active' | 'Paused' | 'Ended';
+
+export interface RecurringSchedule {
+  unit: RecurrenceUnit;
+  interval: number;
+  startDate: string;
+  dayOfMonth?: number;
+  lastDayOfMonth?: boolean;
+  end: { kind: RecurringEndKind; count?: number; date?: string };
+}
+
+/** The body of POST /recurring and PUT /recurring/{profileId}. */
+export interface RecurringProfileInput {
+  name?: string;
+  /** As POST /invoices, without issueDate (each period's date) and dueDate (the payment terms decide). */
+  invoice: Omit<InvoiceInput, 'issueDate' | 'dueDate'>;
+  schedule: RecurringSchedule;
+  action: RecurringAction;
+}
+
+/** One period: the invoice made for it (its number and status while it exists), or skipped. */
+export interface RecurringRun {
+  period: string;
+  skipped: boolean;
+  invoiceId?: string;
+  number?: string;
+  status?: InvoiceStatus;
+}
+
+export interface RecurringProfile {
+  id: string;
+  name?: string;
+  status: RecurringStatus;
+  action: RecurringAction;
+  invoice: {
+    customerId: string;
+    currency: string;
+    paymentTermsDays?: number;
+    lines: InvoiceLine[];
+    discount: Discount;
+    notes?: string;
+    total: number;
+  };
+  schedule: RecurringSchedule;
+  nextRunDate?: string;
+  nextRuns: string[];
+  invoicesMade: number;
+  runs: RecurringRun[];
+  pausedReason?: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecurringProfileSummary {
+  id: string;
+  name?: string;
+  status: RecurringStatus;
+  action: RecurringAction;
+  customerId: string;
+  currency: string;
+  total: number;
+  schedule: RecurringSchedule;
+  nextRunDate?: string;
+  invoicesMade: number;
+  version: number;
 }

@@ -19,6 +19,9 @@ export const screens = {
   invoiceEditor: () => import('../invoices/InvoiceEditorPage'),
   invoiceDetail: () => import('../invoices/InvoiceDetailPage'),
   customers: () => import('../customers/CustomersPage'),
+  recurringList: () => import('../recurring/RecurringListPage'),
+  recurringEditor: () => import('../recurring/RecurringEditorPage'),
+  recurringDetail: () => import('../recurring/RecurringDetailPage'),
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
@@ -33,6 +36,9 @@ const ForgotPasswordPage = lazy(() => screens.signIn().then((m) => ({ default: m
 const InvoicesPage = lazy(() => screens.invoices().then((m) => ({ default: m.InvoicesPage })));
 const InvoiceEditorPage = lazy(() => screens.invoiceEditor().then((m) => ({ default: m.InvoiceEditorPage })));
 const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ default: m.InvoiceDetailPage })));
+const RecurringListPage = lazy(() => screens.recurringList().then((m) => ({ default: m.RecurringListPage })));
+const RecurringEditorPage = lazy(() => screens.recurringEditor().then((m) => ({ default: m.RecurringEditorPage })));
+const RecurringDetailPage = lazy(() => screens.recurringDetail().then((m) => ({ default: m.RecurringDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
 const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
@@ -109,6 +115,10 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="invoices/new" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
                 <Route path="invoices/:invoiceId/edit" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
+                <Route path="recurring" element={<RecurringListPage />} />
+                <Route path="recurring/new" element={<RequireAbility ability="write"><RecurringEditorPage /></RequireAbility>} />
+                <Route path="recurring/:profileId" element={<RecurringDetailPage />} />
+                <Route path="recurring/:profileId/edit" element={<RequireAbility ability="write"><RecurringEditorPage /></RequireAbility>} />
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />

@@ -8,6 +8,7 @@ import { usePageTitle } from '../app/usePageTitle';
 import { formatDate, formatMoney } from '../format/format';
 import { EmptyState, ErrorState, Loading } from '../ui/feedback';
 import { StatusChip } from '../ui/StatusChip';
+import { RecurringForecastCard } from './RecurringForecastCard';
 
 const ReceivedChart = lazy(() => import('./ReceivedChart'));
 
@@ -78,7 +79,15 @@ function DashboardBody(props: { data: Dashboard; defaultCurrency?: string }) {
     if (!performance.getEntriesByName('dashboard-rendered').length) performance.mark('dashboard-rendered');
   }, []);
 
-  if (total === 0) return <Welcome />;
+  if (total === 0)
+    return data.recurring?.currencies.length ? (
+      <>
+        <Welcome />
+        <RecurringForecastCard forecast={data.recurring} />
+      </>
+    ) : (
+      <Welcome />
+    );
 
   return (
     <div className="dashboard" data-testid="dashboard">
@@ -99,6 +108,8 @@ function DashboardBody(props: { data: Dashboard; defaultCurrency?: string }) {
       ) : null}
 
       {current ? <Figures summary={current} /> : <p className="muted">No finalized invoices yet: figures appear once an invoice is finalized.</p>}
+
+      {data.recurring ? <RecurringForecastCard forecast={data.recurring} /> : null}
 
       <section className="card" aria-labelledby="counts-title">
         <h2 id="counts-title" className="card__title">

@@ -53,6 +53,8 @@ export default function ReceivedChart(props: { months: { month: string; amount: 
           },
         ],
         hooks: {
+          // The width the bars were last drawn at: the browser tests wait for it to match the box before a screenshot.
+          draw: [(u) => void (container.dataset.drawnWidth = String(u.width))],
           setCursor: [
             (u) => {
               const el = tip.current;

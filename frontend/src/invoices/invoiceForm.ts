@@ -12,17 +12,21 @@ export interface LineForm {
   taxRatePercent: string;
 }
 
-export interface InvoiceForm {
+/** What an invoice and a recurring profile's invoice share: who, in what currency, what, and the notes. */
+export interface InvoiceContentForm {
   customerId: string;
   currency: string;
-  issueDate: string;
-  dueMode: 'terms' | 'date';
-  paymentTermsDays: string;
-  dueDate: string;
   lines: LineForm[];
   discountKind: 'Percent' | 'Amount';
   discountValue: string;
   notes: string;
+}
+
+export interface InvoiceForm extends InvoiceContentForm {
+  issueDate: string;
+  dueMode: 'terms' | 'date';
+  paymentTermsDays: string;
+  dueDate: string;
 }
 
 export function newLine(taxRatePercent = ''): LineForm {
@@ -88,6 +92,15 @@ export type FieldProblem = { field: string; message: string };
 
 /** What must be fixed before the form can be sent at all (numbers that are not numbers); the API checks the rules. */
 export function localProblems(form: InvoiceForm): FieldProblem[] {
+  const problems = contentProblems(form);
+  if (form.dueMode === 'terms' && !/^\d+$/.test(form.paymentTermsDays.trim()))
+    problems.push({ field: 'paymentTermsDays', message: 'Enter a whole number of days.' });
+  if (form.dueMode === 'date' && !form.dueDate) problems.push({ field: 'dueDate', message: 'Choose a due date.' });
+  return problems;
+}
+
+/** The shared fields' problems: a customer, lines with numbers, a discount that is a number. */
+export function contentProblems(form: InvoiceContentForm): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!form.customerId) problems.push({ field: 'customerId', message: 'Choose a customer.' });
   form.lines.forEach((line, i) => {
@@ -98,21 +111,25 @@ export function localProblems(form: InvoiceForm): FieldProblem[] {
     if (decimal(line.taxRatePercent, '0') === null) problems.push({ field: `lines.${i}.taxRatePercent`, message: 'Enter a percentage or leave it empty.' });
   });
   if (discountValueForCalculation(form) === null) problems.push({ field: 'discountValue', message: 'Enter a number or leave it empty.' });
-  if (form.dueMode === 'terms' && !/^\d+$/.test(form.paymentTermsDays.trim()))
-    problems.push({ field: 'paymentTermsDays', message: 'Enter a whole number of days.' });
-  if (form.dueMode === 'date' && !form.dueDate) problems.push({ field: 'dueDate', message: 'Choose a due date.' });
   return problems;
 }
 
 /** The body of POST/PUT /invoices (call after localProblems found nothing). */
 export function toInvoiceInput(form: InvoiceForm): InvoiceInput {
+  return {
+    ...toContentInput(form),
+    issueDate: form.issueDate || undefined,
+    ...(form.dueMode === 'terms' ? { paymentTermsDays: Number(form.paymentTermsDays.trim()) } : { dueDate: form.dueDate }),
+  };
+}
+
+/** The shared fields as the API takes them (call after contentProblems found nothing). */
+export function toContentInput(form: InvoiceContentForm): InvoiceInput {
   const num = (text: string, empty: string) => Number(decimal(text, empty));
   const discountValue = num(form.discountValue, '0');
   return {
     customerId: form.customerId,
     currency: form.currency,
-    issueDate: form.issueDate || undefined,
-    ...(form.dueMode === 'terms' ? { paymentTermsDays: Number(form.paymentTermsDays.trim()) } : { dueDate: form.dueDate }),
     lines: form.lines.map((line) => ({
       description: line.description.trim(),
       quantity: num(line.quantity, '0'),
@@ -127,11 +144,17 @@ export function toInvoiceInput(form: InvoiceForm): InvoiceInput {
 
 /** A problem's path (from its JSON pointer) as the editor's field, or null when the editor has no such field. */
 export function editorField(path: string): string | null {
+  if (['issueDate', 'dueDate', 'paymentTermsDays'].includes(path)) return path;
+  return contentField(path);
+}
+
+/** A problem's path as one of the shared fields, or null. */
+export function contentField(path: string): string | null {
   if (path === 'discount' || path === 'discount.value') return 'discountValue';
   if (path === 'discount.kind') return 'discountKind';
   if (/^lines\.\d+\.(description|quantity|unitPrice|discountPercent|taxRatePercent)$/.test(path)) return path;
   if (/^lines\.\d+$/.test(path)) return `${path}.description`;
-  if (['customerId', 'currency', 'issueDate', 'dueDate', 'paymentTermsDays', 'notes', 'lines'].includes(path)) return path;
+  if (['customerId', 'currency', 'notes', 'lines'].includes(path)) return path;
   return null;
 }
 

@@ -1,7 +1,7 @@
 // What each role may do, as the API decides it (openapi.yaml, "Authentication and tenancy"), so the app shows only
 // what the user can use. The API still checks every request; a 403 it answers anyway is explained by the business
 // provider (app/business.tsx).
-import type { Business, InvoiceStatus, Me, Role } from '../api/types';
+import type { Business, InvoiceStatus, Me, RecurringStatus, Role } from '../api/types';
 
 export interface Abilities {
   /** Customers and invoices: create, edit, delete, finalize, send, record payments, void. Owners and members. */
@@ -56,6 +56,14 @@ export function invoiceActions(status: InvoiceStatus, can: Abilities): InvoiceAc
             : ['pdf'];
   // Reading the PDF is reading; everything else changes the invoice.
   return can.write ? all : all.filter((action) => action === 'pdf');
+}
+
+/** What a recurring profile's page offers. An ended profile can still be edited: a new schedule continues it. */
+export type RecurringAction = 'edit' | 'pause' | 'resume';
+
+export function recurringActions(status: RecurringStatus, can: Abilities): RecurringAction[] {
+  if (!can.write) return [];
+  return status === 'Active' ? ['edit', 'pause'] : status === 'Paused' ? ['edit', 'resume'] : ['edit'];
 }
 
 /** A business's name as the app shows it: an unnamed one is "My business" when it is the user's own. */

@@ -35,7 +35,7 @@ public static class FunctionCatalog
         ["GetCustomer"] = Api("GetCustomer", Permission.Read, s => new GetCustomer(s.Customers)),
         ["UpdateCustomer"] = Api("UpdateCustomer", Permission.Write, s => new UpdateCustomer(s.Customers)),
         ["DeleteCustomer"] = Api("DeleteCustomer", Permission.Write, s => new DeleteCustomer(s.Customers)),
-        ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices)),
+        ["GetDashboard"] = Api("GetDashboard", Permission.Read, s => new GetDashboard(s.Invoices, s.Recurring)),
         ["GetSettings"] = Api("GetSettings", Permission.Read, s => new GetSettings(s.Settings, s.MailPolicy, s.SendingPolicy)),
         ["UpdateSettings"] = Api("UpdateSettings", Permission.ManageSettings, s => new UpdateSettings(s.Settings, s.Reminders)),
         ["RequestEmailVerification"] = Api("RequestEmailVerification", Permission.ManageSettings, s => Idempotent(s, new RequestEmailVerification(s.Settings, s.EmailCodes, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),

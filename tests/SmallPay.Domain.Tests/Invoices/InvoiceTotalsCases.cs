@@ -24,7 +24,7 @@ public static class InvoiceTotalsCases
 
     public static TotalsCase Named(string name) => All.Single(c => c.Name == name);
 
-    public static string FilePath => Path.Combine(RepositoryRoot(), "tests", "cases", "invoice-totals.json");
+    public static string FilePath => SharedCaseFiles.PathOf("invoice-totals.json");
 
     public static decimal Dec(string value) => decimal.Parse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 
@@ -38,13 +38,5 @@ public static class InvoiceTotalsCases
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
         return JsonSerializer.Deserialize<List<TotalsCase>>(File.ReadAllText(FilePath), options)
             ?? throw new InvalidOperationException($"{FilePath} holds no cases.");
-    }
-
-    /// <summary>The folder holding SmallPay.sln, found by walking up from the test assembly.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SmallPay.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No SmallPay.sln above {AppContext.BaseDirectory}.");
     }
 }

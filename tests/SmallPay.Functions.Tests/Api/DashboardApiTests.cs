@@ -60,4 +60,53 @@ public sealed class DashboardApiTests
         Assert.Empty(dashboard.Body["recentInvoices"]!.AsArray());
         Assert.Equal(0, dashboard.Body["countsByStatus"]!["Open"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Dashboard_shows_what_active_recurring_profiles_bill_in_the_next_30_days_per_currency()
+    {
+        var api = await TestApi.ForNewUserAsync(stack);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var customerId = (await api.PostAsync("/customers", ApiData.Customer("Retainer Client"))).Expect(201).Id;
+
+        async Task<string> Profile(string currency, object schedule) => (await api.PostAsync("/recurring", new
+        {
+            name = $"{currency} retainer",
+            invoice = new { customerId, currency, paymentTermsDays = 14, lines = new[] { ApiData.Line("Retainer", 1, 500, taxRate: 19) } },
+            schedule,
+        })).Expect(201).Id;
+
+        // Weekly from today: today and 7, 14, 21, 28 days on, five invoices of 595.
+        await Profile("EUR", new { unit = "Week", interval = 1, startDate = today.ToString("yyyy-MM-dd") });
+        // Monthly, ending after two invoices: only the first date falls in the window.
+        await Profile("EUR", new { unit = "Month", interval = 1, startDate = today.AddDays(3).ToString("yyyy-MM-dd"), end = new { kind = "AfterCount", count = 2 } });
+        // Paused: nothing.
+        var paused = await Profile("USD", new { unit = "Week", interval = 1, startDate = today.ToString("yyyy-MM-dd") });
+        (await api.PostAsync($"/recurring/{paused}/pause")).Expect(200);
+
+        var recurring = (await api.GetAsync("/dashboard")).Expect(200).Body["recurring"]!;
+        Assert.Equal(today.ToString("yyyy-MM-dd"), recurring["from"]!.GetValue<string>());
+        Assert.Equal(today.AddDays(29).ToString("yyyy-MM-dd"), recurring["until"]!.GetValue<string>());
+        var eur = Assert.Single(recurring["currencies"]!.AsArray())!;
+        Assert.Equal("EUR", eur["currency"]!.GetValue<string>());
+        Assert.Equal(3570m, eur["amount"]!.GetValue<decimal>());
+        Assert.Equal(6, eur["invoices"]!.GetValue<int>());
+        Assert.Equal(2, eur["profiles"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Another_business_recurring_profiles_are_not_in_the_dashboard()
+    {
+        var owner = await TestApi.ForNewUserAsync(stack);
+        var customerId = (await owner.PostAsync("/customers", ApiData.Customer("Retainer Client"))).Expect(201).Id;
+        (await owner.PostAsync("/recurring", new
+        {
+            invoice = new { customerId, currency = "EUR", lines = new[] { ApiData.Line("Retainer", 1, 100, taxRate: 0) } },
+            schedule = new { unit = "Week" },
+        })).Expect(201);
+
+        var stranger = await TestApi.ForNewUserAsync(stack);
+        Assert.Empty((await stranger.GetAsync("/dashboard")).Expect(200).Body["recurring"]!["currencies"]!.AsArray());
+        // Weekly from today: five invoices of 100 in the 30 days.
+        Assert.Equal(500m, (await owner.GetAsync("/dashboard")).Expect(200).Body["recurring"]!["currencies"]![0]!["amount"]!.GetValue<decimal>());
+    }
 }
