@@ -29,7 +29,10 @@ public sealed class InMemoryStores
         MailPolicy = new MailPolicyStore(_gate, Invoices, _sent);
         EmailCodes = new EmailCodeStore(_gate, Settings, _sent);
         Recurring = new InMemoryRecurringStore(_gate, Invoices);
+        Links = new InMemoryLinkStore(_gate, Invoices);
     }
+
+    public InMemoryLinkStore Links { get; }
 
     public InMemoryRecurringStore Recurring { get; }
 
@@ -207,7 +210,7 @@ public sealed class InMemoryStores
                     customers.AddInvoices(updated.Tenant, previousCustomerId, -1);
                 }
                 // The worker's attributes survive every API write, as with the DynamoDB store's UpdateItem SETs.
-                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults };
+                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults, ViewedAt = stored.ViewedAt, LinksRevokedAt = stored.LinksRevokedAt };
             }
             return Task.CompletedTask;
         }

@@ -30,6 +30,10 @@ public sealed record Invoice
     public StoredDocument? Document { get; init; }
     /// <summary>The recurring profile that made this invoice (<c>prf_…</c>), or null for an invoice made by hand.</summary>
     public string? RecurringProfileId { get; init; }
+    /// <summary>When the customer first opened a link to this invoice's page (written by the page, never by the API).</summary>
+    public DateTimeOffset? ViewedAt { get; init; }
+    /// <summary>When the owner last revoked the customer links: links made until then are refused (a later send issues a new one).</summary>
+    public DateTimeOffset? LinksRevokedAt { get; init; }
 
     public Currency Currency => Currencies.Get(Content.Currency);
 

@@ -1,3 +1,4 @@
+using SmallPay.Functions.CustomerPage;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Dashboard;
 using SmallPay.Functions.Documents;
@@ -55,6 +56,10 @@ public static class FunctionCatalog
         ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
         ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
         ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
+        ["RevokeInvoiceLinks"] = Api("RevokeInvoiceLinks", Permission.Write, s => new RevokeInvoiceLinks(s.Invoices, s.Links)),
+        // The customer's page: anonymous routes (no JWT), the signed link in the path decides what they show.
+        ["ViewDocumentPage"] = Public("ViewDocumentPage", s => new ViewDocumentPage(Resolver(s), s.Links, s.Settings)),
+        ["GetDocumentPagePdf"] = Public("GetDocumentPagePdf", s => new GetDocumentPagePdf(Resolver(s), s.Documents)),
         // Scheduled (no route): EventBridge Scheduler in AWS; locally only when invoked by hand (no clock loop yet).
         ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
@@ -64,7 +69,10 @@ public static class FunctionCatalog
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring") ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring") && !PublicFunctions.Contains(name) ? entry.Permission : null;
+
+    /// <summary>The functions of routes without the JWT authorizer (template.yaml: <c>Auth.Authorizer: NONE</c>).</summary>
+    public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf" };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
@@ -83,6 +91,15 @@ public static class FunctionCatalog
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Api(string name, Permission permission, Func<IFunctionServices, IApiHandler> build) =>
         (permission, services => new HttpApiFunction(build(services), Log(name, services), services.Clock, permission, services.Teams,
             services.TenantRequestsPerMinute is { } limit ? new TenantRateLimit(services.RateLimits, limit) : null));
+
+    /// <summary>An anonymous route: the public adapter (per-client rate limit, HTML pages) around one handler.</summary>
+    private static (Permission, Func<IFunctionServices, ILambdaHandler>) Public(string name, Func<IFunctionServices, IPublicHandler> build) =>
+        (Permission.Self, services => new PublicHttpFunction(build(services), Log(name, services), services.Clock,
+            services.PublicRequestsPerMinute is { } limit ? new ClientRateLimit(services.RateLimits, limit) : null));
+
+    private static LinkResolver Resolver(IFunctionServices services) =>
+        new(services.Links, services.Invoices, DocumentLinkSigner.FromEnvironment(services.Environment)
+            ?? throw new InvalidOperationException($"Environment variable {DocumentLinkSigner.SecretVariable} is not set (at least 32 characters)."));
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>

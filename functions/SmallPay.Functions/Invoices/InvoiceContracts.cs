@@ -105,7 +105,9 @@ public sealed record InvoiceView(
     string? VoidReason,
     IReadOnlyList<DeliveryView> Deliveries,
     DocumentView? Document,
-    string? RecurringProfileId = null)
+    string? RecurringProfileId = null,
+    DateTimeOffset? ViewedAt = null,
+    DateTimeOffset? LinksRevokedAt = null)
 {
     /// <param name="now">When delivery claims are judged (a claim whose lease ran out shows as Pending); default: the start of <paramref name="today"/>.</param>
     public static InvoiceView From(Invoice invoice, DateOnly today, DateTimeOffset? now = null)
@@ -122,7 +124,7 @@ public sealed record InvoiceView(
             invoice.Payments.Select(p => new PaymentView(p.Id, p.Amount, p.Date, p.Method, p.Note, p.RecordedAt)).ToList(),
             invoice.Version, invoice.CreatedAt, invoice.UpdatedAt, invoice.FinalizedAt, invoice.PaidDate, invoice.VoidedAt, invoice.VoidReason,
             InvoiceDeliveries.Deliveries(invoice, now ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).Select(DeliveryView.From).ToList(),
-            DocumentView.From(invoice.Document), invoice.RecurringProfileId);
+            DocumentView.From(invoice.Document), invoice.RecurringProfileId, invoice.ViewedAt, invoice.LinksRevokedAt);
     }
 }
 

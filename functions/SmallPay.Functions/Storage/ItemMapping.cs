@@ -153,6 +153,8 @@ internal static class ItemMapping
             VoidedAt = item.GetTime("voidedAt"),
             VoidReason = item.GetString("voidReason"),
             RecurringProfileId = item.GetString("recurringProfileId"),
+            ViewedAt = item.GetTime("viewedAt"),
+            LinksRevokedAt = item.GetTime("linksRevokedAt"),
             DeliveryRequests = item.GetList("deliveryRequests").Select(r => ToDeliveryRequest(r.M)).ToList(),
             DeliveryResults = (item.GetMap("deliveryResults") ?? []).ToDictionary(r => r.Key, r => ToDeliveryResult(r.Value.M ?? []), StringComparer.Ordinal),
             Document = item.GetMap("document") is { } document ? ToDocument(document) : null,
