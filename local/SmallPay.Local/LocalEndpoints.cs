@@ -28,6 +28,8 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
         variables["AWS_ENDPOINT_URL_S3"] = Aws.ToString().TrimEnd('/');
         Smtp?.AddTo(variables);
         if (App is not null) variables["APP_URL"] = App.ToString().TrimEnd('/');
+        // The customer's pages (/d/…) are served by the local host itself, as SpaDistribution serves them in AWS.
+        if (App is not null && variables.ContainsKey("DOCUMENT_PAGE_URL")) variables["DOCUMENT_PAGE_URL"] = App.ToString().TrimEnd('/');
     }
 }
 

@@ -36,6 +36,17 @@ public static class LocalResourceNames
     public const string AccessKeyId = "test";
     public const string SecretAccessKey = "test";
 
+    /// <summary>
+    /// What a Secrets Manager dynamic reference (<c>{{resolve:secretsmanager:…}}</c>, the key of the customers' links)
+    /// resolves to locally: a key generated once for local stacks (like the credentials above, it guards nothing real),
+    /// so the links in events/ and in the demo's mails work on every local stack and the AWS one is never needed.
+    /// </summary>
+    public const string GeneratedSecret = "local-4f0c9d1e7b2a48e6a5d3c8b1f9e07a62-document-links";
+
+    /// <summary>A template value that is a dynamic reference to a secret becomes <see cref="GeneratedSecret"/>; others stay.</summary>
+    public static string ResolveDynamicReference(string value) =>
+        value.StartsWith("{{resolve:secretsmanager:", StringComparison.Ordinal) && value.EndsWith("}}", StringComparison.Ordinal) ? GeneratedSecret : value;
+
     /// <summary>A table's local name is its logical id (<c>InvoicesTable</c>), whatever TableName the template sets for AWS.</summary>
     public static string Table(string logicalId) => logicalId;
 

@@ -22,13 +22,14 @@ public sealed class InMemoryApi : HttpMessageHandler
 {
     public const string TokenPrefix = "in-memory:";
 
-    private static readonly Lazy<RouteTable<string>> Routes = new(() =>
+    /// <summary>Each route's function, and whether API Gateway checks a JWT before it (the customer's pages: no).</summary>
+    private static readonly Lazy<RouteTable<(string Function, bool Anonymous)>> Routes = new(() =>
     {
         var template = SamTemplate.Load(RepositoryLayout.FindTemplate());
         var functions = SamFunction.ReadAll(template);
-        return new RouteTable<string>(HttpApiDefinition.ReadAll(template, functions)
-            .SelectMany(api => api.Routes)
-            .Select(route => (route.Method, route.Path, route.Function.CatalogName)));
+        return new RouteTable<(string, bool)>(HttpApiDefinition.ReadAll(template, functions)
+            .SelectMany(api => api.Routes.Select(route => (Route: route, Anonymous: (route.Authorizer ?? api.DefaultAuthorizer) is null or "NONE")))
+            .Select(entry => (entry.Route.Method, entry.Route.Path, (entry.Route.Function.CatalogName, entry.Anonymous))));
     });
 
     private readonly ConcurrentDictionary<string, ILambdaHandler> _functions = new(StringComparer.Ordinal);
@@ -52,9 +53,10 @@ public sealed class InMemoryApi : HttpMessageHandler
         var path = request.RequestUri!.AbsolutePath;
         var match = Routes.Value.Match(request.Method.Method, path);
         if (match is null) return Message(HttpStatusCode.NotFound, "Not Found");
-        // Every route is behind the JWT authorizer: without a token, API Gateway answers before any function runs.
+        // Behind the JWT authorizer, a request without a token is answered by API Gateway before any function runs.
         var token = request.Headers.Authorization?.Parameter;
-        if (request.Headers.Authorization?.Scheme != "Bearer" || token is null || !token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        var anonymous = match.Route.Anonymous;
+        if (!anonymous && (request.Headers.Authorization?.Scheme != "Bearer" || token is null || !token.StartsWith(TokenPrefix, StringComparison.Ordinal)))
             return Message(HttpStatusCode.Unauthorized, "Unauthorized");
 
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -75,13 +77,13 @@ public sealed class InMemoryApi : HttpMessageHandler
             {
                 RequestId = Guid.NewGuid().ToString(),
                 RouteKey = $"{request.Method.Method} {match.PathTemplate}",
-                Http = new HttpApiHttpDescription { Method = request.Method.Method, Path = path, SourceIp = "127.0.0.1" },
-                Authorizer = new HttpApiAuthorizer { Jwt = new HttpApiJwtDescription { Claims = Claims(token[TokenPrefix.Length..]) } },
+                Http = new HttpApiHttpDescription { Method = request.Method.Method, Path = path, SourceIp = request.Headers.TryGetValues("x-test-source-ip", out var ip) ? ip.First() : "127.0.0.1" },
+                Authorizer = anonymous ? null : new HttpApiAuthorizer { Jwt = new HttpApiJwtDescription { Claims = Claims(token![TokenPrefix.Length..]) } },
                 TimeEpoch = Services.Environment.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
             },
         };
 
-        var function = _functions.GetOrAdd(match.Route, Services.Function);
+        var function = _functions.GetOrAdd(match.Route.Function, Services.Function);
         var output = await function.HandleAsync(JsonSerializer.SerializeToUtf8Bytes(raw, HttpApiJsonContext.Default.HttpApiRequest),
             LambdaInvocation.Local(TimeSpan.FromSeconds(10)), cancellationToken);
         var answer = JsonSerializer.Deserialize(output, HttpApiJsonContext.Default.HttpApiResponse)!;

@@ -19,7 +19,12 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public static readonly IReadOnlyDictionary<string, string> DefaultVariables = new Dictionary<string, string>
     {
         ["SMTP_SENDER"] = "invoices@smallpay.test",
+        ["DOCUMENT_LINK_SECRET"] = TestLinkSecret,
+        ["DOCUMENT_PAGE_URL"] = "https://app.smallpay.test",
     };
+
+    /// <summary>The in-memory stack's secret for the customers' links (the tests sign and tamper with tokens themselves).</summary>
+    public const string TestLinkSecret = "in-memory-link-secret-0123456789abcdef";
 
     public FunctionEnvironment Environment { get; } = FunctionEnvironment.From(variables ?? DefaultVariables, clock);
     public TextWriter LogOutput { get; } = log ?? TextWriter.Null;
@@ -35,6 +40,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IEmailVerificationStore EmailCodes => Stores.EmailCodes;
     public IRecurringStore Recurring => Stores.Recurring;
     public IReminderStore Reminders => Stores.Reminders;
+    public IDocumentLinkStore Links => Stores.Links;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

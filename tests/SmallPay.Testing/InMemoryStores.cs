@@ -30,7 +30,10 @@ public sealed class InMemoryStores
         MailPolicy = new MailPolicyStore(_gate, Invoices, _sent);
         EmailCodes = new EmailCodeStore(_gate, Settings, _sent);
         Recurring = new InMemoryRecurringStore(_gate, Invoices);
+        Links = new InMemoryLinkStore(_gate, Invoices);
     }
+
+    public InMemoryLinkStore Links { get; }
 
     public InMemoryRecurringStore Recurring { get; }
 
@@ -235,7 +238,11 @@ public sealed class InMemoryStores
                     customers.AddInvoices(updated.Tenant, previousCustomerId, -1);
                 }
                 // The worker's attributes survive every API write, as with the DynamoDB store's UpdateItem SETs.
-                _invoices[updated.Id] = updated with { Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff };
+                _invoices[updated.Id] = updated with
+                {
+                    Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff,
+                    ViewedAt = stored.ViewedAt, LinksRevokedAt = stored.LinksRevokedAt,
+                };
             }
             return Task.CompletedTask;
         }
@@ -264,7 +271,11 @@ public sealed class InMemoryStores
                 Reserve(quota);
                 _numbers.Add($"{finalized.Tenant}#{finalized.Number}");
                 settings.Put(finalized.Tenant, counter with { NextNumber = sequence + 1, Version = counter.Version + 1 });
-                _invoices[finalized.Id] = finalized with { Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff };
+                _invoices[finalized.Id] = finalized with
+                {
+                    Document = stored.Document, DeliveryResults = stored.DeliveryResults, RemindersOff = stored.RemindersOff,
+                    ViewedAt = stored.ViewedAt, LinksRevokedAt = stored.LinksRevokedAt,
+                };
                 reminders[finalized.Id] = ReminderMarker.For(finalized);
                 return Task.FromResult(new FinalizeResult(FinalizeOutcome.Finalized));
             }

@@ -32,6 +32,10 @@ public sealed record Invoice
     public string? RecurringProfileId { get; init; }
     /// <summary>The owner turned this invoice's automatic reminders off (its own attribute: no edit of the invoice, no new version).</summary>
     public bool RemindersOff { get; init; }
+    /// <summary>When the customer first opened a link to this invoice's page (written by the page, never by the API).</summary>
+    public DateTimeOffset? ViewedAt { get; init; }
+    /// <summary>When the owner last revoked the customer links: links made until then are refused (a later send issues a new one).</summary>
+    public DateTimeOffset? LinksRevokedAt { get; init; }
 
     public Currency Currency => Currencies.Get(Content.Currency);
 

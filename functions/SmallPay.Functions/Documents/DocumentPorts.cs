@@ -15,7 +15,8 @@ public interface IInvoiceDocumentRenderer
 public interface IInvoiceEmailComposer
 {
     /// <exception cref="FormatException">An address can never be delivered to (a permanent failure).</exception>
-    InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf);
+    /// <param name="pageLink">The customer's own page of this e-mail's invoice (its signed link), when the stack has them.</param>
+    InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf, Uri? pageLink = null);
 }
 
 /// <summary>

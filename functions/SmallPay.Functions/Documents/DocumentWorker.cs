@@ -27,6 +27,7 @@ public sealed class DocumentWorker(
     IMailPolicyStore? mailPolicy = null,
     string? sesConfigurationSet = null,
     EmailCodeMailer? emailCodes = null,
+    CustomerPage.DocumentLinkIssuer? links = null,
     TimeProvider? leaseClock = null) : ISqsRecordHandler
 {
     /// <summary>
@@ -91,6 +92,9 @@ public sealed class DocumentWorker(
         SqsRecordContext context, CancellationToken ct)
     {
         var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
+        // The customer's page of this e-mail: made before the claim, so a failure here leaves nothing claimed.
+        var pageLink = links is null || invoice.Status == InvoiceStatus.Void || IsSettled(previous) ? null
+            : await links.IssueAsync(SmallPay.Domain.Links.LinkedDocumentKind.Invoice, invoice.Tenant, invoice.Id, request.RequestId, request.RequestedAt, ct);
         var attempts = (previous?.Attempts ?? 0) + 1;
         var lease = _leases.GetUtcNow() + ClaimLease;
         // The claim keeps what earlier tries recorded per recipient; it is only taken over the result read above (same
@@ -116,7 +120,7 @@ public sealed class DocumentWorker(
         IReadOnlyList<RecipientOutcome> tried;
         try
         {
-            tried = await SendAsync(invoice, business, request, pdf, InvoiceDeliveries.StillToSend(recipients), ct);
+            tried = await SendAsync(invoice, business, request, pdf, InvoiceDeliveries.StillToSend(recipients), ct, pageLink);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -166,10 +170,10 @@ public sealed class DocumentWorker(
     /// what the mail server answered for each of them.
     /// </summary>
     private async Task<IReadOnlyList<RecipientOutcome>> SendAsync(Invoice invoice, BusinessSettings business, DeliveryRequest request,
-        byte[] pdf, IReadOnlyList<string> pending, CancellationToken ct)
+        byte[] pdf, IReadOnlyList<string> pending, CancellationToken ct, Uri? pageLink = null)
     {
         if (pending.Count == 0) return []; // settled by an earlier try that could not record the end
-        using var email = composer.Compose(invoice, business, request, pdf);
+        using var email = composer.Compose(invoice, business, request, pdf, pageLink);
         if (sesConfigurationSet is not null)
         {
             // SES publishes this message's bounces and complaints (MailEventHandler), tagged with where it came from.
@@ -195,6 +199,8 @@ public sealed class DocumentWorker(
                                                  && (reason.StartsWith("550", StringComparison.Ordinal) || reason.StartsWith("551", StringComparison.Ordinal) || reason.StartsWith("553", StringComparison.Ordinal))))
             await mailPolicy.SuppressAsync(business, refused.Address, refused.Reason!, clock.GetUtcNow(), CancellationToken.None);
     }
+
+    private static bool IsSettled(DeliveryResult? result) => result?.Status is DeliveryStatus.Sent or DeliveryStatus.PartlySent or DeliveryStatus.Failed;
 
     /// <summary>SES tag values allow letters, digits, '_', '-', '.', '@' (ids and subs are made of those).</summary>
     private static string SesTag(string value) => new(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@' ? c : '_').ToArray());

@@ -33,6 +33,7 @@ public static class DocumentWorkerSetup
             services.MailPolicy,
             environment.Get("SES_CONFIGURATION_SET") is { Length: > 0 } set ? set : null,
             services.EmailCodes is IEmailCodeOutbox codes ? new EmailCodeMailer(codes, services.Settings, mail, smtp.Sender, environment.Clock) : null,
+            CustomerPage.DocumentLinkIssuer.FromEnvironment(environment, services.Links),
             leaseClock: TimeProvider.System);
     }
 }

@@ -17,9 +17,9 @@ public sealed class PdfSharpDocumentRenderer(InvoicePdfRenderer renderer) : IInv
 /// </summary>
 public sealed class DeliveryEmailComposer(InvoiceEmailComposer composer) : IInvoiceEmailComposer
 {
-    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
+    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf, Uri? pageLink = null)
     {
-        var message = composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message, delivery.RequestId,
+        var message = composer.Compose(invoice, business, pdf, delivery.To, delivery.Cc, delivery.Subject, delivery.Message, delivery.RequestId, pageLink,
             reminder: delivery.Kind == DeliveryKind.Reminder);
         // Compose parsed every address already (or threw): these parse.
         var recipients = delivery.Recipients.Where(address => !string.IsNullOrWhiteSpace(address)).Select(address => (address, InvoiceEmailComposer.TryParse(address.Trim())!)).ToList();

@@ -1,3 +1,4 @@
+using SmallPay.Functions.CustomerPage;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Dashboard;
 using SmallPay.Functions.Documents;
@@ -56,12 +57,15 @@ public static class FunctionCatalog
         ["UpdateRecurringProfile"] = Api("UpdateRecurringProfile", Permission.Write, s => new UpdateRecurringProfile(s.Recurring, s.Invoices, s.Customers, s.Settings)),
         ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
         ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
+        ["RevokeInvoiceLinks"] = Api("RevokeInvoiceLinks", Permission.Write, s => new RevokeInvoiceLinks(s.Invoices, s.Links)),
+        // The customer's page: anonymous routes (no JWT), the signed link in the path decides what they show.
+        ["ViewDocumentPage"] = Public("ViewDocumentPage", s => new ViewDocumentPage(Resolver(s), s.Links, s.Settings)),
+        ["GetDocumentPagePdf"] = Public("GetDocumentPagePdf", s => new GetDocumentPagePdf(Resolver(s), s.Documents)),
         // Scheduled (no route): EventBridge Scheduler in AWS, the local host's schedules locally.
         ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
         ["SendReminder"] = Api("SendReminder", Permission.Write, s => Idempotent(s, new SendReminder(s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["SetInvoiceReminders"] = Api("SetInvoiceReminders", Permission.Write, s => new SetInvoiceReminders(s.Invoices)),
-        // Scheduled (no route): EventBridge Scheduler in AWS, the local host's schedules locally.
         ["RunReminders"] = (Permission.Self, s => new RunReminders(s.Reminders, s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunReminders", s))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
@@ -70,7 +74,10 @@ public static class FunctionCatalog
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders") ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders") && !PublicFunctions.Contains(name) ? entry.Permission : null;
+
+    /// <summary>The functions of routes without the JWT authorizer (template.yaml: <c>Auth.Authorizer: NONE</c>).</summary>
+    public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf" };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
@@ -89,6 +96,15 @@ public static class FunctionCatalog
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Api(string name, Permission permission, Func<IFunctionServices, IApiHandler> build) =>
         (permission, services => new HttpApiFunction(build(services), Log(name, services), services.Clock, permission, services.Teams,
             services.TenantRequestsPerMinute is { } limit ? new TenantRateLimit(services.RateLimits, limit) : null));
+
+    /// <summary>An anonymous route: the public adapter (per-client rate limit, HTML pages) around one handler.</summary>
+    private static (Permission, Func<IFunctionServices, ILambdaHandler>) Public(string name, Func<IFunctionServices, IPublicHandler> build) =>
+        (Permission.Self, services => new PublicHttpFunction(build(services), Log(name, services), services.Clock,
+            services.PublicRequestsPerMinute is { } limit ? new ClientRateLimit(services.RateLimits, limit) : null));
+
+    private static LinkResolver Resolver(IFunctionServices services) =>
+        new(services.Links, services.Invoices, DocumentLinkSigner.FromEnvironment(services.Environment)
+            ?? throw new InvalidOperationException($"Environment variable {DocumentLinkSigner.SecretVariable} is not set (at least 32 characters)."));
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
     /// <remarks>The adapter judges the time left against Lambda's deadline (wall-clock time), not the business clock.</remarks>

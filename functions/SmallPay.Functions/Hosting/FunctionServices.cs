@@ -31,6 +31,8 @@ public interface IFunctionServices
     IRecurringStore Recurring { get; }
     /// <summary>The markers of invoices awaiting payment that the reminder schedule looks at.</summary>
     IReminderStore Reminders { get; }
+    /// <summary>The customers' links to their documents (the customer's page).</summary>
+    IDocumentLinkStore Links { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -45,6 +47,10 @@ public interface IFunctionServices
     SendingPolicy SendingPolicy => new(
         int.TryParse(Environment.Get("SENDING_LIMIT_NEW"), NumberStyles.None, CultureInfo.InvariantCulture, out var fresh) ? fresh : SendingPolicy.Default.NewAccountDaily,
         int.TryParse(Environment.Get("SENDING_LIMIT"), NumberStyles.None, CultureInfo.InvariantCulture, out var established) ? established : SendingPolicy.Default.EstablishedDaily);
+
+    /// <summary>How many requests one client may make of the customer's page per minute: PUBLIC_REQUESTS_PER_MINUTE, default 60; 0 = no limit.</summary>
+    int? PublicRequestsPerMinute =>
+        int.TryParse(Environment.Get("PUBLIC_REQUESTS_PER_MINUTE"), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? (limit > 0 ? limit : null) : 60;
 
     /// <summary>How long a presigned PDF link works: DOCUMENT_URL_TTL_SECONDS, default 300.</summary>
     TimeSpan DocumentLinkLifetime =>
@@ -72,5 +78,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IEmailVerificationStore EmailCodes => field ??= new DynamoDbEmailVerificationStore(_clients.DynamoDb, InvoicesTable);
     public IRecurringStore Recurring => field ??= new DynamoDbRecurringStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
+    public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -105,7 +105,9 @@ public sealed record InvoiceView(
     string? VoidReason,
     IReadOnlyList<DeliveryView> Deliveries,
     DocumentView? Document,
-    string? RecurringProfileId = null)
+    string? RecurringProfileId = null,
+    DateTimeOffset? ViewedAt = null,
+    DateTimeOffset? LinksRevokedAt = null)
 {
     /// <summary>Whether the business's reminder plan reminds the customer of this invoice (PUT /invoices/{id}/reminders turns it off).</summary>
     public bool RemindersEnabled { get; init; } = true;
@@ -128,7 +130,7 @@ public sealed record InvoiceView(
             invoice.Payments.Select(p => new PaymentView(p.Id, p.Amount, p.Date, p.Method, p.Note, p.RecordedAt)).ToList(),
             invoice.Version, invoice.CreatedAt, invoice.UpdatedAt, invoice.FinalizedAt, invoice.PaidDate, invoice.VoidedAt, invoice.VoidReason,
             InvoiceDeliveries.Deliveries(invoice, now ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).Select(DeliveryView.From).ToList(),
-            DocumentView.From(invoice.Document), invoice.RecurringProfileId)
+            DocumentView.From(invoice.Document), invoice.RecurringProfileId, invoice.ViewedAt, invoice.LinksRevokedAt)
         {
             RemindersEnabled = !invoice.RemindersOff,
         };

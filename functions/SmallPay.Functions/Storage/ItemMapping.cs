@@ -155,6 +155,8 @@ internal static class ItemMapping
             VoidReason = item.GetString("voidReason"),
             RecurringProfileId = item.GetString("recurringProfileId"),
             RemindersOff = item.GetBool("remindersOff"),
+            ViewedAt = item.GetTime("viewedAt"),
+            LinksRevokedAt = item.GetTime("linksRevokedAt"),
             DeliveryRequests = item.GetList("deliveryRequests").Select(r => ToDeliveryRequest(r.M)).ToList(),
             DeliveryResults = (item.GetMap("deliveryResults") ?? []).ToDictionary(r => r.Key, r => ToDeliveryResult(r.Value.M ?? []), StringComparer.Ordinal),
             Document = item.GetMap("document") is { } document ? ToDocument(document) : null,

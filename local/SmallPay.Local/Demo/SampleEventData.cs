@@ -74,6 +74,14 @@ public static class SampleEventData
     /// </summary>
     public const string RecurringProfile = "prf_01JE41R3C8V2M6K9P4T7X1Z5B0";
 
+    /// <summary>A customer's link to <see cref="OpenInvoice"/>'s page (view-document-page, get-document-page-pdf), valid until 2099.</summary>
+    public const string Link = "lnk_01JE40K1N2P3M4Q5R6S7T8V9W0";
+
+    public static readonly DateTimeOffset LinkValidUntil = new(2099, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary><see cref="Link"/> signed with the local stack's generated key (<see cref="LocalResourceNames.GeneratedSecret"/>): what its e-mail carried.</summary>
+    public static string LinkToken => new SmallPay.Functions.CustomerPage.DocumentLinkSigner(LocalResourceNames.GeneratedSecret).Sign(Link, LinkValidUntil);
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
@@ -185,6 +193,10 @@ public static class SampleEventData
         var withDelivery = InvoiceDeliveries.Request(sent, new DeliveryInput(), PendingDelivery, Settings.BusinessName, new DateTimeOffset(2026, 11, 20, 9, 20, 41, 527, TimeSpan.Zero))
             with { Version = sent.Version + 1 };
         await invoices.UpdateAsync(sent, withDelivery, ct);
+
+        // The link OpenInvoice's e-mail carried (the customer's page), never opened yet.
+        await new DynamoDbDocumentLinkStore(dynamo, invoicesTable).CreateAsync(
+            new SmallPay.Domain.Links.DocumentLink(Link, Sub, SmallPay.Domain.Links.LinkedDocumentKind.Invoice, OpenInvoice, Seeded.AddMinutes(6), LinkValidUntil), ct);
 
         // A recurring profile whose first period (2 November) is due and was never run.
         var firstRun = DateOnly.FromDateTime(Seeded.UtcDateTime);

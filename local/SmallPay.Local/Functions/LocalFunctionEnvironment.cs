@@ -30,7 +30,7 @@ public static class LocalFunctionEnvironment
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in declared ?? [])
-            variables[name] = resolver.ResolveText(value) ?? "";
+            variables[name] = LocalResourceNames.ResolveDynamicReference(resolver.ResolveText(value) ?? "");
         return variables;
     }
 

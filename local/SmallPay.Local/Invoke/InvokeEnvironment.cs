@@ -24,7 +24,7 @@ public static class InvokeEnvironment
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in resolver.Resolve(function.EnvironmentVariables) as JsonObject ?? [])
             if (value.AsText() is { } text)
-                variables[name] = text;
+                variables[name] = LocalResourceNames.ResolveDynamicReference(text);
 
         variables["AWS_ENDPOINT_URL"] = endpoint;
         variables["AWS_ENDPOINT_URL_S3"] = endpoint;

@@ -54,7 +54,11 @@ public sealed class LocalSite
         SpaRoot is not null
         && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && request.Headers.Authorization.Count == 0
-        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+        && !IsDocumentPage(request);
+
+    /// <summary>The customer's pages (/d/…) come from their API even when a browser navigates there, as SpaDistribution's /d/* behaviour sends them.</summary>
+    public static bool IsDocumentPage(HttpRequest request) => request.Path.StartsWithSegments("/d", StringComparison.Ordinal);
 
     /// <summary>index.html of the SPA, or without a built SPA a page that says the API is up.</summary>
     public Task WriteIndexAsync(HttpContext context) =>

@@ -126,8 +126,12 @@ internal sealed class CountingRenderer : IInvoiceDocumentRenderer
 /// <summary>A plain message with the request's recipients and the PDF attached; addresses are parsed as the real composer does.</summary>
 internal sealed class SimpleComposer : IInvoiceEmailComposer
 {
-    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf)
+    /// <summary>The customer-page link of each message composed, in order.</summary>
+    public List<Uri?> PageLinks { get; } = [];
+
+    public InvoiceEmail Compose(Invoice invoice, BusinessSettings business, DeliveryRequest delivery, byte[] pdf, Uri? pageLink = null)
     {
+        lock (PageLinks) PageLinks.Add(pageLink);
         var message = new MimeMessage { Subject = delivery.Subject };
         message.From.Add(MailboxAddress.Parse("invoices@smallpay.example"));
         var recipients = new List<(string, MailboxAddress)>();
@@ -138,7 +142,7 @@ internal sealed class SimpleComposer : IInvoiceEmailComposer
             list.Add(mailbox);
             recipients.Add((address, mailbox));
         }
-        var body = new Multipart("mixed") { new TextPart("plain") { Text = delivery.Message ?? "" } };
+        var body = new Multipart("mixed") { new TextPart("plain") { Text = (delivery.Message ?? "") + (pageLink is null ? "" : $"\n{pageLink}") } };
         body.Add(new MimePart("application", "pdf") { Content = new MimeContent(new MemoryStream(pdf)), FileName = $"{invoice.Number}.pdf" });
         message.Body = body;
         return new InvoiceEmail(message, MailboxAddress.Parse("invoices@smallpay.example"), recipients);

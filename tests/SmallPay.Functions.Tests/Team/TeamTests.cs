@@ -99,12 +99,15 @@ public sealed class TeamTests
         ["PUT /recurring/{profileId}"] = (true, false),
         ["POST /recurring/{profileId}/pause"] = (true, false),
         ["POST /recurring/{profileId}/resume"] = (true, false),
+        ["DELETE /invoices/{invoiceId}/links"] = (true, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()
     {
         var template = SamTemplate.Load(RepositoryLayout.FindTemplate());
-        return HttpApiDefinition.ReadAll(template, SamFunction.ReadAll(template)).SelectMany(api => api.Routes).Select(r => r.RouteKey).ToList();
+        // The customer's pages (no JWT, no business, no role) are not the team's: CustomerPage's tests cover them.
+        return HttpApiDefinition.ReadAll(template, SamFunction.ReadAll(template)).SelectMany(api => api.Routes)
+            .Where(r => !SmallPay.Functions.Hosting.FunctionCatalog.PublicFunctions.Contains(r.Function.CatalogName)).Select(r => r.RouteKey).ToList();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SmallPay.Functions.Hosting;
 using System.Text.Json.Nodes;
 using SmallPay.Local.Template;
 
@@ -33,7 +34,7 @@ public class TemplatePolicyTests
         // its one write statement is checked on its own below.
         var getFunctions = TemplateUnderTest.HttpApis
             .SelectMany(api => api.Routes)
-            .Where(route => route.Method == "GET" && route.Function.LogicalId != "GetDashboardFunction")
+            .Where(route => route.Method == "GET" && route.Function.LogicalId != "GetDashboardFunction" && !FunctionCatalog.PublicFunctions.Contains(route.Function.CatalogName))
             .Select(route => route.Function);
 
         Assert.All(getFunctions, function => Assert.All(Policies(function), policy =>
@@ -44,6 +45,23 @@ public class TemplatePolicyTests
             else
                 Assert.EndsWith("ReadPolicy", name);
         }));
+    }
+
+    [Fact]
+    public void The_customers_pages_may_only_update_links_their_documents_and_the_rate_counters()
+    {
+        // GET /d/{token} records the link's first view (on the link and its invoice); both count requests per client.
+        foreach (var name in FunctionCatalog.PublicFunctions)
+        {
+            var function = TemplateUnderTest.Functions.Single(f => f.CatalogName == name);
+            var writes = Policies(function).Where(p => p.ContainsKey("Statement")).SelectMany(p => Statements(p["Statement"]))
+                .Where(s => s["Action"].AsList().Any(a => DynamoDbWriteActions.Contains(a.AsText() ?? ""))).ToList();
+            var statement = Assert.Single(writes);
+            Assert.Equal(["dynamodb:UpdateItem"], statement["Action"].AsList().Select(a => a.AsText()));
+            var keys = statement["Condition"]?["ForAllValues:StringLike"]?["dynamodb:LeadingKeys"].AsList().Select(k => k.AsText() ?? "").ToList() ?? [];
+            Assert.Contains("rate#*", keys);
+            Assert.Subset(new HashSet<string> { "rate#*", "link#*", "inv_*" }, keys.ToHashSet());
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SmallPay.Functions.Hosting;
 using System.Text.RegularExpressions;
 using SmallPay.Local.Template;
 
@@ -5,7 +6,11 @@ namespace SmallPay.Functions.Tests.Template;
 
 public partial class TemplateRouteTests
 {
-    private static HttpApiDefinition TheApi => Assert.Single(TemplateUnderTest.HttpApis);
+    /// <summary>The JWT API: every route but the customer's pages.</summary>
+    private static HttpApiDefinition TheApi => Assert.Single(TemplateUnderTest.HttpApis, api => api.LogicalId == "HttpApi");
+
+    /// <summary>The customer's pages: anonymous, under /d/ (CloudFront's /d/* behaviour).</summary>
+    private static HttpApiDefinition PagesApi => Assert.Single(TemplateUnderTest.HttpApis, api => api.LogicalId == "PagesApi");
 
     [Fact]
     public void Every_function_but_the_queue_consumers_has_exactly_one_HttpApi_event_on_the_shared_api()
@@ -18,9 +23,10 @@ public partial class TemplateRouteTests
         {
             var (_, type, properties) = Assert.Single(function.Events);
             Assert.Equal("HttpApi", type);
-            Assert.Equal("HttpApi", properties["ApiId"]?["Ref"].AsText());
+            var expected = FunctionCatalog.PublicFunctions.Contains(TemplateUnderTest.SelectorOf(function) ?? "") ? "PagesApi" : "HttpApi";
+            Assert.Equal(expected, properties["ApiId"]?["Ref"].AsText());
         });
-        Assert.Equal("HttpApi", TheApi.LogicalId);
+        Assert.Equal(["HttpApi", "PagesApi"], TemplateUnderTest.HttpApis.Select(api => api.LogicalId).Order());
     }
 
     [Fact]
@@ -39,7 +45,7 @@ public partial class TemplateRouteTests
     public void Routes_are_exactly_the_architecture_function_catalogue()
     {
         var documented = DocumentedRoutes();
-        var declared = TheApi.Routes.ToDictionary(
+        var declared = TemplateUnderTest.HttpApis.SelectMany(api => api.Routes).ToDictionary(
             route => TemplateUnderTest.SelectorOf(route.Function) ?? route.Function.LogicalId,
             route => route.RouteKey,
             StringComparer.Ordinal);
@@ -63,6 +69,18 @@ public partial class TemplateRouteTests
         // A route's own Auth.Authorizer would override the default (NONE opens it): none may set one.
         var overridden = api.Routes.Where(route => route.Authorizer is not null).Select(route => $"{route.RouteKey}: {route.Authorizer}").ToList();
         Assert.True(overridden.Count == 0, string.Join("\n", overridden));
+    }
+
+    [Fact]
+    public void The_pages_api_serves_only_the_customers_pages_without_an_authorizer_or_cors()
+    {
+        var api = PagesApi;
+        Assert.Null(api.DefaultAuthorizer);
+        Assert.Empty(api.Authorizers);
+        Assert.Null(api.CorsConfiguration);
+        Assert.All(api.Routes, route => Assert.StartsWith("/d/", route.Path, StringComparison.Ordinal));
+        Assert.Equal(FunctionCatalog.PublicFunctions.Order(), api.Routes.Select(route => route.Function.CatalogName).Order());
+        Assert.All(FunctionCatalog.PublicFunctions, name => Assert.Null(FunctionCatalog.PermissionOf(name)));
     }
 
     [Fact]

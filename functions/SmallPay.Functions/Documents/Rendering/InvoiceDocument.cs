@@ -327,18 +327,7 @@ internal sealed class InvoiceDocument
         Section(_l["invoice.paymentTerms"], TermsText());
     }
 
-    private string TermsText()
-    {
-        var terms = _l.PaymentTerms(_invoice.Content) is { } t ? _l.Text("terms.sentence", ("terms", t)) : "";
-        var due = _l.Date(_invoice.DueDate);
-        return _invoice.Status switch
-        {
-            InvoiceStatus.Paid => terms + (_invoice.PaidDate is { } paid ? _l.Text("terms.paidOn", ("date", _l.Date(paid))) : _l["terms.paid"]),
-            InvoiceStatus.Void => _l["terms.void"],
-            InvoiceStatus.Draft => terms + _l.Text("terms.draft", ("date", due)),
-            _ => terms + _l.Text("terms.pleasePay", ("amount", Money(_totals.BalanceDue)), ("date", due), ("number", _number)),
-        };
-    }
+    private string TermsText() => InvoiceTermsText.For(_l, _invoice);
 
     private void Section(string title, string text)
     {

@@ -50,7 +50,7 @@ public sealed class InvoiceEmailComposer
     /// <exception cref="InvalidRecipientException">A To or Cc address is malformed (permanent: do not retry).</exception>
     /// <exception cref="ArgumentException">No To recipient at all.</exception>
     public MimeMessage Compose(Invoice invoice, BusinessSettings business, byte[] pdf,
-        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message, string? deliveryId = null, bool reminder = false)
+        IReadOnlyList<string> to, IReadOnlyList<string> cc, string? subject, string? message, string? deliveryId = null, Uri? pageLink = null, bool reminder = false)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         ArgumentNullException.ThrowIfNull(business);
@@ -73,7 +73,7 @@ public sealed class InvoiceEmailComposer
             mail.Headers.Add(InvoiceIdHeader, OneLine(invoice.Id));
             if (deliveryId is { Length: > 0 } id) mail.MessageId = $"{OneLine(id)}@{_sender.GetAddress(idnEncode: true).Split('@')[^1]}";
 
-            var content = new InvoiceEmailContent(invoice, business, message, reminder);
+            var content = new InvoiceEmailContent(invoice, business, message, pageLink, reminder);
             var alternatives = new MultipartAlternative { Text(content.PlainText(), "plain"), Text(content.Html(), "html") };
             var attachment = new MimePart("application", "pdf")
             {
@@ -147,7 +147,7 @@ public sealed class InvoiceEmailComposer
 /// The words of the invoice e-mail, once as plain text and once as (escaped) HTML, in the invoice's language (its
 /// customer's, else the business's); the HTML of a right-to-left language is laid out right to left.
 /// </summary>
-internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage, bool reminder = false)
+internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings business, string? personalMessage, Uri? pageLink = null, bool reminder = false)
 {
     private readonly InvoiceTotals _totals = invoice.Totals;
     private readonly DocumentLanguage _l = DocumentLanguage.For(invoice, business);
@@ -205,6 +205,7 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
         text.Append('\n').Append(_l["mail.summary"]).Append('\n');
         foreach (var (label, value) in Summary()) text.Append("  ").Append(label).Append(": ").Append(value).Append('\n');
         text.Append('\n').Append(_l.Text("mail.attached", ("file", InvoiceEmailComposer.AttachmentFileName(invoice)))).Append('\n');
+        if (pageLink is not null) text.Append(_l.Text("mail.pageLink", ("link", pageLink.AbsoluteUri))).Append('\n');
         var signature = Signature().ToList();
         if (signature.Count > 0)
         {
@@ -238,6 +239,10 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
                 .Append("</td><td style=\"padding:4px 0;text-align:").Append(End).Append(";border-bottom:1px solid #eef1f5\">").Append(Encode(value)).Append("</td></tr>\n");
         html.Append("</table>\n");
 
+        if (pageLink is not null)
+            html.Append("<p style=\"margin:0 0 20px\"><a href=\"").Append(Encode(pageLink.AbsoluteUri))
+                .Append("\" style=\"display:inline-block;background:#1f4e8c;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:4px;font-weight:bold\">")
+                .Append(Encode(_l["mail.pageButton"])).Append("</a></p>\n");
         html.Append("<p style=\"margin:0 0 20px;color:#5f6b7a;font-size:13px\">")
             .Append(Encode(_l.Text("mail.attached", ("file", InvoiceEmailComposer.AttachmentFileName(invoice))))).Append("</p>\n");
         var signature = Signature().ToList();

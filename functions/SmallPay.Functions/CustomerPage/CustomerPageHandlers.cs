@@ -1,0 +1,96 @@
+using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Links;
+using SmallPay.Functions.Documents;
+using SmallPay.Functions.Hosting.Http;
+using SmallPay.Functions.Invoices;
+using SmallPay.Functions.Storage;
+
+namespace SmallPay.Functions.CustomerPage;
+
+/// <summary>
+/// From the token in the path to the one document it may show. A token this stack did not sign, or signed for a link it
+/// does not know, is "not found"; one past its end or revoked by the business says so. Whose document it is comes from the
+/// link item alone, and the document is read as that business's: another business's document reads as missing.
+/// </summary>
+public sealed class LinkResolver(IDocumentLinkStore links, IInvoiceStore invoices, DocumentLinkSigner signer)
+{
+    public static PublicPageException NotFound() =>
+        new(404, "This link does not work", "The link is incomplete or not one we made. Open it again from the e-mail you received, or ask the sender for a new one.");
+
+    public static PublicPageException Expired() =>
+        new(410, "This link has expired", "Links to documents work for a limited time. Ask the sender to send the document again: the new e-mail has a new link.");
+
+    public static PublicPageException Revoked() =>
+        new(410, "This link was withdrawn", "The sender has withdrawn this link. If you still need the document, ask them to send it again.");
+
+    public async Task<DocumentLink> LinkAsync(PublicRequest request, CancellationToken ct)
+    {
+        if (!signer.TryVerify(request.PathParameter("token"), out var linkId, out var validUntil)) throw NotFound();
+        if (request.ReceivedAt >= validUntil) throw Expired();
+        var link = await links.GetAsync(linkId, ct);
+        if (link is null || link.ValidUntil != validUntil) throw NotFound();
+        return link;
+    }
+
+    /// <summary>The link's invoice as its business holds it, if the link may still show it.</summary>
+    public async Task<(DocumentLink Link, Invoice Invoice)> InvoiceAsync(PublicRequest request, CancellationToken ct)
+    {
+        var link = await LinkAsync(request, ct);
+        if (link.Kind != LinkedDocumentKind.Invoice) throw NotFound();
+        var invoice = await invoices.GetAsync(link.Business, link.DocumentId, ct) ?? throw NotFound();
+        switch (DocumentLinkRules.Check(link, invoice.LinksRevokedAt, request.ReceivedAt))
+        {
+            case LinkVerdict.Revoked: throw Revoked();
+            case LinkVerdict.Expired: throw Expired();
+        }
+        return (link, invoice);
+    }
+}
+
+/// <summary>GET /d/{token}: the customer's page of the document the link was sent for; its first view is recorded once.</summary>
+public sealed class ViewDocumentPage(LinkResolver resolver, IDocumentLinkStore links, ISettingsStore settings) : IPublicHandler
+{
+    public async Task<ApiResponse> HandleAsync(PublicRequest request, CancellationToken ct)
+    {
+        var (link, invoice) = await resolver.InvoiceAsync(request, ct);
+        // Only the first view writes; a refused write means another view was first.
+        if (link.ViewedAt is null) await links.RecordFirstViewAsync(link, request.ReceivedAt, ct);
+        var business = await settings.GetAsync(link.Business, ct);
+        var token = request.PathParameter("token")!;
+        var html = CustomerPageHtml.Invoice(invoice, business, DateOnly.FromDateTime(request.ReceivedAt.UtcDateTime), $"{Uri.EscapeDataString(token)}/pdf");
+        return PublicPages.Page(200, html);
+    }
+}
+
+/// <summary>GET /d/{token}/pdf: a redirect to a short-lived presigned link of the document's current PDF.</summary>
+public sealed class GetDocumentPagePdf(LinkResolver resolver, IDocumentStorage documents) : IPublicHandler
+{
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(5);
+
+    public async Task<ApiResponse> HandleAsync(PublicRequest request, CancellationToken ct)
+    {
+        var (_, invoice) = await resolver.InvoiceAsync(request, ct);
+        if (!invoice.HasCurrentDocument || invoice.Document is not { } document)
+            throw new PublicPageException(409, "The PDF is being prepared", "The latest version of this document is being rendered. Please try again in a minute.")
+            {
+                RetryAfterSeconds = 30,
+            };
+        var url = await documents.PresignGetAsync(document.Key, request.ReceivedAt + LinkLifetime, ct);
+        return new ApiResponse(302, Headers: new Dictionary<string, string> { ["location"] = url.AbsoluteUri });
+    }
+}
+
+/// <summary>
+/// DELETE /invoices/{invoiceId}/links: withdraws every link to the invoice sent so far (their pages then say so); the next
+/// send carries a new one. Answers the invoice, with <c>linksRevokedAt</c>.
+/// </summary>
+public sealed class RevokeInvoiceLinks(IInvoiceStore invoices, IDocumentLinkStore links) : IApiHandler
+{
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
+    {
+        var invoice = await InvoiceAccess.LoadAsync(invoices, request, ct);
+        if (!await links.RevokeAsync(request.Tenant, LinkedDocumentKind.Invoice, invoice.Id, request.ReceivedAt, ct))
+            throw Problems.NotFound($"Invoice {invoice.Id}");
+        return InvoiceAccess.Ok(invoice with { LinksRevokedAt = request.ReceivedAt }, request);
+    }
+}

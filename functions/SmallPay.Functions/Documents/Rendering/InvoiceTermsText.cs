@@ -1,0 +1,21 @@
+using SmallPay.Domain.Invoices;
+using SmallPay.Functions.Documents.Localization;
+
+namespace SmallPay.Functions.Documents.Rendering;
+
+/// <summary>The payment terms sentence of an invoice, as its PDF and its customer's page both print it.</summary>
+public static class InvoiceTermsText
+{
+    public static string For(DocumentLanguage l, Invoice invoice)
+    {
+        var terms = l.PaymentTerms(invoice.Content) is { } t ? l.Text("terms.sentence", ("terms", t)) : "";
+        var due = l.Date(invoice.DueDate);
+        return invoice.Status switch
+        {
+            InvoiceStatus.Paid => terms + (invoice.PaidDate is { } paid ? l.Text("terms.paidOn", ("date", l.Date(paid))) : l["terms.paid"]),
+            InvoiceStatus.Void => l["terms.void"],
+            InvoiceStatus.Draft => terms + l.Text("terms.draft", ("date", due)),
+            _ => terms + l.Text("terms.pleasePay", ("amount", l.Money(invoice.Totals.BalanceDue, invoice.Currency)), ("date", due), ("number", l.Number(invoice))),
+        };
+    }
+}
