@@ -5,6 +5,7 @@ using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
+using SmallPay.Functions.Quotes;
 using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
@@ -30,6 +31,7 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(AcceptInvitationInput))]
 [JsonSerializable(typeof(EmailVerificationInput))]
 [JsonSerializable(typeof(RecurringProfileInput))]
+[JsonSerializable(typeof(QuoteInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -58,6 +60,8 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(EmailVerificationView))]
 [JsonSerializable(typeof(RecurringProfileView))]
 [JsonSerializable(typeof(RecurringProfileListView))]
+[JsonSerializable(typeof(QuoteView))]
+[JsonSerializable(typeof(QuoteListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
 [JsonSerializable(typeof(ReminderRunReport))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -31,7 +31,11 @@ public sealed class InMemoryStores
         EmailCodes = new EmailCodeStore(_gate, Settings, _sent);
         Recurring = new InMemoryRecurringStore(_gate, Invoices);
         Links = new InMemoryLinkStore(_gate, Invoices);
+        Quotes = new InMemoryQuoteStore(_gate, Invoices, Settings, _sent, Links);
+        WorkerInvoices.Quotes = Quotes;
     }
+
+    public InMemoryQuoteStore Quotes { get; }
 
     public InMemoryLinkStore Links { get; }
 
@@ -341,9 +345,12 @@ public sealed class InMemoryStores
     /// <summary>The document worker's conditional writes on the same invoices (never touching their version).</summary>
     public sealed class WorkerInvoiceStore(Lock gate, InvoiceStore invoices) : IWorkerInvoiceStore
     {
+        /// <summary>Quotes go through the worker in their invoice shape, as the DynamoDB store loads them.</summary>
+        internal InMemoryQuoteStore? Quotes { get; set; }
+
         public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null)
         {
-            lock (gate) return Task.FromResult(invoices.Load(invoiceId));
+            lock (gate) return Task.FromResult(invoices.Load(invoiceId) ?? Quotes?.LoadDocument(invoiceId));
         }
 
         public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct) =>
@@ -381,7 +388,13 @@ public sealed class InMemoryStores
         {
             lock (gate)
             {
-                if (invoices.Load(invoiceId) is not { } invoice || change(invoice) is not { } changed) return Task.FromResult(false);
+                if (invoices.Load(invoiceId) is not { } invoice)
+                {
+                    if (Quotes?.LoadDocument(invoiceId) is not { } quote || change(quote) is not { } changedQuote) return Task.FromResult(false);
+                    Quotes.ReplaceDocument(changedQuote);
+                    return Task.FromResult(true);
+                }
+                if (change(invoice) is not { } changed) return Task.FromResult(false);
                 invoices.Replace(changed);
                 return Task.FromResult(true);
             }

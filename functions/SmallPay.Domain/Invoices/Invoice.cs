@@ -36,6 +36,13 @@ public sealed record Invoice
     public DateTimeOffset? ViewedAt { get; init; }
     /// <summary>When the owner last revoked the customer links: links made until then are refused (a later send issues a new one).</summary>
     public DateTimeOffset? LinksRevokedAt { get; init; }
+    /// <summary>The accepted quote this draft was converted from (<c>quo_…</c>), or null.</summary>
+    public string? QuoteId { get; init; }
+    /// <summary>
+    /// What kind of document this is to the documents pipeline: an invoice, or a quote in its invoice shape
+    /// (<see cref="Quotes.Quote.AsDocument"/>: the PDF, e-mail and page say "quote" and "valid until"). Never stored.
+    /// </summary>
+    public Links.LinkedDocumentKind Kind { get; init; } = Links.LinkedDocumentKind.Invoice;
 
     public Currency Currency => Currencies.Get(Content.Currency);
 

@@ -31,6 +31,9 @@ public sealed record BusinessSettings
     public ReminderPlan Reminders { get; init; } = ReminderPlan.Default;
     /// <summary>The sequence the next finalized invoice gets.</summary>
     public long NextNumber { get; init; } = 1;
+    /// <summary>The quotes' own number series: prefix and the sequence the next quote sent gets.</summary>
+    public string QuoteNumberPrefix { get; init; } = "QUO-";
+    public long QuoteNextNumber { get; init; } = 1;
     /// <summary>0 means never saved: defaults.</summary>
     public long Version { get; init; }
     /// <summary>The user (Cognito sub) whose request wrote this version.</summary>
@@ -65,6 +68,9 @@ public sealed record BusinessSettings
         if (settings.PaymentTermsDays is < 0 or > InvoiceRules.MaxPaymentTermsDays) errors.Add("paymentTermsDays", $"must be between 0 and {InvoiceRules.MaxPaymentTermsDays}");
         if (settings.NumberPrefix.Length > MaxPrefixLength || settings.NumberPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
             errors.Add("numberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
+        if (settings.QuoteNumberPrefix.Length > MaxPrefixLength || settings.QuoteNumberPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
+            errors.Add("quoteNumberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
+        if (settings.QuoteNextNumber is < 1 or > MaxNextNumber) errors.Add("quoteNextNumber", $"must be between 1 and {MaxNextNumber}");
         if (!Languages.IsSupported(settings.Language)) errors.Add("language", $"must be one of {Languages.Describe}");
         if (settings.NextNumber is < 1 or > MaxNextNumber) errors.Add("nextNumber", $"must be between 1 and {MaxNextNumber}");
         ReminderPlan.Validate(settings.Reminders, errors, "reminders");

@@ -1,5 +1,6 @@
 using System.Text;
 using SmallPay.Domain.Invoices;
+using SmallPay.Domain.Quotes;
 using SmallPay.Domain.Settings;
 using SmallPay.Functions.Documents.Localization;
 using SmallPay.Functions.Documents.Rendering;
@@ -13,7 +14,47 @@ namespace SmallPay.Functions.CustomerPage;
 /// </summary>
 public static class CustomerPageHtml
 {
-    public static string Invoice(Invoice invoice, BusinessSettings business, DateOnly today, string pdfHref)
+    /// <summary>
+    /// The customer's page of a quote: the invoice page's layout in the quote's words (<see cref="Quote.AsDocument"/>), its
+    /// status, and while it is open a form (no script) to accept it with a name or decline it, posted to <paramref name="formAction"/>.
+    /// </summary>
+    public static string Quote(Quote quote, BusinessSettings business, DateOnly today, string pdfHref, string formAction, bool nameMissing = false)
+    {
+        var document = quote.AsDocument();
+        var l = DocumentLanguage.For(document, business);
+        var status = quote.StatusOn(today);
+        // No payment badge: the answer below says where the quote stands.
+        const string badge = "";
+        var answer = new StringBuilder();
+        switch (status)
+        {
+            case QuoteStatus.Sent:
+                answer.Append("<div class=\"card\" id=\"respond\">\n<h2>").Append(Encode(l["page.acceptTitle"])).Append("</h2>\n<p class=\"small muted\">")
+                    .Append(Encode(l["page.acceptIntro"])).Append("</p>\n");
+                if (nameMissing) answer.Append("<p class=\"badge bad\" role=\"alert\">").Append(Encode(l["page.nameRequired"])).Append("</p>\n");
+                answer.Append("<form method=\"post\" action=\"").Append(Encode(formAction)).Append("\">\n<label for=\"name\">").Append(Encode(l["page.name"]))
+                    .Append("</label>\n<input type=\"text\" id=\"name\" name=\"name\" maxlength=\"120\" autocomplete=\"name\" required>\n<div class=\"row\" style=\"justify-content:flex-start\">")
+                    .Append("<button class=\"button\" type=\"submit\" name=\"action\" value=\"accept\">").Append(Encode(l["page.accept"])).Append("</button>")
+                    .Append("<button class=\"button secondary\" type=\"submit\" name=\"action\" value=\"decline\" formnovalidate>").Append(Encode(l["page.decline"])).Append("</button>")
+                    .Append("</div>\n</form>\n</div>\n");
+                break;
+            case QuoteStatus.Accepted or QuoteStatus.Converted when quote.AcceptedAt is { } at:
+                answer.Append("<div class=\"card\" id=\"respond\" role=\"status\"><p><strong>")
+                    .Append(Encode(l.Text("page.accepted", ("name", quote.AcceptedBy ?? ""), ("date", l.Date(DateOnly.FromDateTime(at.UtcDateTime)))))).Append("</strong></p></div>\n");
+                break;
+            case QuoteStatus.Declined when quote.DeclinedAt is { } at:
+                answer.Append("<div class=\"card\" id=\"respond\" role=\"status\"><p><strong>")
+                    .Append(Encode(l.Text("page.declined", ("date", l.Date(DateOnly.FromDateTime(at.UtcDateTime)))))).Append("</strong></p></div>\n");
+                break;
+            case QuoteStatus.Expired:
+                answer.Append("<div class=\"card\" id=\"respond\" role=\"status\"><p><strong>")
+                    .Append(Encode(l.Text("page.expired", ("date", l.Date(quote.ValidUntil))))).Append("</strong></p></div>\n");
+                break;
+        }
+        return Invoice(document, business, today, pdfHref, badge, answer.ToString());
+    }
+
+    public static string Invoice(Invoice invoice, BusinessSettings business, DateOnly today, string pdfHref, string? badge = null, string? afterBalance = null)
     {
         var l = DocumentLanguage.For(invoice, business);
         var totals = invoice.Totals;
@@ -22,7 +63,7 @@ public static class CustomerPageHtml
         var html = new StringBuilder();
 
         html.Append("<div class=\"card\">\n<div class=\"row\"><div>\n<h1>").Append(Encode($"{Title(l["invoice.title"])} {number}")).Append("</h1>\n");
-        html.Append(Badge(invoice, l, today));
+        html.Append(badge ?? Badge(invoice, l, today));
         html.Append("<p class=\"muted small\">").Append(Encode(l["invoice.issueDate"])).Append(": ").Append(Encode(l.Date(invoice.Content.IssueDate)))
             .Append("<br>").Append(Encode(l["invoice.dueDate"])).Append(": ").Append(Encode(l.Date(invoice.DueDate))).Append("</p>\n</div>\n");
         html.Append("<div class=\"small\"><strong>").Append(Encode(business.BusinessName)).Append("</strong><br>")
@@ -36,6 +77,7 @@ public static class CustomerPageHtml
             html.Append("<div class=\"card balance\"><span>").Append(Encode(l["terms.void"])).Append("</span><a class=\"button\" href=\"")
                 .Append(Encode(pdfHref)).Append("\">").Append(Encode(l["page.download"])).Append("</a></div>\n");
 
+        html.Append(afterBalance ?? "");
         html.Append("<div class=\"card\">\n<h2>").Append(Encode(Title(l["invoice.billTo"]))).Append("</h2>\n<p><strong>").Append(Encode(invoice.Customer.Name)).Append("</strong><br>")
             .Append(string.Join("<br>", Contact(invoice.Customer.Address, invoice.Customer.Email, null, invoice.Customer.TaxId, l).Select(Encode))).Append("</p>\n</div>\n");
 
@@ -62,7 +104,7 @@ public static class CustomerPageHtml
         foreach (var tax in totals.Taxes)
             Row(l.Text("invoice.taxOn", ("rate", l.Percent(tax.RatePercent)), ("amount", l.Amount(tax.Taxable, invoice.Currency))), Money(tax.Tax));
         Row(l["invoice.total"], Money(totals.Total), "total");
-        if (invoice.Status != InvoiceStatus.Void)
+        if (invoice.Status != InvoiceStatus.Void && invoice.Kind != SmallPay.Domain.Links.LinkedDocumentKind.Quote)
         {
             Row(l["invoice.amountPaid"], Money(totals.AmountPaid));
             Row(l["invoice.balanceDue"], Money(totals.BalanceDue), "total");

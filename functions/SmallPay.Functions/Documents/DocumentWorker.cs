@@ -94,7 +94,7 @@ public sealed class DocumentWorker(
         var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
         // The customer's page of this e-mail: made before the claim, so a failure here leaves nothing claimed.
         var pageLink = links is null || invoice.Status == InvoiceStatus.Void || IsSettled(previous) ? null
-            : await links.IssueAsync(SmallPay.Domain.Links.LinkedDocumentKind.Invoice, invoice.Tenant, invoice.Id, request.RequestId, request.RequestedAt, ct);
+            : await links.IssueAsync(invoice.Kind, invoice.Tenant, invoice.Id, request.RequestId, request.RequestedAt, ct);
         var attempts = (previous?.Attempts ?? 0) + 1;
         var lease = _leases.GetUtcNow() + ClaimLease;
         // The claim keeps what earlier tries recorded per recipient; it is only taken over the result read above (same

@@ -8,6 +8,7 @@ using SmallPay.Functions.Hosting.Logging;
 using SmallPay.Functions.Hosting.Sqs;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
+using SmallPay.Functions.Quotes;
 using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Reminders;
 using SmallPay.Functions.Settings;
@@ -58,9 +59,18 @@ public static class FunctionCatalog
         ["PauseRecurringProfile"] = Api("PauseRecurringProfile", Permission.Write, s => new PauseRecurringProfile(s.Recurring, s.Invoices)),
         ["ResumeRecurringProfile"] = Api("ResumeRecurringProfile", Permission.Write, s => new ResumeRecurringProfile(s.Recurring, s.Invoices)),
         ["RevokeInvoiceLinks"] = Api("RevokeInvoiceLinks", Permission.Write, s => new RevokeInvoiceLinks(s.Invoices, s.Links)),
+        ["CreateQuote"] = Api("CreateQuote", Permission.Write, s => Idempotent(s, new CreateQuote(s.Quotes, s.Customers, s.Settings))),
+        ["ListQuotes"] = Api("ListQuotes", Permission.Read, s => new ListQuotes(s.Quotes)),
+        ["GetQuote"] = Api("GetQuote", Permission.Read, s => new GetQuote(s.Quotes)),
+        ["UpdateQuote"] = Api("UpdateQuote", Permission.Write, s => new UpdateQuote(s.Quotes, s.Customers, s.Settings)),
+        ["DeleteQuote"] = Api("DeleteQuote", Permission.Write, s => new DeleteQuote(s.Quotes)),
+        ["SendQuote"] = Api("SendQuote", Permission.Write, s => Idempotent(s, new SendQuote(s.Quotes, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy, s.Clock, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
+        ["ConvertQuote"] = Api("ConvertQuote", Permission.Write, s => new ConvertQuote(s.Quotes, s.Customers)),
+        ["RevokeQuoteLinks"] = Api("RevokeQuoteLinks", Permission.Write, s => new RevokeQuoteLinks(s.Quotes, s.Links)),
         // The customer's page: anonymous routes (no JWT), the signed link in the path decides what they show.
         ["ViewDocumentPage"] = Public("ViewDocumentPage", s => new ViewDocumentPage(Resolver(s), s.Links, s.Settings)),
         ["GetDocumentPagePdf"] = Public("GetDocumentPagePdf", s => new GetDocumentPagePdf(Resolver(s), s.Documents)),
+        ["RespondToQuote"] = Public("RespondToQuote", s => new RespondToQuote(Resolver(s), s.Quotes, s.Settings)),
         // Scheduled (no route): EventBridge Scheduler in AWS, the local host's schedules locally.
         ["RunRecurring"] = (Permission.Self, s => new RunRecurring(s.Recurring, s.Customers, s.Settings, Allocator(s), s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunRecurring", s))),
@@ -77,7 +87,7 @@ public static class FunctionCatalog
         Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders") && !PublicFunctions.Contains(name) ? entry.Permission : null;
 
     /// <summary>The functions of routes without the JWT authorizer (template.yaml: <c>Auth.Authorizer: NONE</c>).</summary>
-    public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf" };
+    public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf", "RespondToQuote" };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
@@ -104,7 +114,7 @@ public static class FunctionCatalog
 
     private static LinkResolver Resolver(IFunctionServices services) =>
         new(services.Links, services.Invoices, DocumentLinkSigner.FromEnvironment(services.Environment)
-            ?? throw new InvalidOperationException($"Environment variable {DocumentLinkSigner.SecretVariable} is not set (at least 32 characters)."));
+            ?? throw new InvalidOperationException($"Environment variable {DocumentLinkSigner.SecretVariable} is not set (at least 32 characters)."), services.Quotes);
 
     /// <summary>An SQS consumer: the shared batch adapter (batchItemFailures) around one record handler.</summary>
     /// <remarks>The adapter judges the time left against Lambda's deadline (wall-clock time), not the business clock.</remarks>

@@ -33,6 +33,8 @@ public interface IFunctionServices
     IReminderStore Reminders { get; }
     /// <summary>The customers' links to their documents (the customer's page).</summary>
     IDocumentLinkStore Links { get; }
+    /// <summary>Quotes (in the invoices table).</summary>
+    IQuoteStore Quotes { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -79,5 +81,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IRecurringStore Recurring => field ??= new DynamoDbRecurringStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
+    public IQuoteStore Quotes => field ??= new DynamoDbQuoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

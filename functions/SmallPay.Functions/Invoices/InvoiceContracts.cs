@@ -109,6 +109,9 @@ public sealed record InvoiceView(
     DateTimeOffset? ViewedAt = null,
     DateTimeOffset? LinksRevokedAt = null)
 {
+    /// <summary>The quote this invoice was converted from, or null.</summary>
+    public string? QuoteId { get; init; }
+
     /// <summary>Whether the business's reminder plan reminds the customer of this invoice (PUT /invoices/{id}/reminders turns it off).</summary>
     public bool RemindersEnabled { get; init; } = true;
 
@@ -133,6 +136,7 @@ public sealed record InvoiceView(
             DocumentView.From(invoice.Document), invoice.RecurringProfileId, invoice.ViewedAt, invoice.LinksRevokedAt)
         {
             RemindersEnabled = !invoice.RemindersOff,
+            QuoteId = invoice.QuoteId,
         };
     }
 }

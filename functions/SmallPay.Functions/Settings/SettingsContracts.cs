@@ -17,6 +17,9 @@ public sealed class SettingsInput
     public int? PaymentTermsDays { get; set; }
     public string? NumberPrefix { get; set; }
     public long? NextNumber { get; set; }
+    /// <summary>The quotes' number prefix and next sequence; absent: unchanged.</summary>
+    public string? QuoteNumberPrefix { get; set; }
+    public long? QuoteNextNumber { get; set; }
     /// <summary>The language of invoices to customers without one of their own; absent: unchanged.</summary>
     public string? Language { get; set; }
     /// <summary>The payment reminder plan; absent: unchanged.</summary>
@@ -35,6 +38,8 @@ public sealed class SettingsInput
             PaymentTermsDays = PaymentTermsDays ?? current.PaymentTermsDays,
             NumberPrefix = NumberPrefix ?? current.NumberPrefix,
             NextNumber = NextNumber ?? current.NextNumber,
+            QuoteNumberPrefix = QuoteNumberPrefix ?? current.QuoteNumberPrefix,
+            QuoteNextNumber = QuoteNextNumber ?? current.QuoteNextNumber,
             Language = Language?.Trim() ?? current.Language,
             Reminders = Reminders?.ToPlan() ?? current.Reminders,
             Version = current.Version + 1,
@@ -104,6 +109,11 @@ public sealed record SettingsView(
     /// <summary>Whether <see cref="Email"/> has been confirmed with a code: only then is it the Reply-To of the business's e-mails.</summary>
     public bool EmailVerified { get; init; }
 
+    /// <summary>The quotes' number series and the number the next quote sent gets.</summary>
+    public string QuoteNumberPrefix { get; init; } = "QUO-";
+    public long QuoteNextNumber { get; init; } = 1;
+    public string NextQuoteNumber { get; init; } = "QUO-000001";
+
     public static SettingsView From(BusinessSettings s, SmallPay.Domain.Documents.SendingAllowance? sending) =>
         From(s) with { Sending = sending is null ? null : new SendingView(sending.DailyLimit, sending.UsedToday, sending.Established, sending.ResetsAt) };
 
@@ -113,5 +123,8 @@ public sealed record SettingsView(
     {
         EmailVerified = s.EmailVerified,
         Reminders = ReminderPlanView.From(s.Reminders),
+        QuoteNumberPrefix = s.QuoteNumberPrefix,
+        QuoteNextNumber = s.QuoteNextNumber,
+        NextQuoteNumber = SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.QuoteNumberPrefix, s.QuoteNextNumber),
     };
 }

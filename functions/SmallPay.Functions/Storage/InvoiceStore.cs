@@ -71,15 +71,25 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
 
     public async Task CreateAsync(Invoice invoice, CancellationToken ct)
     {
+        var items = CreateWrites(invoice);
+        await TransactAsync(items, Describe(invoice), ct, reasons =>
+            Failed(reasons, 0) ? new AlreadyExistsException()
+            : Failed(reasons, 1) ? new CustomerMissingException() : null);
+    }
+
+    /// <summary>
+    /// The writes that create a draft, for one transaction: the item (only if new), its count on the customer (who must be
+    /// this tenant's), the dashboard's figures. Converting a quote adds the quote's own write to them.
+    /// </summary>
+    internal List<TransactWriteItem> CreateWrites(Invoice invoice)
+    {
         var items = new List<TransactWriteItem>
         {
             new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(invoice), ConditionExpression = "attribute_not_exists(id)" } },
             CountOnCustomer(invoice.Tenant, invoice.Content.CustomerId, +1),
         };
         items.AddRange(_summaries.Writes(invoice.Tenant, InvoiceTally.Of(invoice), invoice.Customer.Name));
-        await TransactAsync(items, Describe(invoice), ct, reasons =>
-            Failed(reasons, 0) ? new AlreadyExistsException()
-            : Failed(reasons, 1) ? new CustomerMissingException() : null);
+        return items;
     }
 
     public async Task UpdateAsync(Invoice current, Invoice updated, CancellationToken ct)

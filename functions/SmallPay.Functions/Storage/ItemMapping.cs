@@ -23,7 +23,7 @@ internal static class ItemMapping
 
     /// <summary>Optional attributes the API owns: an update that has no value for one removes it.</summary>
     public static readonly IReadOnlyList<string> OptionalApiAttributes =
-        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy", "recurringProfileId"];
+        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy", "recurringProfileId", "quoteId"];
 
     /// <summary>A new invoice item: the API's attributes (its e-mails are items of their own: <see cref="ToItem(string, DeliveryRequest)"/>).</summary>
     public static Dictionary<string, AttributeValue> ToItem(Invoice invoice) => ApiAttributes(invoice);
@@ -117,6 +117,7 @@ internal static class ItemMapping
         if (invoice.VoidedAt is { } voided) item["voidedAt"] = Time(voided);
         item.PutIfPresent("voidReason", invoice.VoidReason);
         item.PutIfPresent("recurringProfileId", invoice.RecurringProfileId);
+        item.PutIfPresent("quoteId", invoice.QuoteId);
         return item;
     }
 
@@ -154,6 +155,7 @@ internal static class ItemMapping
             VoidedAt = item.GetTime("voidedAt"),
             VoidReason = item.GetString("voidReason"),
             RecurringProfileId = item.GetString("recurringProfileId"),
+            QuoteId = item.GetString("quoteId"),
             RemindersOff = item.GetBool("remindersOff"),
             ViewedAt = item.GetTime("viewedAt"),
             LinksRevokedAt = item.GetTime("linksRevokedAt"),
@@ -241,7 +243,7 @@ internal static class ItemMapping
         ["sizeBytes"] = N(document.SizeBytes),
     };
 
-    private static StoredDocument ToDocument(Dictionary<string, AttributeValue> map) =>
+    public static StoredDocument ToDocument(Dictionary<string, AttributeValue> map) =>
         new(map.RequireString("key"), map.GetLong("version"), map.GetTime("renderedAt")!.Value, map.GetLong("sizeBytes"));
 
     private static AttributeValue Strings(IEnumerable<string> values) => L(values.Select(S).ToList());
@@ -296,6 +298,8 @@ internal static class ItemMapping
             ["paymentTermsDays"] = N(settings.PaymentTermsDays),
             ["numberPrefix"] = S(settings.NumberPrefix),
             ["nextNumber"] = N(settings.NextNumber),
+            ["quotePrefix"] = S(settings.QuoteNumberPrefix),
+            ["quoteNextNumber"] = N(settings.QuoteNextNumber),
             ["language"] = S(settings.Language),
             ["reminders"] = M(ToMap(settings.Reminders)),
             ["version"] = N(settings.Version),
@@ -321,6 +325,8 @@ internal static class ItemMapping
         PaymentTermsDays = item.GetInt("paymentTermsDays") ?? BusinessSettings.Defaults.PaymentTermsDays,
         NumberPrefix = item.GetString("numberPrefix") ?? BusinessSettings.Defaults.NumberPrefix,
         NextNumber = item.GetLong("nextNumber", 1),
+        QuoteNumberPrefix = item.GetString("quotePrefix") ?? BusinessSettings.Defaults.QuoteNumberPrefix,
+        QuoteNextNumber = item.GetLong("quoteNextNumber", 1),
         Language = item.GetString("language") ?? BusinessSettings.Defaults.Language,
         Reminders = item.GetMap("reminders") is { } reminders ? ToReminderPlan(reminders) : BusinessSettings.Defaults.Reminders,
         Version = item.GetLong("version"),

@@ -56,16 +56,20 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
     public async Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(invoiceId), ConsistentRead = true }, ct);
-        if (response.Item is not { Count: > 0 } item || item.GetString("entity") != ItemMapping.EntityInvoice) return null;
+        if (response.Item is not { Count: > 0 } item) return null;
+        // A quote goes through the pipeline in its invoice shape (kind Quote): its PDF and e-mails are made the same way.
+        if (item.GetString("entity") == DynamoDbQuoteStore.Entity) return await WithAnnouncedAsync(await _invoices.WithDeliveriesAsync(DynamoDbQuoteStore.FromItem(item).AsDocument(), ct), invoiceId, deliveryItemId, ct);
+        if (item.GetString("entity") != ItemMapping.EntityInvoice) return null;
         var invoice = ItemMapping.ToInvoice(item);
         if (invoice.DeliveryRequests.Count > 0) invoice = await MoveEmbeddedDeliveriesAsync(invoice, ct);
-        invoice = await _invoices.WithDeliveriesAsync(invoice, ct);
-        if (deliveryItemId is not null)
-        {
-            var announced = (await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(deliveryItemId), ConsistentRead = true }, ct)).Item;
-            if (announced is { Count: > 0 } && announced.GetString("invoiceId") == invoiceId) invoice = Deliveries.Merge(invoice, [ItemMapping.ToDelivery(announced)]);
-        }
-        return invoice;
+        return await WithAnnouncedAsync(await _invoices.WithDeliveriesAsync(invoice, ct), invoiceId, deliveryItemId, ct);
+    }
+
+    private async Task<Invoice> WithAnnouncedAsync(Invoice invoice, string invoiceId, string? deliveryItemId, CancellationToken ct)
+    {
+        if (deliveryItemId is null) return invoice;
+        var announced = (await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(deliveryItemId), ConsistentRead = true }, ct)).Item;
+        return announced is { Count: > 0 } && announced.GetString("invoiceId") == invoiceId ? Deliveries.Merge(invoice, [ItemMapping.ToDelivery(announced)]) : invoice;
     }
 
     public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct) =>

@@ -32,7 +32,20 @@ public sealed class DocumentLanguage
         Loaded.GetOrAdd(Languages.IsSupported(tag) ? tag! : Languages.Default, t => new DocumentLanguage(t));
 
     /// <summary>The language of an invoice's documents: its customer's, else the business's.</summary>
-    public static DocumentLanguage For(Invoice invoice, BusinessSettings business) => Get(invoice.Customer.Language ?? business.Language);
+    public static DocumentLanguage For(Invoice invoice, BusinessSettings business)
+    {
+        var language = Get(invoice.Customer.Language ?? business.Language);
+        return invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote ? language.ForQuotes : language;
+    }
+
+    /// <summary>
+    /// The same language for a quote's documents: each text <c>x</c> is read as <c>quote.x</c> where the file has one
+    /// ("QUOTE" for "INVOICE", "Valid until" for "Due date"), so the PDF, e-mail and page need no second layout.
+    /// </summary>
+    public DocumentLanguage ForQuotes => _quotes ??= new DocumentLanguage(this);
+
+    private DocumentLanguage? _quotes;
+    private readonly bool _isQuote;
 
     private readonly Dictionary<string, string> _texts;
     private readonly DocumentLanguage? _fallback;
@@ -51,12 +64,24 @@ public sealed class DocumentLanguage
             throw new InvalidDataException($"Documents/Localization/{tag}.json: format.months needs 12 names and format.digits 10 digits.");
     }
 
+    private DocumentLanguage(DocumentLanguage plain)
+    {
+        Tag = plain.Tag;
+        _texts = plain._texts;
+        _fallback = plain._fallback?.ForQuotes;
+        _isQuote = true;
+        RightToLeft = plain.RightToLeft;
+        _months = plain._months;
+        _digits = plain._digits;
+    }
+
     /// <summary>The BCP 47 tag (also what HarfBuzz gets, for language-specific glyph forms).</summary>
     public string Tag { get; }
     public bool RightToLeft { get; }
 
     public string this[string key] =>
-        _texts.TryGetValue(key, out var text) ? text
+        _isQuote && _texts.TryGetValue("quote." + key, out var quoteText) ? quoteText
+        : _texts.TryGetValue(key, out var text) ? text
         : _fallback is not null ? _fallback[key]
         : throw new KeyNotFoundException($"No text '{key}' in Documents/Localization/en.json.");
 

@@ -274,7 +274,7 @@ internal sealed class InvoiceDocument
             rows.Add((_l.Text("invoice.taxOn", ("rate", _l.Percent(tax.RatePercent)), ("amount", _l.Amount(tax.Taxable, _currency))), Money(tax.Tax), false));
 
         const double rowHeight = 15, totalRowHeight = 22, balanceRowHeight = 24;
-        var paidRows = _invoice.Status == InvoiceStatus.Void ? 0 : 1;
+        var paidRows = _invoice.Status == InvoiceStatus.Void || _invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote ? 0 : 1;
         var height = 10 + rows.Count * rowHeight + totalRowHeight + paidRows * (rowHeight + balanceRowHeight + 4);
         f.Y += 10;
         if (!f.Fits(height))

@@ -170,7 +170,9 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
     }, ("number", Number), ("business", BusinessName));
 
     /// <summary>The figures people look for first.</summary>
-    private List<(string Label, string Value)> Headline() => invoice.Status == InvoiceStatus.Void
+    private List<(string Label, string Value)> Headline() => invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote
+        ? [(_l["mail.amountDue"], Money(_totals.Total)), (_l["invoice.dueDate"], _l.Date(invoice.DueDate))]
+        : invoice.Status == InvoiceStatus.Void
         ? [(_l["mail.amountDue"], Money(0m))]
         : [(_l["mail.amountDue"], Money(_totals.BalanceDue)), (_l["invoice.dueDate"], _l.Date(invoice.DueDate))];
 
@@ -184,7 +186,7 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
             (_l["invoice.total"], Money(_totals.Total)),
         };
         if (_totals.AmountPaid != 0m) rows.Add((_l["invoice.amountPaid"], Money(_totals.AmountPaid)));
-        if (invoice.Status != InvoiceStatus.Void) rows.Add((_l["invoice.balanceDue"], Money(_totals.BalanceDue)));
+        if (invoice.Status != InvoiceStatus.Void && invoice.Kind != SmallPay.Domain.Links.LinkedDocumentKind.Quote) rows.Add((_l["invoice.balanceDue"], Money(_totals.BalanceDue)));
         return rows;
     }
 
