@@ -308,11 +308,18 @@ def check_event_body(contract, file_name, event, operation, op_pointer):
     if media_type not in content:
         contract.fail(f"{file_name}: content-type {media_type!r} is not documented (documented: {', '.join(content)})")
         return
-    try:
-        instance = json.loads(body)
-    except json.JSONDecodeError as error:
-        contract.fail(f"{file_name}: body is not JSON: {error}")
-        return
+    if media_type == "application/x-www-form-urlencoded":
+        # An HTML form's post (the customer's page): name=value pairs, base64 when API Gateway says so.
+        import base64
+        import urllib.parse
+        text = base64.b64decode(body).decode("utf-8") if event.get("isBase64Encoded") else body
+        instance = {name: value for name, value in urllib.parse.parse_qsl(text, keep_blank_values=True)}
+    else:
+        try:
+            instance = json.loads(body)
+        except json.JSONDecodeError as error:
+            contract.fail(f"{file_name}: body is not JSON: {error}")
+            return
     contract.validate(f"{file_name}: body", instance, f"{pointer}/content/{_escape(media_type)}/schema")
 
 

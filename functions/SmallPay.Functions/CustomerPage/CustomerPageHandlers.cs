@@ -136,6 +136,10 @@ public sealed class RespondToQuote(LinkResolver resolver, IQuoteStore quotes, IS
     public async Task<ApiResponse> HandleAsync(PublicRequest request, CancellationToken ct)
     {
         var (link, quote) = await resolver.QuoteAsync(request, ct);
+        if (!(request.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            throw new PublicPageException(415, "That did not work", "The answer must be sent from the page's form. Go back to the page and try again.");
+        if ((request.Raw.Body?.Length ?? 0) > 2 * PublicRequest.MaxFormBytes)
+            throw new PublicPageException(413, "That did not work", "The form was too large to read. Go back to the page and try again.");
         var form = request.Form();
         var accept = form.GetValueOrDefault("action") switch
         {

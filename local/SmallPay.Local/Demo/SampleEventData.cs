@@ -82,10 +82,31 @@ public static class SampleEventData
     /// <summary><see cref="Link"/> signed with the local stack's generated key (<see cref="LocalResourceNames.GeneratedSecret"/>): what its e-mail carried.</summary>
     public static string LinkToken => new SmallPay.Functions.CustomerPage.DocumentLinkSigner(LocalResourceNames.GeneratedSecret).Sign(Link, LinkValidUntil);
 
+    /// <summary>A draft quote with lines, version 1 (get-quote, update-quote).</summary>
+    public const string QuoteDraft = "quo_01JE42Q1A2B3C4D5E6F7G8H9J1";
+
+    /// <summary>A draft quote (delete-quote).</summary>
+    public const string QuoteDraftToDelete = "quo_01JE42Q1A2B3C4D5E6F7G8H9J2";
+
+    /// <summary>A draft quote with lines (send-quote: it gets QUO-000003).</summary>
+    public const string QuoteDraftToSend = "quo_01JE42Q1A2B3C4D5E6F7G8H9J3";
+
+    /// <summary>QUO-000001, Sent, valid until 2099, with <see cref="QuoteLink"/> (respond-to-quote, revoke-quote-links).</summary>
+    public const string SentQuote = "quo_01JE42Q1A2B3C4D5E6F7G8H9J4";
+
+    /// <summary>QUO-000002, accepted on its page by Anna Müller (convert-quote).</summary>
+    public const string AcceptedQuote = "quo_01JE42Q1A2B3C4D5E6F7G8H9J5";
+
+    /// <summary>The link <see cref="SentQuote"/>'s e-mail carried (respond-to-quote), valid until 2099.</summary>
+    public const string QuoteLink = "lnk_01JE42K1N2P3M4Q5R6S7T8V9W1";
+
+    /// <summary><see cref="QuoteLink"/> signed with the local stack's generated key.</summary>
+    public static string QuoteLinkToken => new SmallPay.Functions.CustomerPage.DocumentLinkSigner(LocalResourceNames.GeneratedSecret).Sign(QuoteLink, LinkValidUntil);
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
-        OpenInvoiceToSend, SentInvoice, RecurringProfile,
+        OpenInvoiceToSend, SentInvoice, RecurringProfile, QuoteDraft, QuoteDraftToDelete, QuoteDraftToSend, SentQuote, AcceptedQuote,
     };
 
     private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
@@ -105,6 +126,7 @@ public static class SampleEventData
         Phone = "+49 30 5550123",
         TaxId = "DE298765432",
         NextNumber = 8,
+        QuoteNextNumber = 3,
         Version = 1,
         // Reminders on (the plan a new business starts from), so events/run-reminders.json has reminders to request.
         Reminders = SmallPay.Domain.Reminders.ReminderPlan.Default with { Enabled = true },
@@ -203,6 +225,25 @@ public static class SampleEventData
         await new DynamoDbRecurringStore(dynamo, invoicesTable, customersTable).CreateAsync(RecurringRules.Create(RecurringProfile, Sub, "Monthly retainer",
             new InvoiceContent(CustomerWithInvoices, "EUR", firstRun, null, 14, [new InvoiceLine("Design retainer (monthly)", 1m, 800m, 0m, 19m)], InvoiceDiscount.None, null),
             new RecurringSchedule(RecurrenceUnit.Month, 1, firstRun), RecurringAction.Draft, firstRun, Seeded, Sub), ct);
+
+        // Quotes: drafts, one sent with its link, one accepted on its page (written directly: the counter stays at QUO-000003).
+        var quotes = new DynamoDbQuoteStore(dynamo, invoicesTable, customersTable);
+        var quoted = new DateOnly(2026, 11, 19);
+        var workshop = new InvoiceLine("Brand strategy workshop", 1m, 1200m, 0m, 19m);
+        var logo = new InvoiceLine("Logo design", 1m, 2400m, 0m, 19m);
+        SmallPay.Domain.Quotes.Quote NewQuote(string id, IReadOnlyList<InvoiceLine> lines) => SmallPay.Domain.Quotes.QuoteRules.CreateDraft(id, Sub,
+            new InvoiceContent(CustomerWithInvoices, "EUR", quoted, null, 14, lines, InvoiceDiscount.None, "Prices include two rounds of changes."),
+            snapshot, new DateOnly(2099, 1, 1), Seeded, Sub);
+        await quotes.CreateAsync(NewQuote(QuoteDraft, [workshop, logo]), ct);
+        await quotes.CreateAsync(NewQuote(QuoteDraftToDelete, []), ct);
+        await quotes.CreateAsync(NewQuote(QuoteDraftToSend, [workshop, logo]), ct);
+        // Valid for a long time, so the events work on the seeded data whenever they are tried.
+        foreach (var (id, number) in new[] { (SentQuote, "QUO-000001"), (AcceptedQuote, "QUO-000002") })
+            await quotes.CreateAsync(SmallPay.Domain.Quotes.QuoteRules.MarkSent(NewQuote(id, [workshop, logo]), number, snapshot, Seeded.AddMinutes(7), Sub)
+                , ct);
+        await new DynamoDbDocumentLinkStore(dynamo, invoicesTable).CreateAsync(
+            new SmallPay.Domain.Links.DocumentLink(QuoteLink, Sub, SmallPay.Domain.Links.LinkedDocumentKind.Quote, SentQuote, Seeded.AddMinutes(8), LinkValidUntil), ct);
+        await quotes.AnswerAsync(Sub, AcceptedQuote, new QuoteAnswer(true, "Anna Müller", Seeded.AddDays(1)), DateOnly.FromDateTime(Seeded.UtcDateTime), Seeded.AddMinutes(8), ct);
 
         // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
         var team = new DynamoDbTeamStore(dynamo, invoicesTable);

@@ -24,7 +24,7 @@ internal static class ContractInvocation
     public static int DocumentedSuccess(string function)
     {
         var responses = ContractFiles.Mapping(ContractFiles.OperationOf(function).Operation, "responses")!;
-        var success = Assert.Single(responses.Children.Keys.Select(key => ((YamlScalarNode)key).Value!), status => status.StartsWith('2') || status == "302"); // 302: the customer page's PDF redirect
+        var success = Assert.Single(responses.Children.Keys.Select(key => ((YamlScalarNode)key).Value!), status => status.StartsWith('2') || status is "302" or "303"); // 302: the customer page's PDF redirect; 303: back to the page after the answer to a quote
         return int.Parse(success, CultureInfo.InvariantCulture);
     }
 

@@ -7,7 +7,7 @@ namespace SmallPay.Functions.Tests.Contract;
 public partial class OpenApiDocumentTests
 {
     /// <summary>The create-style routes wrapped in the idempotency handler (FunctionCatalog).</summary>
-    private static readonly string[] IdempotentOperations = ["CreateCustomer", "CreateInvoice", "RecordPayment", "SendInvoice", "SendReminder", "InviteMember", "CreateRecurringProfile", "RequestEmailVerification"];
+    private static readonly string[] IdempotentOperations = ["CreateCustomer", "CreateInvoice", "RecordPayment", "SendInvoice", "SendReminder", "InviteMember", "CreateRecurringProfile", "RequestEmailVerification", "CreateQuote", "SendQuote"];
 
     [Fact]
     public void Is_valid_OpenAPI_3_1_and_every_example_matches_its_schema()
@@ -42,7 +42,7 @@ public partial class OpenApiDocumentTests
         foreach (var (_, _, id, operation) in ContractFiles.Operations())
         {
             var statuses = Statuses(operation);
-            var successes = statuses.Where(status => status.StartsWith('2') || status == "302").ToList(); // 302: the customer page's PDF redirect
+            var successes = statuses.Where(status => status.StartsWith('2') || status is "302" or "303").ToList(); // 302: the customer page's PDF redirect; 303: back to the page after the answer to a quote
             if (successes.Count != 1) problems.Add($"{id}: {successes.Count} success responses ({string.Join(", ", successes)})");
             // The customer's pages have no JWT to refuse: no 401.
             var anonymous = SmallPay.Functions.Hosting.FunctionCatalog.PublicFunctions.Contains(id ?? "");

@@ -80,9 +80,17 @@ public partial class SampleEventTests
         if (request.Body is { } body)
         {
             Check(route.Method is "POST" or "PUT", $"a {route.Method} event has a body");
-            Check(headers.GetValueOrDefault("content-type")?.StartsWith("application/json", StringComparison.Ordinal) == true, "a body without content-type application/json");
             Check(headers.GetValueOrDefault("content-length") == Encoding.UTF8.GetByteCount(body).ToString(CultureInfo.InvariantCulture), "content-length is not the body's UTF-8 length");
-            Check(IsJsonObject(body), "the body is not a JSON object");
+            if (anonymous)
+            {
+                // The customer's page posts a plain HTML form (answering a quote).
+                Check(headers.GetValueOrDefault("content-type") == "application/x-www-form-urlencoded", "an anonymous route's body is not an HTML form post");
+            }
+            else
+            {
+                Check(headers.GetValueOrDefault("content-type")?.StartsWith("application/json", StringComparison.Ordinal) == true, "a body without content-type application/json");
+                Check(IsJsonObject(body), "the body is not a JSON object");
+            }
         }
         else
         {
@@ -120,7 +128,7 @@ public partial class SampleEventTests
         {
             if (kind == "token")
             {
-                Check(id == SampleEventData.LinkToken, $"{id} is not the seeded link's token");
+                Check(id == SampleEventData.LinkToken || id == SampleEventData.QuoteLinkToken, $"{id} is not a seeded link's token");
                 continue;
             }
             if (kind == "userId")
@@ -146,7 +154,7 @@ public partial class SampleEventTests
     private static IEnumerable<(string Kind, string Id)> ReferencedIds(HttpApiRequest request)
     {
         foreach (var (name, value) in request.PathParameters ?? [])
-            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", _ => name }, value);
+            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", "quoteId" => "quo", _ => name }, value);
         if (request.QueryStringParameters?.GetValueOrDefault("customerId") is { } queried)
             yield return ("cus", queried);
         if (request.Body is { } body && IsJsonObject(body))

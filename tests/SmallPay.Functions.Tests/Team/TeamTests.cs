@@ -100,6 +100,14 @@ public sealed class TeamTests
         ["POST /recurring/{profileId}/pause"] = (true, false),
         ["POST /recurring/{profileId}/resume"] = (true, false),
         ["DELETE /invoices/{invoiceId}/links"] = (true, false),
+        ["POST /quotes"] = (true, false),
+        ["GET /quotes"] = (true, true),
+        ["GET /quotes/{quoteId}"] = (true, true),
+        ["PUT /quotes/{quoteId}"] = (true, false),
+        ["DELETE /quotes/{quoteId}"] = (true, false),
+        ["POST /quotes/{quoteId}/send"] = (true, false),
+        ["POST /quotes/{quoteId}/convert"] = (true, false),
+        ["DELETE /quotes/{quoteId}/links"] = (true, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()
@@ -145,7 +153,7 @@ public sealed class TeamTests
             };
             var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = template.Replace("{invoiceId}", draft.Id).Replace("{customerId}", customer.Id)
-                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{profileId}", "prf_00000000000000000000000000").Replace("{userId}", owner.Sub);
+                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{profileId}", "prf_00000000000000000000000000").Replace("{quoteId}", "quo_00000000000000000000000000").Replace("{userId}", owner.Sub);
             var body = method is "POST" or "PUT" ? (object)new { } : null;
             var headers = method == "PUT" ? new Dictionary<string, string> { ["If-Match"] = "\"1\"" } : null;
             var result = await caller.Api.SendAsync(new HttpMethod(method), path, body, headers);

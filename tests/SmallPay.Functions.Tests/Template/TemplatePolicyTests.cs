@@ -60,7 +60,7 @@ public class TemplatePolicyTests
             Assert.Equal(["dynamodb:UpdateItem"], statement["Action"].AsList().Select(a => a.AsText()));
             var keys = statement["Condition"]?["ForAllValues:StringLike"]?["dynamodb:LeadingKeys"].AsList().Select(k => k.AsText() ?? "").ToList() ?? [];
             Assert.Contains("rate#*", keys);
-            Assert.Subset(new HashSet<string> { "rate#*", "link#*", "inv_*" }, keys.ToHashSet());
+            Assert.Subset(new HashSet<string> { "rate#*", "link#*", "inv_*", "quo_*" }, keys.ToHashSet());
         }
     }
 
