@@ -4,7 +4,7 @@
 import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
-  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned,
+  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, Quote, QuoteInput, QuoteSummary,
 } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
@@ -366,6 +366,42 @@ export class ApiClient {
     return this.versioned<RecurringProfile>('POST', `/recurring/${encodeURIComponent(id)}/resume`, { ifMatch: etag });
   }
 
+
+  // ---------------------------------------------------------------- quotes
+
+  listQuotes(signal?: AbortSignal): Promise<{ items: QuoteSummary[] }> {
+    return this.request<{ items: QuoteSummary[] }>('GET', '/quotes', { signal }).then((r) => r.data);
+  }
+
+  getQuote(id: string, signal?: AbortSignal): Promise<Versioned<Quote>> {
+    return this.versioned<Quote>('GET', `/quotes/${encodeURIComponent(id)}`, { signal });
+  }
+
+  createQuote(input: QuoteInput, idempotencyKey: string): Promise<Versioned<Quote>> {
+    return this.versioned<Quote>('POST', '/quotes', { body: input, idempotencyKey });
+  }
+
+  updateQuote(id: string, input: QuoteInput, etag: string): Promise<Versioned<Quote>> {
+    return this.versioned<Quote>('PUT', `/quotes/${encodeURIComponent(id)}`, { body: input, ifMatch: etag });
+  }
+
+  async deleteQuote(id: string, etag?: string): Promise<void> {
+    await this.request<void>('DELETE', `/quotes/${encodeURIComponent(id)}`, { ifMatch: etag });
+  }
+
+  /** A draft gets its QUO- number in the same request; the worker renders and mails it (202). */
+  sendQuote(id: string, input: SendInput, idempotencyKey: string): Promise<Versioned<Quote>> {
+    return this.versioned<Quote>('POST', `/quotes/${encodeURIComponent(id)}/send`, { body: input, idempotencyKey });
+  }
+
+  /** An accepted quote becomes a draft invoice, once (a second convert is a 409). */
+  convertQuote(id: string): Promise<Versioned<Invoice>> {
+    return this.versioned<Invoice>('POST', `/quotes/${encodeURIComponent(id)}/convert`, {});
+  }
+
+  revokeQuoteLinks(id: string): Promise<Versioned<Quote>> {
+    return this.versioned<Quote>('DELETE', `/quotes/${encodeURIComponent(id)}/links`, {});
+  }
 
   // ---------------------------------------------------------------- dashboard and settings
 

@@ -2,7 +2,7 @@
 // business's data starts with ['business', id]: data of two businesses never shares an entry, and switching can drop
 // them all at once.
 import type { QueryClient } from '@tanstack/react-query';
-import type { CustomerQuery, Invoice, InvoiceQuery, RecurringProfile, Versioned } from './types';
+import type { CustomerQuery, Invoice, InvoiceQuery, Quote, RecurringProfile, Versioned } from './types';
 
 export const BUSINESS_SCOPE = 'business';
 
@@ -17,6 +17,8 @@ export function queryKeysFor(business: string) {
     customer: (id?: string) => (id === undefined ? ([...scope, 'customer'] as const) : ([...scope, 'customer', id] as const)),
     recurringProfiles: [...scope, 'recurring'] as const,
     recurringProfile: (id: string) => [...scope, 'recurring', id] as const,
+    quotes: [...scope, 'quotes'] as const,
+    quote: (id: string) => [...scope, 'quotes', id] as const,
     settings: [...scope, 'settings'] as const,
     team: [...scope, 'team'] as const,
   };
@@ -49,4 +51,11 @@ export function recurringProfileChanged(queryClient: QueryClient, keys: QueryKey
   queryClient.setQueryData(keys.recurringProfile(profile.data.id), profile);
   void queryClient.invalidateQueries({ queryKey: keys.recurringProfiles, exact: true });
   void queryClient.invalidateQueries({ queryKey: keys.dashboard });
+}
+
+/** After a quote changed: show its new version, and refetch the list (and the settings' next quote number). */
+export function quoteChanged(queryClient: QueryClient, keys: QueryKeys, quote: Versioned<Quote>) {
+  queryClient.setQueryData(keys.quote(quote.data.id), quote);
+  void queryClient.invalidateQueries({ queryKey: keys.quotes, exact: true });
+  void queryClient.invalidateQueries({ queryKey: keys.settings });
 }

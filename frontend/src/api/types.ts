@@ -163,6 +163,8 @@ export interface Invoice {
   remindersEnabled?: boolean;
   /** GET /invoices/{id}: the plan's next reminder of this invoice, if one is planned. */
   nextReminder?: { date: string; label: string };
+  /** The accepted quote this invoice was converted from. */
+  quoteId?: string;
 }
 
 export interface InvoiceSummary {
@@ -294,6 +296,10 @@ export interface Settings extends SettingsInput {
   numberPrefix: string;
   nextNumber: number;
   nextInvoiceNumber: string;
+  /** The quotes' own series: the number the next quote sent gets, e.g. QUO-000001. */
+  quoteNumberPrefix?: string;
+  quoteNextNumber?: number;
+  nextQuoteNumber?: string;
   language: Language;
   version: number;
   /** Whether `email` was confirmed with a code: only then is it the Reply-To of the business's e-mails. */
@@ -460,5 +466,68 @@ export interface RecurringProfileSummary {
   schedule: RecurringSchedule;
   nextRunDate?: string;
   invoicesMade: number;
+  version: number;
+}
+
+// ---------------------------------------------------------------- quotes
+
+/** `Expired` is derived by the server (a sent quote past its valid-until date). */
+export type QuoteStatus = 'Draft' | 'Sent' | 'Accepted' | 'Declined' | 'Expired' | 'Converted';
+
+/** The body of POST /quotes and PUT /quotes/{id}: an invoice's content with a valid-until date instead of a due date. */
+export interface QuoteInput {
+  customerId: string;
+  currency?: string;
+  issueDate?: string;
+  validUntil?: string;
+  paymentTermsDays?: number;
+  lines?: InvoiceLineInput[];
+  discount?: Discount;
+  notes?: string;
+}
+
+export interface Quote {
+  id: string;
+  number?: string;
+  status: QuoteStatus;
+  customerId: string;
+  customer: CustomerSnapshot;
+  currency: string;
+  issueDate: string;
+  validUntil: string;
+  paymentTermsDays?: number;
+  lines: InvoiceLine[];
+  discount: Discount;
+  notes?: string;
+  totals: Totals;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  sentAt?: string;
+  /** What the customer did on the quote's page. */
+  viewedAt?: string;
+  acceptedAt?: string;
+  acceptedBy?: string;
+  declinedAt?: string;
+  /** The draft invoice it was converted into. */
+  invoiceId?: string;
+  convertedAt?: string;
+  linksRevokedAt?: string;
+  deliveries?: Delivery[];
+  document?: { version: number; renderedAt: string; sizeBytes: number };
+}
+
+export interface QuoteSummary {
+  id: string;
+  number?: string;
+  status: QuoteStatus;
+  customerId: string;
+  customerName: string;
+  currency: string;
+  issueDate: string;
+  validUntil: string;
+  total: number;
+  acceptedAt?: string;
+  invoiceId?: string;
   version: number;
 }

@@ -22,6 +22,9 @@ export const screens = {
   recurringList: () => import('../recurring/RecurringListPage'),
   recurringEditor: () => import('../recurring/RecurringEditorPage'),
   recurringDetail: () => import('../recurring/RecurringDetailPage'),
+  quotesList: () => import('../quotes/QuotesPage'),
+  quoteEditor: () => import('../quotes/QuoteEditorPage'),
+  quoteDetail: () => import('../quotes/QuoteDetailPage'),
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
@@ -39,6 +42,9 @@ const InvoiceDetailPage = lazy(() => screens.invoiceDetail().then((m) => ({ defa
 const RecurringListPage = lazy(() => screens.recurringList().then((m) => ({ default: m.RecurringListPage })));
 const RecurringEditorPage = lazy(() => screens.recurringEditor().then((m) => ({ default: m.RecurringEditorPage })));
 const RecurringDetailPage = lazy(() => screens.recurringDetail().then((m) => ({ default: m.RecurringDetailPage })));
+const QuotesPage = lazy(() => screens.quotesList().then((m) => ({ default: m.QuotesPage })));
+const QuoteEditorPage = lazy(() => screens.quoteEditor().then((m) => ({ default: m.QuoteEditorPage })));
+const QuoteDetailPage = lazy(() => screens.quoteDetail().then((m) => ({ default: m.QuoteDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
 const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
@@ -115,6 +121,10 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="invoices/new" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
                 <Route path="invoices/:invoiceId" element={<InvoiceDetailPage />} />
                 <Route path="invoices/:invoiceId/edit" element={<RequireAbility ability="write"><InvoiceEditorPage /></RequireAbility>} />
+                <Route path="quotes" element={<QuotesPage />} />
+                <Route path="quotes/new" element={<RequireAbility ability="write"><QuoteEditorPage /></RequireAbility>} />
+                <Route path="quotes/:quoteId" element={<QuoteDetailPage />} />
+                <Route path="quotes/:quoteId/edit" element={<RequireAbility ability="write"><QuoteEditorPage /></RequireAbility>} />
                 <Route path="recurring" element={<RecurringListPage />} />
                 <Route path="recurring/new" element={<RequireAbility ability="write"><RecurringEditorPage /></RequireAbility>} />
                 <Route path="recurring/:profileId" element={<RecurringDetailPage />} />

@@ -252,13 +252,18 @@ function AddressLines(props: { address?: { line1?: string; line2?: string; posta
   );
 }
 
-function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
+/**
+ * The document as the PDF lays it out: an invoice, or (kind quote) a quote in the invoice's shape, whose due date is its
+ * valid-until date and which has no payments or balance.
+ */
+export function InvoiceDocument(props: { invoice: Invoice; settings?: Settings; kind?: 'invoice' | 'quote' }) {
   const { invoice: inv, settings } = props;
+  const quote = props.kind === 'quote';
   const can = useAbilities();
   const t = inv.totals;
   const money = (n: number) => formatMoney(n, inv.currency);
   return (
-    <article className="card document" aria-label="The invoice">
+    <article className="card document" aria-label={quote ? 'The quote' : 'The invoice'}>
       <div className="document__parties">
         <div>
           <h2 className="document__label">From</h2>
@@ -288,7 +293,7 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
             <dd>{formatDate(inv.issueDate)}</dd>
           </div>
           <div>
-            <dt>Due</dt>
+            <dt>{quote ? 'Valid until' : 'Due'}</dt>
             <dd>
               {formatDate(inv.dueDate)}
               {inv.paymentTermsDays !== undefined ? <span className="muted small"> ({inv.paymentTermsDays} days)</span> : null}
@@ -382,7 +387,7 @@ function InvoiceDocument(props: { invoice: Invoice; settings?: Settings }) {
               <dd className="money" data-testid="invoice-paid">−{money(t.amountPaid)}</dd>
             </div>
           ) : null}
-          {inv.status !== 'Draft' && inv.status !== 'Void' ? (
+          {!quote && inv.status !== 'Draft' && inv.status !== 'Void' ? (
             <div className="totals__due">
               <dt>Balance due</dt>
               <dd className="money" data-testid="invoice-balance">{money(t.balanceDue)}</dd>

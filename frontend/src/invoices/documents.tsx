@@ -28,28 +28,49 @@ interface SendForm {
 }
 
 export function SendDialog(props: { open: boolean; invoice: Versioned<Invoice>; onClose: () => void; onStale: () => void }) {
-  return (
-    <Dialog open={props.open} title={`Send ${props.invoice.data.number ?? 'the invoice'} by e-mail`} onClose={props.onClose} wide>
-      <SendFormBody key={props.invoice.etag} {...props} />
-    </Dialog>
-  );
-}
-
-function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void; onStale: () => void }) {
   const api = useApi();
   const keys = useQueryKeys();
   const toast = useToast();
   const queryClient = useQueryClient();
   const inv = props.invoice.data;
+  return (
+    <Dialog open={props.open} title={`Send ${inv.number ?? 'the invoice'} by e-mail`} onClose={props.onClose} wide>
+      <SendEmailForm
+        key={props.invoice.etag}
+        defaultTo={inv.customer.email ?? ''}
+        intro={`The invoice goes out as a PDF attachment. Separate several addresses with commas.${
+          inv.status === 'Draft' ? ' Sending a draft finalizes it first: it gets its number and its lines can no longer change.' : ''}`}
+        subjectHint="Without one: the invoice number and your business name."
+        send={(input, key) => api.sendInvoice(inv.id, input, key, props.invoice.etag)}
+        onSent={(saved) => {
+          invoiceChanged(queryClient, keys, saved);
+          toast(inv.status === 'Draft' ? `Finalized as ${saved.data.number} and on its way.` : 'The invoice is on its way.');
+        }}
+        onClose={props.onClose}
+        onStale={props.onStale}
+      />
+    </Dialog>
+  );
+}
+
+/** The e-mail form of every document sent through the pipeline (invoices, quotes): recipients, subject, message. */
+export function SendEmailForm<T>(props: {
+  defaultTo: string;
+  intro: string;
+  subjectHint: string;
+  send: (input: SendInput, idempotencyKey: string) => Promise<T>;
+  onSent: (saved: T) => void;
+  onClose: () => void;
+  onStale: () => void;
+}) {
   const idempotencyKey = useRef(newIdempotencyKey());
   const { register, handleSubmit, setError, formState } = useForm<SendForm>({
-    defaultValues: { to: inv.customer.email ?? '', cc: '', subject: '', message: '' },
+    defaultValues: { to: props.defaultTo, cc: '', subject: '', message: '' },
   });
   const send = useMutation({
-    mutationFn: (input: SendInput) => api.sendInvoice(inv.id, input, idempotencyKey.current, props.invoice.etag),
+    mutationFn: (input: SendInput) => props.send(input, idempotencyKey.current),
     onSuccess: (saved) => {
-      invoiceChanged(queryClient, keys, saved);
-      toast(inv.status === 'Draft' ? `Finalized as ${saved.data.number} and on its way.` : 'The invoice is on its way.');
+      props.onSent(saved);
       props.onClose();
     },
     onError: (error) => {
@@ -80,19 +101,11 @@ function SendFormBody(props: { invoice: Versioned<Invoice>; onClose: () => void;
   const e = formState.errors;
   return (
     <form className="stack" noValidate onSubmit={submit}>
-      <p>
-        The invoice goes out as a PDF attachment. Separate several addresses with commas.
-        {inv.status === 'Draft' ? ' Sending a draft finalizes it first: it gets its number and its lines can no longer change.' : ''}
-      </p>
+      <p>{props.intro}</p>
       {send.isError && !(send.error instanceof ApiError && send.error.isStale) ? <Alert kind="error">{errorMessage(send.error)}</Alert> : null}
       <TextField label="To" type="text" inputMode="email" autoComplete="off" error={e.to?.message} {...register('to')} />
       <TextField label="Cc (optional)" type="text" inputMode="email" autoComplete="off" error={e.cc?.message} {...register('cc')} />
-      <TextField
-        label="Subject (optional)"
-        hint="Without one: the invoice number and your business name."
-        error={e.subject?.message}
-        {...register('subject')}
-      />
+      <TextField label="Subject (optional)" hint={props.subjectHint} error={e.subject?.message} {...register('subject')} />
       <TextAreaField label="Message (optional)" rows={5} error={e.message?.message} {...register('message')} />
       <div className="dialog__actions">
         <button type="button" className="button" onClick={props.onClose}>

@@ -1,7 +1,7 @@
 // What each role may do, as the API decides it (openapi.yaml, "Authentication and tenancy"), so the app shows only
 // what the user can use. The API still checks every request; a 403 it answers anyway is explained by the business
 // provider (app/business.tsx).
-import type { Business, InvoiceStatus, Me, RecurringStatus, Role } from '../api/types';
+import type { Business, InvoiceStatus, Me, QuoteStatus, RecurringStatus, Role } from '../api/types';
 
 export interface Abilities {
   /** Customers and invoices: create, edit, delete, finalize, send, record payments, void. Owners and members. */
@@ -95,4 +95,14 @@ export function pickBusiness(me: Me, stored: string | null): Business | undefine
 export function currentBusiness(me: Me, chosen: string | null, onScreen: string | null): Business | undefined {
   const listed = (id: string | null) => (id ? me.businesses.find((b) => b.id === id) : undefined);
   return listed(chosen) ?? listed(onScreen) ?? (onScreen ? ownBusiness(me) : undefined) ?? pickBusiness(me, chosen);
+}
+
+/** What a quote's page offers: a draft is edited, deleted and sent; a sent one sent again; an accepted one converted. */
+export type QuoteAction = 'delete' | 'edit' | 'send' | 'sendAgain' | 'convert' | 'revokeLinks';
+
+export function quoteActions(status: QuoteStatus, can: Abilities, hasLinks: boolean): QuoteAction[] {
+  if (!can.write) return [];
+  const all: QuoteAction[] =
+    status === 'Draft' ? ['delete', 'edit', 'send'] : status === 'Sent' ? ['sendAgain'] : status === 'Accepted' ? ['convert'] : [];
+  return hasLinks && status !== 'Draft' ? ['revokeLinks', ...all] : all;
 }
