@@ -67,13 +67,13 @@ step('Quotes is in the main navigation; the list starts empty', async () => {
 step('the editor has the invoice editor’s fields with a valid-until date; a draft has no number', async () => {
   await page.getByRole('link', { name: 'New quote' }).first().click();
   await page.getByRole('heading', { name: 'New quote' }).waitFor();
-  await page.getByLabel('Customer', { exact: true }).selectOption({ label: customer.name });
+  await page.getByLabel('Customer', { exact: true }).selectOption({ label: `${customer.name} (${customer.email})` });
   await page.getByLabel('Currency', { exact: true }).selectOption('EUR');
   const line = page.getByRole('listitem', { name: 'Line 1' });
   await line.getByLabel('Description, line 1', { exact: true }).fill('Brand strategy workshop');
   await line.getByLabel('Unit price', { exact: true }).fill('1200');
   await line.getByLabel('Tax %', { exact: true }).fill('19');
-  await page.getByRole('button', { name: 'Add line' }).click();
+  await page.getByRole('button', { name: 'Add a line' }).click();
   const second = page.getByRole('listitem', { name: 'Line 2' });
   await second.getByLabel('Description, line 2', { exact: true }).fill('Logo design');
   await second.getByLabel('Unit price', { exact: true }).fill('2400');

@@ -296,7 +296,7 @@ export function InvoiceDocument(props: { invoice: Invoice; settings?: Settings; 
             <dt>{quote ? 'Valid until' : 'Due'}</dt>
             <dd>
               {formatDate(inv.dueDate)}
-              {inv.paymentTermsDays !== undefined ? <span className="muted small"> ({inv.paymentTermsDays} days)</span> : null}
+              {!quote && inv.paymentTermsDays !== undefined ? <span className="muted small"> ({inv.paymentTermsDays} days)</span> : null}
             </dd>
           </div>
           {inv.paidDate ? (

@@ -197,7 +197,7 @@ public sealed class QuoteTests
         var pdfText = PdfTools.Squeeze(await PdfTools.TextAsync(pdf));
         Assert.Contains("QUOTE", pdfText, StringComparison.Ordinal);
         Assert.Contains("Valid until", pdfText, StringComparison.Ordinal);
-        Assert.Contains("This quote is valid until 20 Dec 2026.", pdfText, StringComparison.Ordinal);
+        Assert.Contains("Net 14 days. This quote is valid until 20 Dec 2026.", pdfText, StringComparison.Ordinal);
         Assert.DoesNotContain("Balance due", pdfText, StringComparison.Ordinal);
         var quote = (await owner.GetAsync($"/quotes/{id}")).Expect(200);
         Assert.Equal("Sent", quote.Body["deliveries"]![0]!["status"]!.GetValue<string>());

@@ -11,7 +11,12 @@ public static class InvoiceTermsText
         var terms = l.PaymentTerms(invoice.Content) is { } t ? l.Text("terms.sentence", ("terms", t)) : "";
         var due = l.Date(invoice.DueDate);
         // A quote: its terms are those of the invoice to be, and it says until when it stands.
-        if (invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote) return terms + l.Text("terms.validUntil", ("date", due));
+        if (invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote)
+        {
+            // Its due date is the valid-until date: the terms are those the invoice will have.
+            var invoiceTerms = l.PaymentTerms(invoice.Content with { DueDate = null }) is { } it ? l.Text("terms.sentence", ("terms", it)) : "";
+            return invoiceTerms + l.Text("terms.validUntil", ("date", due));
+        }
         return invoice.Status switch
         {
             InvoiceStatus.Paid => terms + (invoice.PaidDate is { } paid ? l.Text("terms.paidOn", ("date", l.Date(paid))) : l["terms.paid"]),
