@@ -118,17 +118,17 @@ function History(props: { quote: Quote }) {
   events.sort((a, b) => a.at.localeCompare(b.at));
   return (
     <>
-      <ol className="timeline" aria-label="What happened">
+      <ol className="quote-history" aria-label="What happened">
         {events.map((e) => (
-          <li key={`${e.at}-${e.text}`} className="timeline__item">
-            <span className="timeline__what">{e.text}</span> <span className="muted small">{formatDateTime(e.at)}</span>
+          <li key={`${e.at}-${e.text}`}>
+            <span>{e.text}</span> <span className="muted small">{formatDateTime(e.at)}</span>
           </li>
         ))}
       </ol>
       {q.deliveries?.length ? (
-        <ul className="deliveries" aria-label="E-mails">
+        <ul className="quote-emails" aria-label="E-mails">
           {q.deliveries.map((d) => (
-            <li key={d.requestId} className="delivery">
+            <li key={d.requestId} className="quote-email">
               <strong>{deliveryStatusText[d.status]}</strong> <span className="muted small">{formatDateTime(d.requestedAt)}</span>
               <DeliveryRecipients delivery={d} />
             </li>
