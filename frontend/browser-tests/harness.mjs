@@ -74,7 +74,8 @@ async function settle(page) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
   // A field the test typed into last would show its focus ring (and a date field its selected segment) in the picture.
-  await page.evaluate(() => document.activeElement instanceof HTMLElement && !document.activeElement.closest('dialog') && document.activeElement.blur());
+  // (Form fields only: a menu or dialog keeps its focus, which its keyboard handling needs.)
+  await page.evaluate(() => document.activeElement?.matches('input, textarea, select') && !document.activeElement.closest('dialog') && document.activeElement.blur());
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
