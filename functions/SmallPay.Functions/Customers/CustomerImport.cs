@@ -36,7 +36,7 @@ public static class CustomerCsvImport
 {
     public const int MaxRows = 500;
 
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with { HasHeader = true, SkipEmptyLines = true };
+    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with { HasHeader = true, SkipEmptyLines = true, MalformedData = CsvMalformedDataHandling.Throw };
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
