@@ -100,6 +100,9 @@ public sealed class TeamTests
         ["POST /recurring/{profileId}/pause"] = (true, false),
         ["POST /recurring/{profileId}/resume"] = (true, false),
         ["DELETE /invoices/{invoiceId}/links"] = (true, false),
+        ["GET /exports"] = (true, true), // accountants export
+        ["POST /customers/import/preview"] = (true, false),
+        ["POST /customers/import"] = (true, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()
