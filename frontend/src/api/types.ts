@@ -462,3 +462,25 @@ export interface RecurringProfileSummary {
   invoicesMade: number;
   version: number;
 }
+
+// ---------------------------------------------------------------- CSV exports
+
+export type ExportKind = 'invoices' | 'payments' | 'customers';
+
+export interface ExportQuery {
+  kind: ExportKind;
+  from?: string;
+  to?: string;
+  /** Invoices only: one row per invoice (default) or per line. */
+  rows?: 'document' | 'line';
+  delivery?: 'auto' | 'link';
+}
+
+/** A large export: a presigned link to the file in S3, valid until expiresAt. */
+export interface ExportLink {
+  url: string;
+  expiresAt: string;
+  fileName: string;
+  rows: number;
+  sizeBytes: number;
+}

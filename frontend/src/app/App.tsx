@@ -26,6 +26,7 @@ export const screens = {
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
   reminders: () => import('../settings/RemindersPage'),
+  exports: () => import('../settings/ExportPage'),
   join: () => import('../team/JoinPage'),
 };
 
@@ -41,6 +42,7 @@ const RecurringEditorPage = lazy(() => screens.recurringEditor().then((m) => ({ 
 const RecurringDetailPage = lazy(() => screens.recurringDetail().then((m) => ({ default: m.RecurringDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const ExportPage = lazy(() => screens.exports().then((m) => ({ default: m.ExportPage })));
 const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
 const TwoStepPage = lazy(() => screens.twoStep().then((m) => ({ default: m.TwoStepPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
@@ -123,6 +125,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/reminders" element={<RemindersPage />} />
+                <Route path="settings/export" element={<ExportPage />} />
                 <Route path="settings/team" element={<TeamPage />} />
                 <Route path="settings/sign-in" element={<TwoStepPage />} />
                 <Route path="join" element={<JoinPage />} />
