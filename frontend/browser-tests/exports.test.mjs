@@ -80,3 +80,30 @@ test('a range that ends before it starts is refused next to its field', async ()
   await page.locator('[data-field-error]').first().waitFor();
   assert.ok((await page.locator('[data-field-error]').count()) >= 1);
 });
+
+test('customers import from a CSV file: a preview with each row, then only the new valid ones; the same file again adds nothing', async () => {
+  const stamp = Date.now().toString(36);
+  const csv = `name,email,city,country\r\nLindqvist & Söner AB,anna-${stamp}@lindqvist.example,Göteborg,SE\r\n,nobody-${stamp}@example.test,,\r\n"佐藤商店",sato-${stamp}@example.jp,大阪,JP\r\n`;
+  const file = { name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`, 'utf8') };
+  await page.goto(`${BASE_URL}/customers`);
+  await page.getByRole('button', { name: 'Import' }).click();
+  let dialog = page.getByRole('dialog', { name: 'Import customers from a CSV file' });
+  await dialog.getByLabel('CSV file').setInputFiles(file);
+  await dialog.getByText('3 rows: 2 new, 0 already there, 1 not valid').waitFor();
+  const rows = dialog.getByRole('table', { name: 'Rows of the file' }).locator('tbody tr');
+  assert.equal(await rows.count(), 3);
+  assert.match(await rows.nth(1).textContent(), /Not valid/);
+  await shoot(page, 'customer-import');
+  await dialog.getByRole('button', { name: 'Add 2 customers' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByText('2 customers added.').waitFor();
+  await page.getByText('Lindqvist & Söner AB').first().waitFor();
+  await page.getByText('佐藤商店').first().waitFor();
+
+  await page.getByRole('button', { name: 'Import' }).click();
+  dialog = page.getByRole('dialog', { name: 'Import customers from a CSV file' });
+  await dialog.getByLabel('CSV file').setInputFiles(file);
+  await dialog.getByText('3 rows: 0 new, 2 already there, 1 not valid').waitFor();
+  assert.equal(await dialog.getByRole('button', { name: 'Add 0 customers' }).isDisabled(), true);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});

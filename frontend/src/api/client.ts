@@ -4,7 +4,7 @@
 import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
-  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery } from './types';
+  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery, CustomerImportReport } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
 export const BUSINESS_HEADER = 'X-SmallPay-Business';
@@ -326,6 +326,16 @@ export class ApiClient {
    */
   async exportCsv(query: ExportQuery): Promise<Blob | ExportLink> {
     return (await this.request<Blob | ExportLink>('GET', '/exports', { query: { ...query }, file: true })).data;
+  }
+
+  /** Checks a CSV file of customers row by row; nothing is written. */
+  async previewCustomerImport(csv: string): Promise<CustomerImportReport> {
+    return (await this.request<CustomerImportReport>('POST', '/customers/import/preview', { body: { csv } })).data;
+  }
+
+  /** Adds the valid new customers of a CSV file; importing the same file again adds nothing. */
+  async importCustomers(csv: string, idempotencyKey: string): Promise<CustomerImportReport> {
+    return (await this.request<CustomerImportReport>('POST', '/customers/import', { body: { csv }, idempotencyKey })).data;
   }
 
   /** A short-lived download link for the invoice PDF; 409 (document-not-ready) while it is being rendered. */

@@ -484,3 +484,21 @@ export interface ExportLink {
   rows: number;
   sizeBytes: number;
 }
+
+/** The report of a customer import: what each row of the file would do (preview) or did. */
+export interface CustomerImportReport {
+  preview: boolean;
+  rows: number;
+  create: number;
+  skip: number;
+  invalid: number;
+  items: {
+    row: number;
+    status: 'create' | 'skip' | 'invalid' | 'created' | 'skipped';
+    customerId?: string;
+    name?: string;
+    email?: string;
+    reason?: string;
+    errors?: { column: string; message: string }[];
+  }[];
+}
