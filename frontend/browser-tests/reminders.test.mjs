@@ -123,8 +123,8 @@ step('a sent invoice shows its history and the next reminder the plan will send'
 });
 
 step('twelve days later the plan has sent the reminders before and on the due date, once each', async () => {
-  const moved = await clock({ advance: 'P12D', step: 'P1D' });
-  assert.ok(moved.steps >= 12, `the clock moved in ${moved.steps} steps`);
+  const moved = await clock({ advance: 'P12D', step: 'PT6H' }); // (6 hours a step: each reminder goes on its day, whatever the time of day the test runs)
+  assert.ok(moved.steps >= 48, `the clock moved in ${moved.steps} steps`);
   await openInvoiceUntil('.timeline__event.delivery--reminder.delivery--sent', 2);
   const history = page.getByRole('list', { name: 'History' });
   await history.getByText('Reminder: 3 days before the due date').waitFor();
