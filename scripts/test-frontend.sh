@@ -4,6 +4,7 @@
 # own on free ports (so a developer's `make run` on 3000 is left alone). The stack is always stopped.
 # Installs what it needs; safe to run twice. Screenshots of every screen go to docs/screenshots/
 # (SMALLPAY_SCREENSHOTS=<dir> to put them elsewhere, SMALLPAY_SCREENSHOTS= to skip them).
+# SMALLPAY_BROWSER_TESTS="browser-tests/reminders.test.mjs" runs only those browser test files (a developer's shortcut).
 # Ends with one line: "frontend: N passed, N failed (...)"; exit status non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,7 +152,7 @@ echo "test-frontend: browser tests against $url${maildev_url:+ (mail: $maildev_u
 set +e
 (cd frontend && SMALLPAY_URL="$url" SMALLPAY_MAILDEV_URL="$maildev_url" \
   SMALLPAY_SCREENSHOTS="${SMALLPAY_SCREENSHOTS-$root/docs/screenshots}" CHROMIUM_PATH="$chromium" \
-  node --test --test-reporter=spec --test-timeout=300000 browser-tests/) 2>&1 | tee "$work/browser.log"
+  node --test --test-reporter=spec --test-timeout=300000 ${SMALLPAY_BROWSER_TESTS:-browser-tests/}) 2>&1 | tee "$work/browser.log"
 browser_status=${PIPESTATUS[0]}
 set -e
 count() { sed -n "s/\x1b\[[0-9;]*m//g; s/^ℹ $1 \([0-9][0-9]*\)$/\1/p" "$work/browser.log" | tail -1; }

@@ -73,6 +73,9 @@ async function settle(page) {
   // no button under a resting mouse pointer looks hovered.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
+  // A field the test typed into last would show its focus ring (and a date field its selected segment) in the picture.
+  // (Form fields only: a menu or dialog keeps its focus, which its keyboard handling needs.)
+  await page.evaluate(() => document.activeElement?.matches('input, textarea, select') && !document.activeElement.closest('dialog') && document.activeElement.blur());
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 

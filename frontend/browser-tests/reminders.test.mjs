@@ -59,9 +59,11 @@ async function openInvoiceUntil(selector, count = 1, timeout = 45_000) {
 
 step('the reminder plan starts off with three ready steps, and its preview fills the placeholders', async () => {
   await signUpAndSignIn(page, uniqueEmail('reminders'));
-  await page.goto(`${BASE_URL}/settings`);
+  // The business's name, set behind the app's back before any settings page is open (a page open before would hold the
+  // old version: its save would rightly be a 412).
   const settings = await apiCall(page, 'GET', '/settings');
   assert.equal((await apiCall(page, 'PUT', '/settings', { body: { businessName: 'Sommer Design' }, headers: { 'If-Match': settings.etag } })).status, 200);
+  await page.goto(`${BASE_URL}/settings`);
   await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Reminders' }).click();
   await page.getByRole('heading', { name: 'Payment reminders' }).waitFor();
   const enabled = page.getByLabel('Send payment reminders automatically');
@@ -121,8 +123,8 @@ step('a sent invoice shows its history and the next reminder the plan will send'
 });
 
 step('twelve days later the plan has sent the reminders before and on the due date, once each', async () => {
-  const moved = await clock({ advance: 'P12D', step: 'P1D' });
-  assert.ok(moved.steps >= 12, `the clock moved in ${moved.steps} steps`);
+  const moved = await clock({ advance: 'P12D', step: 'PT6H' }); // (6 hours a step: each reminder goes on its day, whatever the time of day the test runs)
+  assert.ok(moved.steps >= 48, `the clock moved in ${moved.steps} steps`);
   await openInvoiceUntil('.timeline__event.delivery--reminder.delivery--sent', 2);
   const history = page.getByRole('list', { name: 'History' });
   await history.getByText('Reminder: 3 days before the due date').waitFor();

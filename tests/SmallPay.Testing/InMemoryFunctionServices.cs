@@ -63,6 +63,12 @@ public sealed class InMemoryDocumentStorage : IDocumentStorage
         return Task.CompletedTask;
     }
 
+    public Task PutExportAsync(string key, byte[] csv, string fileName, CancellationToken ct)
+    {
+        lock (_objects) _objects[key] = csv;
+        return Task.CompletedTask;
+    }
+
     public Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
         Task.FromResult(new Uri($"https://documents.invalid/{key}?X-Amz-Expires={expiresAt.ToUnixTimeSeconds()}"));
 }

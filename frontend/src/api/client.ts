@@ -4,7 +4,8 @@
 import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
-  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, Quote, QuoteInput, QuoteSummary,
+  RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery, CustomerImportReport,
+  Quote, QuoteInput, QuoteSummary,
 } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
@@ -124,6 +125,8 @@ export interface RequestOptions {
    * its 403 is the caller's own to explain (not a lost membership).
    */
   outsideBusiness?: boolean;
+  /** The answer may be a file (GET /exports): a text/csv answer comes back as a Blob, anything else as JSON. */
+  file?: boolean;
 }
 
 export interface ApiResponse<T> {
@@ -195,7 +198,10 @@ export class ApiClient {
         if (attempt === 0 && (await this.tokens.reauthenticate())) continue;
         throw new SessionExpiredError();
       }
-      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+      const headers: Record<string, string> = {
+        Accept: options.file ? 'text/csv, application/json' : 'application/json',
+        Authorization: `Bearer ${token}`,
+      };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
       if (options.ifMatch) headers['If-Match'] = options.ifMatch;
       if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
@@ -235,6 +241,8 @@ export class ApiClient {
 
       const etag = response.headers.get('ETag');
       if (response.status === 204) return { data: undefined as T, etag, status: 204 };
+      if (options.file && (response.headers.get('Content-Type') ?? '').startsWith('text/csv'))
+        return { data: (await response.blob()) as T, etag, status: response.status };
       const text = await response.text();
       const data = (text ? JSON.parse(text) : undefined) as T;
       return { data, etag, status: response.status };
@@ -312,6 +320,24 @@ export class ApiClient {
   /** Turns the plan's automatic reminders of one invoice off or on (not an edit: the version stays). */
   setInvoiceReminders(id: string, enabled: boolean, etag: string): Promise<Versioned<Invoice>> {
     return this.versioned<Invoice>('PUT', `/invoices/${encodeURIComponent(id)}/reminders`, { body: { enabled }, ifMatch: etag });
+  }
+
+  /**
+   * A CSV export (GET /exports): the file itself (a Blob) up to 2 MiB, else a short-lived link to it in S3.
+   * Accountants may export too (it only reads).
+   */
+  async exportCsv(query: ExportQuery): Promise<Blob | ExportLink> {
+    return (await this.request<Blob | ExportLink>('GET', '/exports', { query: { ...query }, file: true })).data;
+  }
+
+  /** Checks a CSV file of customers row by row; nothing is written. */
+  async previewCustomerImport(csv: string): Promise<CustomerImportReport> {
+    return (await this.request<CustomerImportReport>('POST', '/customers/import/preview', { body: { csv } })).data;
+  }
+
+  /** Adds the valid new customers of a CSV file; importing the same file again adds nothing. */
+  async importCustomers(csv: string, idempotencyKey: string): Promise<CustomerImportReport> {
+    return (await this.request<CustomerImportReport>('POST', '/customers/import', { body: { csv }, idempotencyKey })).data;
   }
 
   /** A short-lived download link for the invoice PDF; 409 (document-not-ready) while it is being rendered. */

@@ -531,3 +531,43 @@ export interface QuoteSummary {
   invoiceId?: string;
   version: number;
 }
+
+// ---------------------------------------------------------------- CSV exports
+
+export type ExportKind = 'invoices' | 'payments' | 'customers';
+
+export interface ExportQuery {
+  kind: ExportKind;
+  from?: string;
+  to?: string;
+  /** Invoices only: one row per invoice (default) or per line. */
+  rows?: 'document' | 'line';
+  delivery?: 'auto' | 'link';
+}
+
+/** A large export: a presigned link to the file in S3, valid until expiresAt. */
+export interface ExportLink {
+  url: string;
+  expiresAt: string;
+  fileName: string;
+  rows: number;
+  sizeBytes: number;
+}
+
+/** The report of a customer import: what each row of the file would do (preview) or did. */
+export interface CustomerImportReport {
+  preview: boolean;
+  rows: number;
+  create: number;
+  skip: number;
+  invalid: number;
+  items: {
+    row: number;
+    status: 'create' | 'skip' | 'invalid' | 'created' | 'skipped';
+    customerId?: string;
+    name?: string;
+    email?: string;
+    reason?: string;
+    errors?: { column: string; message: string }[];
+  }[];
+}

@@ -29,6 +29,7 @@ export const screens = {
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
   reminders: () => import('../settings/RemindersPage'),
+  exports: () => import('../settings/ExportPage'),
   join: () => import('../team/JoinPage'),
 };
 
@@ -47,6 +48,7 @@ const QuoteEditorPage = lazy(() => screens.quoteEditor().then((m) => ({ default:
 const QuoteDetailPage = lazy(() => screens.quoteDetail().then((m) => ({ default: m.QuoteDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
 const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.SettingsPage })));
+const ExportPage = lazy(() => screens.exports().then((m) => ({ default: m.ExportPage })));
 const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
 const TwoStepPage = lazy(() => screens.twoStep().then((m) => ({ default: m.TwoStepPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
@@ -133,6 +135,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="customers/:customerId" element={<CustomersPage />} />
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/reminders" element={<RemindersPage />} />
+                <Route path="settings/export" element={<ExportPage />} />
                 <Route path="settings/team" element={<TeamPage />} />
                 <Route path="settings/sign-in" element={<TwoStepPage />} />
                 <Route path="join" element={<JoinPage />} />

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
+import { ImportCustomersDialog } from './ImportCustomers';
 import { customerChanged } from '../api/queries';
 import type { Customer, Versioned } from '../api/types';
 import { useApi } from '../app/session';
@@ -55,6 +56,7 @@ export function CustomersPage() {
     setParams(next, { replace: true });
   };
   const items = customers.data?.items ?? [];
+  const [importing, setImporting] = useState(false);
 
   return (
     <div className="page">
@@ -62,12 +64,16 @@ export function CustomersPage() {
         <h1>Customers</h1>
         {can.write ? (
           <div className="page__actions">
+            <button type="button" className="button" onClick={() => setImporting(true)}>
+              Import
+            </button>
             <button type="button" className="button button--primary" onClick={() => setParams({ new: '1' })}>
               Add customer
             </button>
           </div>
         ) : null}
       </div>
+      <ImportCustomersDialog open={importing} onClose={() => setImporting(false)} />
       <form className="filters" role="search" aria-label="Search customers" onSubmit={(e) => e.preventDefault()}>
         <TextField
           label="Search"

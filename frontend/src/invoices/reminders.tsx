@@ -1,5 +1,5 @@
 // Payment reminders on the invoice page: the plan's automatic reminders on or off for this invoice, and a reminder now.
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -23,21 +23,33 @@ export function ReminderSwitch(props: { invoice: Versioned<Invoice>; planEnabled
   const queryClient = useQueryClient();
   const toast = useToast();
   const inv = props.invoice.data;
-  const enabled = inv.remindersEnabled !== false;
+  const saved = inv.remindersEnabled !== false;
+  // The box follows the click at once; a refusal puts it back.
+  const [enabled, setEnabled] = useState(saved);
+  useEffect(() => setEnabled(saved), [saved]);
   const change = useMutation({
     mutationFn: (on: boolean) => api.setInvoiceReminders(inv.id, on, props.invoice.etag),
-    onSuccess: (saved) => {
-      invoiceChanged(queryClient, keys, saved);
-      toast(saved.data.remindersEnabled === false ? 'No automatic reminders for this invoice.' : 'Automatic reminders are on for this invoice.');
+    onSuccess: (result) => {
+      invoiceChanged(queryClient, keys, result);
+      toast(result.data.remindersEnabled === false ? 'No automatic reminders for this invoice.' : 'Automatic reminders are on for this invoice.');
     },
     onError: (error) => {
+      setEnabled(saved);
       if (error instanceof ApiError && error.isStale) props.onStale();
     },
   });
   return (
     <div className="reminder-switch">
       <label className="checkbox">
-        <input type="checkbox" checked={enabled} disabled={change.isPending} onChange={(e) => change.mutate(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={enabled}
+          disabled={change.isPending}
+          onChange={(e) => {
+            setEnabled(e.target.checked);
+            change.mutate(e.target.checked);
+          }}
+        />
         Automatic payment reminders for this invoice
       </label>
       {props.planEnabled === false ? (

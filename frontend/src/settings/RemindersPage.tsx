@@ -96,7 +96,9 @@ function PlanEditor(props: { settings: Settings; etag: string; onReload: () => v
   const toast = useToast();
   const queryClient = useQueryClient();
   const { register, control, handleSubmit, setError, formState, reset } = useForm<PlanForm>({ defaultValues: toForm(props.settings), disabled: props.readOnly });
-  useEffect(() => reset(toForm(props.settings)), [props.settings, reset]);
+  // A new version (saved here or elsewhere) replaces the form; a background refetch of the same version must not wipe
+  // what is being typed, nor the errors shown next to it.
+  useEffect(() => reset(toForm(props.settings)), [props.settings.version, reset]);
   const steps = useFieldArray({ control, name: 'steps' });
   const enabled = useWatch({ control, name: 'enabled' });
 

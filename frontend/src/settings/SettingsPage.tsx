@@ -113,7 +113,9 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
   const toast = useToast();
   const queryClient = useQueryClient();
   const { register, handleSubmit, setError, formState, reset, watch } = useForm<SettingsForm>({ defaultValues: toForm(props.settings), disabled: props.readOnly });
-  useEffect(() => reset(toForm(props.settings)), [props.settings, reset]);
+  // A new version (saved here or elsewhere) replaces the form; a background refetch of the same version must not wipe
+  // what is being typed, nor the errors shown next to it.
+  useEffect(() => reset(toForm(props.settings)), [props.settings.version, reset]);
 
   const save = useMutation({
     mutationFn: (input: SettingsInput) => api.updateSettings(input, props.etag),

@@ -10,6 +10,9 @@ export function SettingsTabs() {
       <NavLink to="/settings/reminders" className="tabs__tab">
         Reminders
       </NavLink>
+      <NavLink to="/settings/export" className="tabs__tab">
+        Export
+      </NavLink>
       <NavLink to="/settings/team" className="tabs__tab">
         Team
       </NavLink>

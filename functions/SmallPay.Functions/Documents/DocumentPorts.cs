@@ -41,6 +41,10 @@ public interface IDocumentStorage
 
     /// <summary>A GET link to the object that works until <paramref name="expiresAt"/>, for whoever holds it.</summary>
     Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct);
+
+    /// <summary>Stores a CSV export (private, encrypted at rest), downloaded as <paramref name="fileName"/> through a presigned GET.</summary>
+    Task PutExportAsync(string key, byte[] csv, string fileName, CancellationToken ct) =>
+        throw new NotSupportedException("This document storage keeps no exports.");
 }
 
 public static class DocumentKeys

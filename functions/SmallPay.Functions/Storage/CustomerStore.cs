@@ -15,6 +15,30 @@ public interface ICustomerStore
     /// <summary>Throws <see cref="CustomerInUseException"/>, <see cref="StaleVersionException"/>.</summary>
     Task DeleteAsync(Customer customer, CancellationToken ct);
     Task<Page<Customer>> ListAsync(string tenant, string? search, int limit, string? cursor, CancellationToken ct);
+
+    /// <summary>Every customer of the tenant, by name (the CSV export): pages of <see cref="ListAsync"/>, one query each.</summary>
+    async IAsyncEnumerable<Customer> AllAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await ListAsync(tenant, null, 100, cursor, ct);
+            foreach (var customer in page.Items) yield return customer;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+    }
+
+    /// <summary>
+    /// The id of the tenant's customer with this e-mail address (any case), or null: the import's preview. This default
+    /// looks through <see cref="AllAsync"/>; the DynamoDB store reads the e-mail claim (one GetItem).
+    /// </summary>
+    async Task<string?> IdByEmailAsync(string tenant, string email, CancellationToken ct)
+    {
+        var wanted = Customer.NormalizeEmail(email);
+        await foreach (var customer in AllAsync(tenant, ct))
+            if (Customer.NormalizeEmail(customer.Details.Email) == wanted) return customer.Id;
+        return null;
+    }
 }
 
 /// <summary>
@@ -134,6 +158,13 @@ public sealed class DynamoDbCustomerStore(IAmazonDynamoDB dynamo, string custome
         };
         if (search is not null) request.ExpressionAttributeValues[":q"] = S(search.ToLowerInvariant());
         return await Paging.QueryPageAsync(dynamo, request, tenant, limit, cursor, "cus_", ItemMapping.ToCustomer, ct);
+    }
+
+    public async Task<string?> IdByEmailAsync(string tenant, string email, CancellationToken ct)
+    {
+        if (Customer.NormalizeEmail(email) is not { } normalized) return null;
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = customersTable, Key = Key(EmailClaimId(tenant, normalized)), ConsistentRead = true }, ct);
+        return response.Item is { Count: > 0 } item ? item.GetString("customerId") : null;
     }
 
     private TransactWriteItem ClaimEmail(string tenant, string email, string customerId) => new()

@@ -52,6 +52,22 @@ public interface IInvoiceStore
     /// <summary>A page of the tenant's invoices, newest issue date first, in at most two round trips to the table.</summary>
     Task<Page<Invoice>> ListAsync(string tenant, InvoiceQuery query, CancellationToken ct);
     IAsyncEnumerable<Invoice> AllAsync(string tenant, CancellationToken ct);
+
+    /// <summary>
+    /// Every invoice of the tenant issued from <paramref name="from"/> to <paramref name="to"/> (both included), drafts too,
+    /// in no promised order: the CSV export's read. This default pages through <see cref="ListAsync"/>; the DynamoDB store
+    /// reads the range with one query of the creator index (paged by DynamoDB's 1 MB, never a scan).
+    /// </summary>
+    async IAsyncEnumerable<Invoice> IssuedBetweenAsync(string tenant, DateOnly from, DateOnly to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await ListAsync(tenant, new InvoiceQuery(null, false, null, from, to, null, 100, cursor, to), ct);
+            foreach (var invoice in page.Items) yield return invoice;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+    }
     /// <summary>The dashboard's figures and the <paramref name="recentCount"/> invoices changed last: the same reads however many invoices.</summary>
     Task<TenantDashboard> DashboardAsync(string tenant, DateOnly today, int recentCount, CancellationToken ct);
 }
@@ -323,6 +339,24 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
     public async IAsyncEnumerable<Invoice> AllAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var item in AllItemsAsync(tenant, ct)) yield return ItemMapping.ToInvoice(item);
+    }
+
+    public async IAsyncEnumerable<Invoice> IssuedBetweenAsync(string tenant, DateOnly from, DateOnly to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = invoicesTable, IndexName = "creator",
+                KeyConditionExpression = "#creator = :tenant AND #sortKey BETWEEN :from AND :to",
+                ExpressionAttributeNames = new() { ["#creator"] = "creator", ["#sortKey"] = "sortKey" },
+                ExpressionAttributeValues = new() { [":tenant"] = S(tenant), [":from"] = S($"{from:yyyy-MM-dd}"), [":to"] = S($"{to:yyyy-MM-dd}#~") },
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var item in response.Items ?? []) yield return ItemMapping.ToInvoice(item);
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        } while (start is not null);
     }
 
     private async IAsyncEnumerable<Dictionary<string, AttributeValue>> AllItemsAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -22,6 +22,21 @@ public sealed class S3DocumentStorage(IAmazonS3 s3, string bucket, bool plainHtt
         return s3.PutObjectAsync(request, ct);
     }
 
+    public Task PutExportAsync(string key, byte[] csv, string fileName, CancellationToken ct)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(csv, writable: false),
+            ContentType = "text/csv; charset=utf-8",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+        };
+        // The presigned link downloads the file (a spreadsheet opens it) instead of showing it in the tab.
+        request.Headers.ContentDisposition = $"attachment; filename=\"{SafeFileName(fileName)}\"";
+        return s3.PutObjectAsync(request, ct);
+    }
+
     // A local emulator listens on plain HTTP; in AWS the link is HTTPS (the bucket policy refuses anything else).
     public async Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, CancellationToken ct) =>
         new(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest

@@ -26,7 +26,7 @@ public sealed class ApiClient(HttpClient http, string? bearerToken)
         JsonNode? json = null;
         if (responseText.Length > 0 && (responseHeaders.GetValueOrDefault("content-type") ?? "").Contains("json", StringComparison.Ordinal))
             json = JsonNode.Parse(responseText);
-        return new ApiResult(response.StatusCode, json, responseHeaders, responseText);
+        return new ApiResult(response.StatusCode, json, responseHeaders, responseText) { Bytes = await response.Content.ReadAsByteArrayAsync() };
     }
 
     public Task<ApiResult> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
@@ -39,6 +39,8 @@ public sealed class ApiClient(HttpClient http, string? bearerToken)
 public sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, IReadOnlyDictionary<string, string> Headers, string Text)
 {
     public int Code => (int)Status;
+    /// <summary>The body's bytes as sent (a CSV's byte order mark included; <see cref="Text"/> drops it).</summary>
+    public byte[] Bytes { get; init; } = [];
     public JsonNode Body => Json ?? throw new InvalidOperationException($"No JSON body (status {Code}): {Text}");
     public string? ETag => Headers.GetValueOrDefault("etag");
     public string Id => Body["id"]!.GetValue<string>();

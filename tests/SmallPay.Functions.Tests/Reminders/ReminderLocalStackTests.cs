@@ -49,7 +49,7 @@ public sealed class ReminderLocalStackTests(LocalStackFixture stack) : PipelineT
         Assert.Single(await Stack.MailSink.WaitForRecipientAsync(email, timeout: TimeSpan.FromSeconds(30)));
 
         using var http = Stack.CreateHttpClient();
-        using var moved = await http.PostAsJsonAsync("_local/clock", new { advance = "P30D", step = "P1D" });
+        using var moved = await http.PostAsJsonAsync("_local/clock", new { advance = "P30D", step = "PT6H" });
         var clockAnswer = await moved.Content.ReadAsStringAsync();
         Assert.True(moved.IsSuccessStatusCode, clockAnswer);
 
@@ -73,7 +73,7 @@ public sealed class ReminderLocalStackTests(LocalStackFixture stack) : PipelineT
         }
 
         // Moving on a few more days repeats nothing; the invoice's history shows each reminder sent.
-        using var again = await http.PostAsJsonAsync("_local/clock", new { advance = "P3D", step = "P1D" });
+        using var again = await http.PostAsJsonAsync("_local/clock", new { advance = "P3D", step = "PT6H" });
         Assert.True(again.IsSuccessStatusCode);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(4, (await Stack.MailSink.ToAsync(email)).Count);

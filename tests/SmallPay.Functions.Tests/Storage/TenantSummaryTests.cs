@@ -127,7 +127,7 @@ public sealed class TenantSummaryTests(LocalStackFixture stack)
         var large = await DashboardRequestsAsync(_tenant + "-large", 60);
 
         Assert.Equal(small, large);
-        Assert.Equal(3, large); // the summary, the top customers of its one currency, the recent invoices
+        Assert.Equal(4, large); // the summary, the top customers of its one currency, the recent invoices, the recurring profiles
     }
 
     [Theory]

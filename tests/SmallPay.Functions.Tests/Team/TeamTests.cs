@@ -108,6 +108,9 @@ public sealed class TeamTests
         ["POST /quotes/{quoteId}/send"] = (true, false),
         ["POST /quotes/{quoteId}/convert"] = (true, false),
         ["DELETE /quotes/{quoteId}/links"] = (true, false),
+        ["GET /exports"] = (true, true), // accountants export
+        ["POST /customers/import/preview"] = (true, false),
+        ["POST /customers/import"] = (true, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()

@@ -6,6 +6,9 @@ namespace SmallPay.Functions.Hosting.Http;
 /// <summary>What an API handler answers: status, JSON body already serialized with its source-generated type info, headers.</summary>
 public sealed record ApiResponse(int StatusCode, byte[]? Body = null, string? ContentType = null, IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>The body goes base64-encoded (<c>isBase64Encoded</c>): bytes exactly as written (a CSV's byte order mark), and a size known in advance.</summary>
+    public bool Base64 { get; init; }
+
     public const string Json = "application/json";
     public const string ProblemJson = "application/problem+json";
 

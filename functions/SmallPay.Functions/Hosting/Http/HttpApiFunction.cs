@@ -116,7 +116,8 @@ public sealed class HttpApiFunction(IApiHandler handler, JsonLog log, TimeProvid
         {
             StatusCode = response.StatusCode,
             Headers = headers,
-            Body = response.Body is null ? null : Encoding.UTF8.GetString(response.Body),
+            Body = response.Body is null ? null : response.Base64 ? Convert.ToBase64String(response.Body) : Encoding.UTF8.GetString(response.Body),
+            IsBase64Encoded = response.Body is not null && response.Base64,
         };
     }
 }
