@@ -7,10 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  BASE_URL, MAILDEV_URL, PASSWORD, apiCall, createVerifiedUser, fieldError, launch, nav, newUserPage, shoot, signUpAndSignIn,
-  switcher, uniqueEmail,
-} from './harness.mjs';
+import { BASE_URL, MAILDEV_URL, PASSWORD, apiCall, createVerifiedUser, dependentSteps, fieldError, launch, nav, newUserPage, shoot, signUpAndSignIn, switcher, uniqueEmail } from './harness.mjs';
 
 const openapi = readFileSync(fileURLToPath(new URL('../../openapi.yaml', import.meta.url)), 'utf8');
 const hasSendRoute = openapi.includes('/invoices/{invoiceId}/send:');
@@ -45,20 +42,7 @@ after(async () => {
 });
 
 // The steps build on each other (one user's data): after a failure the rest are skipped, not timed out.
-let failedStep = null;
-function step(name, ...rest) {
-  const fn = rest.pop();
-  const options = rest[0] ?? {};
-  test(name, options, async (t) => {
-    if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
-    try {
-      await fn(t);
-    } catch (error) {
-      failedStep = name;
-      throw error;
-    }
-  });
-}
+const step = dependentSteps();
 
 const text = async (testId) => (await page.getByTestId(testId).textContent())?.trim();
 

@@ -1,5 +1,7 @@
 // Shared by the browser tests: Debian's Chromium driven by playwright-core (no downloaded browsers), the
 // local stack's URL, screenshots at desktop and phone widths, and small helpers for the app's pages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -214,4 +216,34 @@ export async function createVerifiedUser(email, password = PASSWORD) {
 /** The business switcher's button in the header (only there when the user works in more than one business). */
 export function switcher(page) {
   return page.getByRole('button', { name: /^Business:/ });
+}
+
+/**
+ * `step(name, [options], fn)`: a test of a file whose steps build on each other (one user's data). After a failure the
+ * later steps are skipped, naming the failed one, instead of each timing out. `onFailure` runs before the error is
+ * rethrown (e.g. to print the page).
+ */
+export function dependentSteps({ onFailure } = {}) {
+  let failedStep = null;
+  return function step(name, ...rest) {
+    const fn = rest.pop();
+    const options = rest[0] ?? {};
+    test(name, options, async (t) => {
+      if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
+      try {
+        await fn(t);
+      } catch (error) {
+        failedStep = name;
+        await onFailure?.(error);
+        throw error;
+      }
+    });
+  };
+}
+
+/** The local host's clock (the time every local function sees): read it, or move it (`{advance, step}`, `{reset: true}`). */
+export async function localClock(body) {
+  const response = await fetch(`${BASE_URL}/_local/clock`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+  assert.equal(response.status, 200, `/_local/clock answered ${response.status}`);
+  return response.json();
 }

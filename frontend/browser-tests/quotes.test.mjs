@@ -4,7 +4,7 @@
 // it, converting it into a draft invoice; and the customer's page of a sent invoice on both widths.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DESKTOP, MAILDEV_URL, PHONE, apiCall, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
+import { BASE_URL, DESKTOP, MAILDEV_URL, PHONE, apiCall, dependentSteps, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
 
 let browser;
 let page;
@@ -24,18 +24,7 @@ after(async () => {
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
 });
 
-let failedStep = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
-    try {
-      await fn(t);
-    } catch (error) {
-      failedStep = name;
-      throw error;
-    }
-  });
-}
+const step = dependentSteps();
 
 /** The page link of the latest e-mail to `to` whose subject starts with `subject` (maildev), on this stack's address. */
 async function mailedLink(to, subject, timeout = 45_000) {

@@ -4,7 +4,7 @@
 // dashboard's "recurring, next 30 days". The clock goes back to the machine's time at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, apiCall, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
+import { BASE_URL, apiCall, dependentSteps, launch, localClock, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
 
 let browser;
 let page;
@@ -12,12 +12,7 @@ const pageErrors = [];
 const customer = { name: 'Lindqvist & Söner AB' };
 const profile = { id: '', name: 'Monthly retainer', previewDates: [] };
 
-/** The local clock (the time every local function sees), and a move of it. */
-async function clock(body) {
-  const response = await fetch(`${BASE_URL}/_local/clock`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
-  assert.equal(response.status, 200, `/_local/clock answered ${response.status}`);
-  return response.json();
-}
+const clock = localClock;
 
 const isoDay = (date) => date.toISOString().slice(0, 10);
 const addDays = (day, days) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
@@ -44,18 +39,7 @@ after(async () => {
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
 });
 
-let failedStep = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
-    try {
-      await fn(t);
-    } catch (error) {
-      failedStep = name;
-      throw error;
-    }
-  });
-}
+const step = dependentSteps();
 
 step('the recurring page is in the main navigation, empty at first', async () => {
   await signUpAndSignIn(page, uniqueEmail('recurring'));

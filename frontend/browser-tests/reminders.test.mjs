@@ -4,7 +4,7 @@
 // the invoice, and a reminder sent by hand. The clock goes back to the machine's time at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, MAILDEV_URL, apiCall, launch, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
+import { BASE_URL, MAILDEV_URL, apiCall, dependentSteps, launch, localClock, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
 
 let browser;
 let page;
@@ -12,11 +12,7 @@ const pageErrors = [];
 const customer = { name: 'Okafor Trading Ltd', email: uniqueEmail('okafor') };
 const invoice = { id: '', number: '' };
 
-async function clock(body) {
-  const response = await fetch(`${BASE_URL}/_local/clock`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
-  assert.equal(response.status, 200, `/_local/clock answered ${response.status}`);
-  return response.json();
-}
+const clock = localClock;
 
 const addDays = (day, days) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -32,18 +28,7 @@ after(async () => {
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
 });
 
-let failedStep = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
-    try {
-      await fn(t);
-    } catch (error) {
-      failedStep = name;
-      throw error;
-    }
-  });
-}
+const step = dependentSteps();
 
 /** The invoice page, reloaded until the history shows at least `count` of these (the worker mails in the background). */
 async function openInvoiceUntil(selector, count = 1, timeout = 45_000) {

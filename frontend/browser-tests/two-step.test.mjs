@@ -5,7 +5,7 @@
 // proves the app's flow and the code check, not that keys are per user.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PASSWORD, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
+import { BASE_URL, PASSWORD, dependentSteps, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
 import { base32Decode, currentCode, totp } from './totp.mjs';
 
 let browser;
@@ -41,19 +41,9 @@ async function signOut() {
 
 const codeField = () => page.getByLabel('Code from your authenticator app');
 
-let failedStep = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failedStep) return t.skip(`skipped: "${failedStep}" failed`);
-    try {
-      await fn(t);
-    } catch (error) {
-      failedStep = name;
-      console.log('page at failure:', page.url(), (await page.locator('main').innerText().catch(() => '')).slice(0, 800));
-      throw error;
-    }
-  });
-}
+const step = dependentSteps({
+  onFailure: async () => console.log('page at failure:', page.url(), (await page.locator('main').innerText().catch(() => '')).slice(0, 800)),
+});
 
 step('two-step sign-in is off for a new account', async () => {
   await signUpAndSignIn(page, email);
