@@ -9,6 +9,7 @@ using SmallPay.Functions.Quotes;
 using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
+using SmallPay.Functions.Webhooks;
 
 namespace SmallPay.Functions;
 
@@ -33,6 +34,7 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(EmailVerificationInput))]
 [JsonSerializable(typeof(RecurringProfileInput))]
 [JsonSerializable(typeof(QuoteInput))]
+[JsonSerializable(typeof(WebhookInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -67,4 +69,9 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(QuoteListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
 [JsonSerializable(typeof(ReminderRunReport))]
+[JsonSerializable(typeof(WebhookView))]
+[JsonSerializable(typeof(WebhookListView))]
+[JsonSerializable(typeof(WebhookDeliveryView))]
+[JsonSerializable(typeof(WebhookDeliveryListView))]
+[JsonSerializable(typeof(WebhookRetryReport))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -42,6 +42,10 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IReminderStore Reminders => Stores.Reminders;
     public IDocumentLinkStore Links => Stores.Links;
     public IQuoteStore Quotes => Stores.Quotes;
+    public IWebhookStore Webhooks => Stores.Webhooks;
+    public SmallPay.Functions.Webhooks.IWebhookNetwork WebhookNetwork => Network;
+    /// <summary>The in-memory network webhooks go to (DNS table, scripted receivers).</summary>
+    public InMemoryWebhookNetwork Network { get; } = new();
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

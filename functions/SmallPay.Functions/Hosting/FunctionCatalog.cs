@@ -13,6 +13,7 @@ using SmallPay.Functions.Recurring;
 using SmallPay.Functions.Reminders;
 using SmallPay.Functions.Settings;
 using SmallPay.Functions.Team;
+using SmallPay.Functions.Webhooks;
 using SmallPay.Domain.Teams;
 
 namespace SmallPay.Functions.Hosting;
@@ -81,13 +82,23 @@ public static class FunctionCatalog
         ["ExportCsv"] = Api("ExportCsv", Permission.Read, s => new SmallPay.Functions.Exports.ExportCsv(s.Invoices, s.Customers, s.Documents, s.DocumentLinkLifetime)),
         ["PreviewCustomerImport"] = Api("PreviewCustomerImport", Permission.Write, s => new PreviewCustomerImport(s.Customers)),
         ["ImportCustomers"] = Api("ImportCustomers", Permission.Write, s => Idempotent(s, new ImportCustomers(s.Customers))),
+        ["CreateWebhook"] = Api("CreateWebhook", Permission.ManageSettings, s => Idempotent(s, new CreateWebhook(s.Webhooks, Vetting(s)))),
+        ["ListWebhooks"] = Api("ListWebhooks", Permission.ManageSettings, s => new ListWebhooks(s.Webhooks)),
+        ["GetWebhook"] = Api("GetWebhook", Permission.ManageSettings, s => new GetWebhook(s.Webhooks)),
+        ["UpdateWebhook"] = Api("UpdateWebhook", Permission.ManageSettings, s => new UpdateWebhook(s.Webhooks, Vetting(s))),
+        ["DeleteWebhook"] = Api("DeleteWebhook", Permission.ManageSettings, s => new DeleteWebhook(s.Webhooks)),
+        ["RotateWebhookSecret"] = Api("RotateWebhookSecret", Permission.ManageSettings, s => new RotateWebhookSecret(s.Webhooks)),
+        ["ListWebhookDeliveries"] = Api("ListWebhookDeliveries", Permission.ManageSettings, s => new ListWebhookDeliveries(s.Webhooks)),
+        ["ResendWebhookDelivery"] = Api("ResendWebhookDelivery", Permission.ManageSettings, s => new ResendWebhookDelivery(s.Webhooks, Dispatcher(s))),
+        ["DeliverWebhooks"] = Queue("DeliverWebhooks", s => new DeliverWebhooks(Dispatcher(s))),
+        ["RetryWebhooks"] = (Permission.Self, s => new RetryWebhooks(s.Webhooks, Dispatcher(s), s.Clock, Log("RetryWebhooks", s))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
         ["MailEvents"] = Queue("MailEvents", s => new MailEventHandler(s.WorkerInvoices, s.MailPolicy, s.Clock)),
     };
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders") && !PublicFunctions.Contains(name) ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders" or "DeliverWebhooks" or "RetryWebhooks") && !PublicFunctions.Contains(name) ? entry.Permission : null;
 
     /// <summary>The functions of routes without the JWT authorizer (template.yaml: <c>Auth.Authorizer: NONE</c>).</summary>
     public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf", "RespondToQuote" };
@@ -128,6 +139,11 @@ public static class FunctionCatalog
         new(name, services.LogOutput, services.Environment.Get(JsonLog.LevelVariable));
 
     private static IdempotentHandler Idempotent(IFunctionServices services, IApiHandler inner) => new(inner, services.Idempotency);
+
+    private static WebhookDispatcher Dispatcher(IFunctionServices services) => new(services.Webhooks, services.WebhookNetwork, services.Clock);
+
+    private static WebhookUrlVetting Vetting(IFunctionServices services) =>
+        new(services.WebhookNetwork, services.Environment.Get(HttpWebhookNetwork.TestReceiverVariable));
 
     private static InvoiceNumberAllocator Allocator(IFunctionServices services) =>
         new(services.Invoices, services.Customers, services.Settings, services.Clock);

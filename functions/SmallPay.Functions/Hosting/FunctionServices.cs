@@ -35,6 +35,10 @@ public interface IFunctionServices
     IDocumentLinkStore Links { get; }
     /// <summary>Quotes (in the invoices table).</summary>
     IQuoteStore Quotes { get; }
+    /// <summary>Webhook endpoints, their deliveries and retry markers.</summary>
+    IWebhookStore Webhooks { get; }
+    /// <summary>Where webhooks go: DNS and HTTPS to public addresses only (the local stack's test receiver aside).</summary>
+    SmallPay.Functions.Webhooks.IWebhookNetwork WebhookNetwork { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -82,5 +86,8 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
     public IQuoteStore Quotes => field ??= new DynamoDbQuoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public IWebhookStore Webhooks => field ??= new DynamoDbWebhookStore(_clients.DynamoDb, InvoicesTable);
+    public SmallPay.Functions.Webhooks.IWebhookNetwork WebhookNetwork => field ??=
+        new SmallPay.Functions.Webhooks.HttpWebhookNetwork(environment.Get(SmallPay.Functions.Webhooks.HttpWebhookNetwork.TestReceiverVariable));
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

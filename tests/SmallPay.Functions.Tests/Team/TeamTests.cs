@@ -111,6 +111,14 @@ public sealed class TeamTests
         ["GET /exports"] = (true, true), // accountants export
         ["POST /customers/import/preview"] = (true, false),
         ["POST /customers/import"] = (true, false),
+        ["POST /webhooks"] = (false, false),
+        ["GET /webhooks"] = (false, false),
+        ["GET /webhooks/{webhookId}"] = (false, false),
+        ["PUT /webhooks/{webhookId}"] = (false, false),
+        ["DELETE /webhooks/{webhookId}"] = (false, false),
+        ["POST /webhooks/{webhookId}/secret"] = (false, false),
+        ["GET /webhooks/{webhookId}/deliveries"] = (false, false),
+        ["POST /webhooks/{webhookId}/deliveries/{deliveryId}/resend"] = (false, false),
     };
 
     private static IReadOnlyList<string> TemplateRoutes()
@@ -156,7 +164,8 @@ public sealed class TeamTests
             };
             var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
             var path = template.Replace("{invoiceId}", draft.Id).Replace("{customerId}", customer.Id)
-                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{profileId}", "prf_00000000000000000000000000").Replace("{quoteId}", "quo_00000000000000000000000000").Replace("{userId}", owner.Sub);
+                .Replace("{invitationId}", "ivt_00000000000000000000000000").Replace("{profileId}", "prf_00000000000000000000000000").Replace("{quoteId}", "quo_00000000000000000000000000").Replace("{userId}", owner.Sub)
+                .Replace("{webhookId}", "whk_00000000000000000000000000").Replace("{deliveryId}", "wdl_00000000000000000000000000");
             var body = method is "POST" or "PUT" ? (object)new { } : null;
             var headers = method == "PUT" ? new Dictionary<string, string> { ["If-Match"] = "\"1\"" } : null;
             var result = await caller.Api.SendAsync(new HttpMethod(method), path, body, headers);
