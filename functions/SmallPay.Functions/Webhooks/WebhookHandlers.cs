@@ -101,7 +101,7 @@ public sealed class ListWebhookDeliveries(IWebhookStore webhooks) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var endpoint = await WebhookAccess.EndpointAsync(webhooks, request, ct);
-        var page = await webhooks.DeliveriesAsync(request.Tenant, endpoint.Id, request.QueryInt("limit", 20, 1, 100), request.Query("cursor"), ct);
+        var page = await webhooks.DeliveriesAsync(request.Tenant, endpoint.Id, request.QueryInt("limit", 25, 1, 100), request.Query("cursor"), ct);
         return ApiResponse.Ok(new WebhookDeliveryListView(page.Items.Select(WebhookDeliveryView.From).ToList(), page.NextCursor),
             ApiViewJsonContext.Default.WebhookDeliveryListView);
     }
@@ -145,8 +145,8 @@ public sealed class WebhookUrlVetting(IWebhookNetwork network, string? testRecei
     {
         var uri = new Uri(url);
         if (WebhookRules.IsTestReceiver(uri, testReceiverOrigin)) return;
+        // A name that does not resolve (yet) is accepted: it can reach nothing now, and every delivery checks again.
         var addresses = await network.ResolveAsync(uri.IdnHost, ct);
-        if (addresses.Count == 0) throw Problems.Validation("/url", $"{uri.IdnHost} does not resolve to an address");
         if (addresses.FirstOrDefault(a => !WebhookAddresses.IsPublic(a)) is { } inside)
             throw Problems.Validation("/url", $"{uri.IdnHost} resolves to {inside}, a private, loopback, link-local or reserved address");
     }

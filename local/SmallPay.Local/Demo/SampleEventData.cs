@@ -103,10 +103,25 @@ public static class SampleEventData
     /// <summary><see cref="QuoteLink"/> signed with the local stack's generated key.</summary>
     public static string QuoteLinkToken => new SmallPay.Functions.CustomerPage.DocumentLinkSigner(LocalResourceNames.GeneratedSecret).Sign(QuoteLink, LinkValidUntil);
 
+    /// <summary>A webhook endpoint, version 1 (get, update, rotate-webhook-secret, list-webhook-deliveries), with one delivery.</summary>
+    public const string Webhook = "whk_01JE43W1A2B3C4D5E6F7G8H9J1";
+
+    /// <summary>A webhook endpoint (delete-webhook).</summary>
+    public const string WebhookToDelete = "whk_01JE43W1A2B3C4D5E6F7G8H9J2";
+
+    /// <summary>The event <see cref="WebhookDelivery"/> delivers (its first try got a 503).</summary>
+    public const string WebhookEvent = "evt_01JE43E1A2B3C4D5E6F7G8H9J1";
+
+    /// <summary>The delivery of <see cref="WebhookEvent"/> to <see cref="Webhook"/>, Pending after one failed try (resend-webhook-delivery).</summary>
+    public static string WebhookDelivery => SmallPay.Domain.Webhooks.WebhookDelivery.IdOf(Webhook, WebhookEvent);
+
+    /// <summary>Where the sample endpoints point: a name under .example, which resolves nowhere (a resend records that).</summary>
+    public const string WebhookUrl = "https://hooks.atelier-sommer.example/smallpay";
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
-        OpenInvoiceToSend, SentInvoice, RecurringProfile, QuoteDraft, QuoteDraftToDelete, QuoteDraftToSend, SentQuote, AcceptedQuote,
+        OpenInvoiceToSend, SentInvoice, RecurringProfile, QuoteDraft, QuoteDraftToDelete, QuoteDraftToSend, SentQuote, AcceptedQuote, Webhook, WebhookToDelete,
     };
 
     private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
@@ -244,6 +259,19 @@ public static class SampleEventData
         await new DynamoDbDocumentLinkStore(dynamo, invoicesTable).CreateAsync(
             new SmallPay.Domain.Links.DocumentLink(QuoteLink, Sub, SmallPay.Domain.Links.LinkedDocumentKind.Quote, SentQuote, Seeded.AddMinutes(8), LinkValidUntil), ct);
         await quotes.AnswerAsync(Sub, AcceptedQuote, new QuoteAnswer(true, "Anna Müller", Seeded.AddDays(1)), DateOnly.FromDateTime(Seeded.UtcDateTime), Seeded.AddMinutes(8), ct);
+
+        // Webhook endpoints, and a delivery whose first try the receiver answered with a 503.
+        var webhooks = new DynamoDbWebhookStore(dynamo, invoicesTable);
+        SmallPay.Domain.Webhooks.WebhookEndpoint Endpoint(string id, int minutes) => new(Sub, id, WebhookUrl, ["InvoiceFinalized", "InvoicePaid"],
+            "Bookkeeping system", true, "whsec_sample-secret-of-the-events-folder-" + id[^4..], null, null, Seeded.AddMinutes(minutes), Seeded.AddMinutes(minutes), 1, Sub);
+        var endpoint = Endpoint(Webhook, 30);
+        await webhooks.CreateAsync(endpoint, ct);
+        await webhooks.CreateAsync(Endpoint(WebhookToDelete, 31), ct);
+        var envelope = $$$"""{"id":"{{{WebhookEvent}}}","type":"InvoicePaid","schemaVersion":1,"business":"{{{Sub}}}","entityId":"{{{OpenInvoice}}}","time":"2026-11-02T09:40:00.000Z","actor":"{{{Sub}}}","data":{"number":"INV-000006"}}""";
+        var delivery = SmallPay.Domain.Webhooks.WebhookDelivery.New(endpoint, WebhookEvent, "InvoicePaid", envelope, Seeded.AddMinutes(40));
+        var claim = Seeded.AddMinutes(41);
+        await webhooks.CreateDeliveryAsync(delivery, claim, ct);
+        await webhooks.RecordAsync(delivery.AfterScheduledTry(new SmallPay.Domain.Webhooks.WebhookAttempt(Seeded.AddMinutes(40), 503, 182, "Service Unavailable", null)), claim, ct);
 
         // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
         var team = new DynamoDbTeamStore(dynamo, invoicesTable);

@@ -75,6 +75,28 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
             Assert.True(profile.NextRun > DateOnly.FromDateTime(DateTime.UtcNow), $"the next run {profile.NextRun} is not after today");
             return;
         }
+        if (function == "DeliverWebhooks")
+        {
+            // The event became one delivery to the seeded endpoint subscribed to InvoicePaid (its host resolves nowhere:
+            // the attempt records that, and the delivery waits for its retry).
+            using var batch = JsonDocument.Parse(result.Payload);
+            Assert.Equal(0, batch.RootElement.GetProperty("batchItemFailures").GetArrayLength());
+            var made = await ReadAsync(SmallPay.Functions.Storage.DynamoDbWebhookStore.DeliveryItemId(
+                SmallPay.Domain.Webhooks.WebhookDelivery.IdOf(SampleEventData.Webhook, "evt_01JE43E1A2B3C4D5E6F7G8H9J2")));
+            Assert.Equal("Pending", made["status"].S);
+            Assert.Contains("refused", Assert.Single(made["attempts"].L).M["error"].S, StringComparison.Ordinal);
+            return;
+        }
+        if (function == "RetryWebhooks")
+        {
+            // The seeded delivery's retry was due; its first try was more than a day ago, so this last one settles it Failed.
+            using var report = JsonDocument.Parse(result.Payload);
+            Assert.Equal(1, report.RootElement.GetProperty("tried").GetInt32());
+            var retried = await ReadAsync(SmallPay.Functions.Storage.DynamoDbWebhookStore.DeliveryItemId(SampleEventData.WebhookDelivery));
+            Assert.Equal("Failed", retried["status"].S);
+            Assert.Equal(2, retried["attempts"].L.Count);
+            return;
+        }
         if (function == "RunReminders")
         {
             // The seeded invoices await payment under an enabled plan: each got one reminder (the latest that fell), as its own delivery item.

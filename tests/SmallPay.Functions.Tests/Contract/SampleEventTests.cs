@@ -137,7 +137,7 @@ public partial class SampleEventTests
                 continue;
             }
             Check(Ids.IsWellFormed(id, kind), $"{id} is not a well-formed {kind} id");
-            Check(SampleEventData.Ids.Contains(id) || id == SampleEventData.RevocableInvitation, $"{id} is not seeded by SampleEventData");
+            Check(SampleEventData.Ids.Contains(id) || id == SampleEventData.RevocableInvitation || id == SampleEventData.WebhookDelivery, $"{id} is not seeded by SampleEventData");
         }
 
         Assert.True(problems.Count == 0, $"{file}:\n" + string.Join("\n", problems));
@@ -154,7 +154,7 @@ public partial class SampleEventTests
     private static IEnumerable<(string Kind, string Id)> ReferencedIds(HttpApiRequest request)
     {
         foreach (var (name, value) in request.PathParameters ?? [])
-            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", "quoteId" => "quo", _ => name }, value);
+            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", "quoteId" => "quo", "webhookId" => "whk", "deliveryId" => "wdl", _ => name }, value);
         if (request.QueryStringParameters?.GetValueOrDefault("customerId") is { } queried)
             yield return ("cus", queried);
         if (request.Body is { } body && IsJsonObject(body))

@@ -111,12 +111,22 @@ public sealed class WebhookTests
     [InlineData("https://metadata.example.test/x")]                   // resolves to 169.254.169.254
     [InlineData("https://mapped.example.test/x")]                     // resolves to ::ffff:127.0.0.1
     [InlineData("https://internal.example.test/x")]                   // one of its addresses is private
-    [InlineData("https://nowhere.example.test/x")]                    // does not resolve
     public async Task Urls_that_could_reach_inside_are_refused_with_a_422_on_url(string url)
     {
         var refused = (await RegisterAsync(url)).Expect(422);
         Assert.Equal(["/url"], refused.ErrorPointers());
         Assert.Empty(_api.Services.Stores.Webhooks.Endpoints);
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_resolve_yet_is_accepted_and_checked_again_at_each_delivery()
+    {
+        (await RegisterAsync("https://nowhere.example.test/x")).Expect(201);
+
+        await DeliverAsync(("evt_N", "InvoicePaid", _business));
+
+        Assert.Empty(Received);
+        Assert.StartsWith("refused", Assert.Single(Assert.Single(_api.Services.Stores.Webhooks.Deliveries).Attempts).Error, StringComparison.Ordinal);
     }
 
     [Fact]
