@@ -20,8 +20,12 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
     /// <summary>Where the app is served (links in invitation e-mails point there); null leaves the template's APP_URL.</summary>
     public Uri? App { get; init; }
 
+    /// <summary>This host's exact origin, where its webhook test receiver listens (WEBHOOK_TEST_RECEIVER_ORIGIN); null: none.</summary>
+    public string? WebhookReceiverOrigin { get; init; }
+
     public void AddTo(IDictionary<string, string> variables)
     {
+        if (WebhookReceiverOrigin is not null) variables["WEBHOOK_TEST_RECEIVER_ORIGIN"] = WebhookReceiverOrigin;
         variables["AWS_ENDPOINT_URL"] = Aws.ToString().TrimEnd('/');
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = DynamoDb.ToString().TrimEnd('/');
         // moto's S3 (AWS_ENDPOINT_URL already says so; the specific variable makes it explicit for the S3 client).

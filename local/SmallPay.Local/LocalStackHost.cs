@@ -143,6 +143,8 @@ public sealed class LocalStackHost : IAsyncDisposable
     public static async Task<LocalStackHost> StartAsync(LocalStackOptions options, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
+        // The port is known before anything is built: functions get this host's exact origin (APP_URL, the webhook test receiver).
+        var port = options.Port == 0 ? FreePort(options.ListenHost) : options.Port;
         var templatePath = options.TemplatePath ?? RepositoryLayout.FindTemplate();
         var template = SamTemplate.Load(templatePath);
         var repositoryRoot = options.RepositoryRoot ?? Path.GetDirectoryName(Path.GetFullPath(templatePath))!;
@@ -161,7 +163,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         IAmazonS3? s3 = null;
         try
         {
-            app = BuildWebApplication(options, repositoryRoot);
+            app = BuildWebApplication(options, repositoryRoot, port);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local");
             var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local.Requests");
             // The JVM starts while moto imports; both take a few seconds.
@@ -171,7 +173,9 @@ public sealed class LocalStackHost : IAsyncDisposable
             var endpoints = new LocalEndpoints(awsEndpoint, options.DynamoDbEndpoint ?? dynamoDbLocal!.Endpoint)
             {
                 Smtp = mail?.Smtp,
-                App = new Uri(options.Port == 0 ? "http://localhost/" : $"http://localhost:{options.Port}/"),
+                App = new Uri($"http://localhost:{port}/"),
+                // Webhooks may reach this host's test receiver (/_local/webhook-receiver/…), and only it: the template never sets this.
+                WebhookReceiverOrigin = $"http://{(options.ListenHost is "localhost" or "0.0.0.0" or "::" ? "127.0.0.1" : options.ListenHost)}:{port}",
             };
             dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
             s3 = CreateS3Client(endpoints.Aws);
@@ -319,7 +323,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         StreamPollInterval = options.StreamPollInterval,
     };
 
-    private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot)
+    private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot, int port)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -334,8 +338,8 @@ public sealed class LocalStackHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // The gateway enforces API Gateway's 10 MB itself, with API Gateway's answer.
             kestrel.Limits.MaxRequestBodySize = null;
-            if (options.ListenHost == "localhost") kestrel.ListenLocalhost(options.Port);
-            else kestrel.Listen(IPAddress.Parse(options.ListenHost), options.Port);
+            if (options.ListenHost == "localhost") kestrel.ListenLocalhost(port);
+            else kestrel.Listen(IPAddress.Parse(options.ListenHost), port);
         });
         return builder.Build();
     }
@@ -392,6 +396,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         {
             if (await SmallPay.Local.Mail.LocalMailEvents.TryServeAsync(context, pipeline)) return;
             if (await Time.LocalClockEndpoint.TryServeAsync(context, Time.LocalClock.Shared, schedules)) return;
+            if (await Webhooks.LocalWebhookReceiver.TryServeAsync(context)) return;
             if (await LocalPipelineEndpoints.TryServeAsync(context, pipeline)) return;
             if (await site.TryServeAsync(context)) return;
             var match = gateway.Match(context.Request);
@@ -407,6 +412,14 @@ public sealed class LocalStackHost : IAsyncDisposable
             }
             await LocalSite.WriteNotFoundAsync(context);
         });
+    }
+
+    /// <summary>A port nobody listens on now (the OS picks it), for a host started with Port 0.</summary>
+    private static int FreePort(string listenHost)
+    {
+        using var probe = new System.Net.Sockets.TcpListener(listenHost == "localhost" ? IPAddress.Loopback : IPAddress.Parse(listenHost), 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static Uri ListeningUrl(WebApplication app, LocalStackOptions options)

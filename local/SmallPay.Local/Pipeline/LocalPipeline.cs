@@ -43,8 +43,11 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly SemaphoreSlim _switching = new(1, 1);
 
     private LocalPipeline(IReadOnlyDictionary<string, LocalQueue> queues, IReadOnlyList<LocalPipe> pipes, IReadOnlyList<QueueConsumer> consumers,
-        ILogger logger, IAmazonDynamoDB dynamo, DynamoDbStreamsClient streams, LocalPipelineOptions options)
+        ILogger logger, IAmazonDynamoDB dynamo, DynamoDbStreamsClient streams, LocalPipelineOptions options,
+        IReadOnlyDictionary<string, LocalEventBus> eventBuses, IReadOnlyList<LocalQueueToBusPipe> busPipes)
     {
+        EventBuses = eventBuses;
+        BusPipes = busPipes;
         Queues = queues;
         Pipes = pipes;
         Consumers = consumers;
@@ -61,6 +64,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     public IReadOnlyDictionary<string, LocalQueue> Queues { get; }
 
     public IReadOnlyList<LocalPipe> Pipes { get; }
+
+    /// <summary>The template's event buses by logical id, with their rules and archive.</summary>
+    public IReadOnlyDictionary<string, LocalEventBus> EventBuses { get; }
+
+    /// <summary>The pipes from a queue to an event bus (EventsPipe).</summary>
+    public IReadOnlyList<LocalQueueToBusPipe> BusPipes { get; }
 
     public IReadOnlyList<QueueConsumer> Consumers { get; }
 
@@ -92,6 +101,8 @@ public sealed class LocalPipeline : IAsyncDisposable
                 "{Queue}: message {MessageId} moved to {DeadLetterQueue} after {Receives} receives",
                 source.Name, message.MessageId, source.DeadLetterQueue!.Name, message.ApproximateReceiveCount);
 
+        var eventBuses = ReadEventBuses(template, resolver, queues, logger);
+        var busPipes = new List<LocalQueueToBusPipe>();
         var pipes = new List<LocalPipe>();
         foreach (var resource in template.ResourcesOfType(PipeType))
         {
@@ -99,6 +110,16 @@ public sealed class LocalPipeline : IAsyncDisposable
             if (properties["DesiredState"].AsText() == "STOPPED") continue;
             var source = properties["Source"].AsText() ?? "";
             var target = properties["Target"].AsText() ?? "";
+            if (QueueOfArn(source) is { } sourceQueueName && queues.TryGetValue(sourceQueueName, out var sourceQueue)
+                && LogicalIdOf(resource.Properties?["Target"]) is { } busId && eventBuses.TryGetValue(busId, out var bus))
+            {
+                var busParameters = properties["TargetParameters"]?["EventBridgeEventBusParameters"];
+                PipeInputTemplate? busTemplate = null;
+                if (properties["TargetParameters"]?["InputTemplate"].AsText() is { } busTemplateText) busTemplate = PipeInputTemplate.Parse(busTemplateText);
+                busPipes.Add(new LocalQueueToBusPipe(resource.LogicalId, sourceQueue, bus, busParameters?["Source"].AsText() ?? "",
+                    busParameters?["DetailType"].AsText() ?? "", busTemplate, properties["SourceParameters"]?["SqsQueueParameters"]?["BatchSize"].AsInt() ?? 10, logger));
+                continue;
+            }
             if (TableOfStream(source) is not { } table || QueueOfArn(target) is not { } queueName || !queues.TryGetValue(queueName, out var queue))
             {
                 logger.LogWarning("pipe {Pipe}: only DynamoDB stream → SQS queue pipes run locally ({Source} → {Target}); skipped",
@@ -161,7 +182,7 @@ public sealed class LocalPipeline : IAsyncDisposable
                     ? TimeSpan.FromSeconds(seconds) : function.Timeout, logger));
             }
         }
-        return new LocalPipeline(queues, pipes, consumers, logger, dynamo, streams, options);
+        return new LocalPipeline(queues, pipes, consumers, logger, dynamo, streams, options, eventBuses, busPipes);
     }
 
     /// <summary>
@@ -183,6 +204,7 @@ public sealed class LocalPipeline : IAsyncDisposable
                 await pipe.StartAsync(_streams, streamArn, _options.StreamPollInterval, startingPosition, cancellationToken);
             }));
             foreach (var consumer in Consumers) consumer.Start();
+            foreach (var busPipe in BusPipes) busPipe.Start();
             IsRunning = true;
             _logger.LogDebug("pipeline: {Pipes} pipe(s), {Queues} queue(s), {Consumers} consumer(s) running", Pipes.Count, Queues.Count, Consumers.Count);
         }
@@ -202,6 +224,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         try
         {
             foreach (var pipe in Pipes) await pipe.StopAsync();
+            foreach (var busPipe in BusPipes) await busPipe.StopAsync();
             await Task.WhenAll(Consumers.Select(consumer => consumer.StopAsync()));
             IsRunning = false;
         }
@@ -252,6 +275,45 @@ public sealed class LocalPipeline : IAsyncDisposable
             throw new InvalidDataException($"{owner}: FilterCriteria: {error.Message}", error);
         }
     }
+
+    public const string EventBusType = "AWS::Events::EventBus";
+
+    /// <summary>Each <c>AWS::Events::EventBus</c> with its rules (EventPattern → SQS targets) and its archive (EventPattern, RetentionDays).</summary>
+    private static Dictionary<string, LocalEventBus> ReadEventBuses(SamTemplate template, IntrinsicResolver resolver, Dictionary<string, LocalQueue> queues, ILogger logger)
+    {
+        var buses = new Dictionary<string, LocalEventBus>(StringComparer.Ordinal);
+        foreach (var resource in template.ResourcesOfType(EventBusType))
+        {
+            var rules = new List<LocalEventRule>();
+            foreach (var rule in template.ResourcesOfType("AWS::Events::Rule").Where(r => LogicalIdOf(r.Properties?["EventBusName"]) == resource.LogicalId))
+            {
+                var properties = resolver.Resolve(rule.Properties) as JsonObject ?? new JsonObject();
+                if (properties["State"].AsText() is "DISABLED") continue;
+                var targets = properties["Targets"].AsList().Select(t => QueueOfArn(t?["Arn"].AsText() ?? "") is { } q && queues.TryGetValue(q, out var queue) ? queue : null)
+                    .OfType<LocalQueue>().ToList();
+                rules.Add(new LocalEventRule(rule.LogicalId, PatternOf(properties["EventPattern"]), targets));
+            }
+            var archive = template.ResourcesOfType("AWS::Events::Archive").FirstOrDefault(a => LogicalIdOf(a.Properties?["SourceArn"]) == resource.LogicalId);
+            var archiveProperties = archive is null ? null : resolver.Resolve(archive.Properties) as JsonObject;
+            buses[resource.LogicalId] = new LocalEventBus(resource.LogicalId, rules,
+                archiveProperties is null ? null : archiveProperties["EventPattern"] is { } p ? PatternOf(p) : EventPattern.Parse("{}"),
+                archiveProperties?["RetentionDays"].AsInt() is > 0 and var days ? TimeSpan.FromDays(days) : null, logger);
+        }
+        return buses;
+    }
+
+    // CloudFormation takes an EventPattern as an object or as a JSON string.
+    private static EventPattern PatternOf(JsonNode? pattern) =>
+        EventPattern.Parse(pattern is JsonValue text && text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : pattern?.ToJsonString() ?? "{}");
+
+    /// <summary>The logical id a property names with <c>Ref</c> or <c>Fn::GetAtt</c> (unresolved), else null.</summary>
+    internal static string? LogicalIdOf(JsonNode? raw) => raw switch
+    {
+        JsonObject o when o["Ref"].AsText() is { } id => id,
+        JsonObject o when o["Fn::GetAtt"] is JsonArray a => a[0].AsText(),
+        JsonObject o when o["Fn::GetAtt"].AsText() is { } dotted => dotted.Split('.')[0],
+        _ => null,
+    };
 
     // arn:aws:dynamodb:region:account:table/Name/stream/label → Name
     internal static string? TableOfStream(string arn)

@@ -12,6 +12,9 @@ namespace SmallPay.Local.Pipeline;
 /// <item><c>GET /_local/queues/{name}</c>: one queue with its messages (a DLQ's are the failed records);</item>
 /// <item><c>POST /_local/queues/{name}/redrive</c>: a dead-letter queue's messages back to their source queue (a pipe's
 /// dead-letter queue has none: its messages say where the failed records are in the stream).</item>
+/// <item><c>GET /_local/events</c>: what the event bus carried (its archive), newest first;</item>
+/// <item><c>POST /_local/events/replay</c> <c>{"from", "to", "name"}</c> (all optional): the archived events of that time range
+/// back on the bus, marked <c>replay-name</c>, as EventBridge's StartReplay does.</item>
 /// </list>
 /// </summary>
 public static class LocalPipelineEndpoints
@@ -75,10 +78,45 @@ public static class LocalPipelineEndpoints
                     await WriteAsync(context, StatusCodes.Status409Conflict, new JsonObject { ["message"] = error.Message });
                 }
                 return true;
+            case ["events"] when HttpMethods.IsGet(method):
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+                {
+                    ["buses"] = new JsonArray(pipeline.EventBuses.Values.Select(bus => (JsonNode)new JsonObject
+                    {
+                        ["name"] = bus.Name,
+                        ["archive"] = bus.HasArchive,
+                        ["rules"] = new JsonArray(bus.Rules.Select(rule => (JsonNode)new JsonObject
+                        {
+                            ["name"] = rule.Name, ["eventPattern"] = rule.Pattern.Text,
+                            ["targets"] = new JsonArray(rule.Targets.Select(t => (JsonNode)t.Name).ToArray()),
+                        }).ToArray()),
+                    }).ToArray()),
+                    ["events"] = new JsonArray(pipeline.EventBuses.Values.SelectMany(bus => bus.Archived).OrderByDescending(e => e.Time)
+                        .Select(e => JsonNode.Parse(e.Json)).ToArray()),
+                });
+                return true;
+            case ["events", "replay"] when HttpMethods.IsPost(method):
+            {
+                JsonNode? request = null;
+                try { request = context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0 ? await JsonNode.ParseAsync(context.Request.Body) : null; }
+                catch (JsonException) { }
+                DateTimeOffset? Time(string name) => request?[name]?.GetValue<string>() is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+                DateTimeOffset from, to;
+                try { (from, to) = (Time("from") ?? DateTimeOffset.MinValue, Time("to") ?? DateTimeOffset.MaxValue); }
+                catch (Exception error) when (error is FormatException or InvalidOperationException)
+                {
+                    await WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject { ["message"] = "from and to are ISO 8601 times, e.g. 2026-12-05T10:00:00Z" });
+                    return true;
+                }
+                var replayName = request?["name"]?.GetValue<string>() ?? $"local-replay-{Guid.NewGuid():N}"[..21];
+                var replayed = pipeline.EventBuses.Values.Where(bus => bus.HasArchive).Sum(bus => bus.Replay(replayName, from, to));
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["replayName"] = replayName, ["replayed"] = replayed });
+                return true;
+            }
             default:
                 await WriteAsync(context, StatusCodes.Status404NotFound, new JsonObject
                 {
-                    ["message"] = "GET /_local/queues, GET /_local/queues/{name}, POST /_local/queues/{name}/redrive",
+                    ["message"] = "GET /_local/queues, GET /_local/queues/{name}, POST /_local/queues/{name}/redrive, GET /_local/events, POST /_local/events/replay",
                 });
                 return true;
         }
