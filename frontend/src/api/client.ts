@@ -5,7 +5,7 @@ import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
   RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery, CustomerImportReport,
-  Quote, QuoteInput, QuoteSummary,
+  Quote, QuoteInput, QuoteSummary, Webhook, WebhookDelivery, WebhookInput, WebhookList,
 } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
@@ -463,6 +463,38 @@ export class ApiClient {
   /** Joins the business whose invitation link carried this token; it becomes the caller's default business. */
   acceptInvitation(token: string): Promise<Business> {
     return this.request<Business>('POST', '/invitations/accept', { body: { token }, outsideBusiness: true }).then((r) => r.data);
+  }
+
+  // ---------------------------------------------------------------- webhooks (owners)
+
+  listWebhooks(signal?: AbortSignal): Promise<WebhookList> {
+    return this.request<WebhookList>('GET', '/webhooks', { signal }).then((r) => r.data);
+  }
+
+  /** The answer carries the signing secret, this once. */
+  createWebhook(input: WebhookInput, idempotencyKey: string): Promise<Versioned<Webhook>> {
+    return this.versioned<Webhook>('POST', '/webhooks', { body: input, idempotencyKey });
+  }
+
+  updateWebhook(id: string, input: WebhookInput, etag: string): Promise<Versioned<Webhook>> {
+    return this.versioned<Webhook>('PUT', `/webhooks/${encodeURIComponent(id)}`, { body: input, ifMatch: etag });
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.request<void>('DELETE', `/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  /** A new secret, shown once; the old one signs beside it for 24 hours. */
+  rotateWebhookSecret(id: string): Promise<Versioned<Webhook>> {
+    return this.versioned<Webhook>('POST', `/webhooks/${encodeURIComponent(id)}/secret`);
+  }
+
+  listWebhookDeliveries(id: string, signal?: AbortSignal): Promise<Page<WebhookDelivery>> {
+    return this.request<Page<WebhookDelivery>>('GET', `/webhooks/${encodeURIComponent(id)}/deliveries`, { signal }).then((r) => r.data);
+  }
+
+  resendWebhookDelivery(webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    return this.request<WebhookDelivery>('POST', `/webhooks/${encodeURIComponent(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/resend`).then((r) => r.data);
   }
 
   getTeam(signal?: AbortSignal): Promise<Team> {

@@ -21,6 +21,8 @@ export function queryKeysFor(business: string) {
     quote: (id: string) => [...scope, 'quotes', id] as const,
     settings: [...scope, 'settings'] as const,
     team: [...scope, 'team'] as const,
+    webhooks: [...scope, 'webhooks'] as const,
+    webhookDeliveries: (id: string) => [...scope, 'webhooks', id, 'deliveries'] as const,
   };
 }
 

@@ -571,3 +571,64 @@ export interface CustomerImportReport {
     errors?: { column: string; message: string }[];
   }[];
 }
+
+// ---------------------------------------------------------------- webhooks
+
+export type WebhookEventType =
+  | 'InvoiceFinalized'
+  | 'InvoiceSent'
+  | 'InvoiceDelivered'
+  | 'InvoiceDeliveryFailed'
+  | 'PaymentRecorded'
+  | 'InvoicePaid'
+  | 'InvoiceVoided'
+  | 'CreditNoteIssued'
+  | 'CustomerCreated'
+  | 'CustomerUpdated';
+
+export interface WebhookInput {
+  url: string;
+  events: WebhookEventType[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description?: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** After a rotation: the old secret signs beside the new one until then. */
+  previousSecretUntil?: string;
+  version: number;
+  /** Only in the answers of creating an endpoint and of rotating its secret: shown once. */
+  secret?: string;
+}
+
+export interface WebhookList {
+  items: Webhook[];
+  eventTypes: WebhookEventType[];
+}
+
+export interface WebhookAttempt {
+  at: string;
+  statusCode?: number;
+  durationMs: number;
+  response?: string;
+  error?: string;
+  resend: boolean;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  status: 'Pending' | 'Delivered' | 'Failed';
+  createdAt: string;
+  nextAttemptAt?: string;
+  attempts: WebhookAttempt[];
+}

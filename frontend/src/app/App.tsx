@@ -30,6 +30,7 @@ export const screens = {
   twoStep: () => import('../settings/TwoStepPage'),
   reminders: () => import('../settings/RemindersPage'),
   exports: () => import('../settings/ExportPage'),
+  webhooks: () => import('../settings/WebhooksPage'),
   join: () => import('../team/JoinPage'),
 };
 
@@ -51,6 +52,7 @@ const SettingsPage = lazy(() => screens.settings().then((m) => ({ default: m.Set
 const ExportPage = lazy(() => screens.exports().then((m) => ({ default: m.ExportPage })));
 const RemindersPage = lazy(() => screens.reminders().then((m) => ({ default: m.RemindersPage })));
 const TwoStepPage = lazy(() => screens.twoStep().then((m) => ({ default: m.TwoStepPage })));
+const WebhooksPage = lazy(() => screens.webhooks().then((m) => ({ default: m.WebhooksPage })));
 const TeamPage = lazy(() => screens.team().then((m) => ({ default: m.TeamPage })));
 const JoinPage = lazy(() => screens.join().then((m) => ({ default: m.JoinPage })));
 
@@ -136,6 +138,7 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/reminders" element={<RemindersPage />} />
                 <Route path="settings/export" element={<ExportPage />} />
+                <Route path="settings/webhooks" element={<RequireAbility ability="settings"><WebhooksPage /></RequireAbility>} />
                 <Route path="settings/team" element={<TeamPage />} />
                 <Route path="settings/sign-in" element={<TwoStepPage />} />
                 <Route path="join" element={<JoinPage />} />

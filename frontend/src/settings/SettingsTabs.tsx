@@ -13,6 +13,9 @@ export function SettingsTabs() {
       <NavLink to="/settings/export" className="tabs__tab">
         Export
       </NavLink>
+      <NavLink to="/settings/webhooks" className="tabs__tab">
+        Webhooks
+      </NavLink>
       <NavLink to="/settings/team" className="tabs__tab">
         Team
       </NavLink>

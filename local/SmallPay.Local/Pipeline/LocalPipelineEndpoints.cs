@@ -12,6 +12,7 @@ namespace SmallPay.Local.Pipeline;
 /// <item><c>GET /_local/queues/{name}</c>: one queue with its messages (a DLQ's are the failed records);</item>
 /// <item><c>POST /_local/queues/{name}/redrive</c>: a dead-letter queue's messages back to their source queue (a pipe's
 /// dead-letter queue has none: its messages say where the failed records are in the stream).</item>
+/// <item><c>POST /_local/queues/{name}/messages</c>: the body as a new message of the queue (SendMessage);</item>
 /// <item><c>GET /_local/events</c>: what the event bus carried (its archive), newest first;</item>
 /// <item><c>POST /_local/events/replay</c> <c>{"from", "to", "name"}</c> (all optional): the archived events of that time range
 /// back on the bus, marked <c>replay-name</c>, as EventBridge's StartReplay does.</item>
@@ -78,6 +79,19 @@ public static class LocalPipelineEndpoints
                     await WriteAsync(context, StatusCodes.Status409Conflict, new JsonObject { ["message"] = error.Message });
                 }
                 return true;
+            case ["queues", var name, "messages"] when HttpMethods.IsPost(method):
+            {
+                // SendMessage, for trying things locally (a domain event on DomainEventsQueue before the change feed makes one).
+                if (!pipeline.Queues.TryGetValue(name, out var target))
+                {
+                    await NoSuchQueueAsync(context, pipeline, name);
+                    return true;
+                }
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["queue"] = name, ["messageId"] = target.Send(body) });
+                return true;
+            }
             case ["events"] when HttpMethods.IsGet(method):
                 await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
                 {
