@@ -64,17 +64,28 @@ public sealed class HttpWebhookNetwork : IWebhookNetwork
         if (addresses.Count == 0) throw new WebhookRefusedException($"{endpoint.Host} does not resolve");
         if (!testReceiver && addresses.FirstOrDefault(a => !WebhookAddresses.IsPublic(a)) is { } inside)
             throw new WebhookRefusedException($"{endpoint.Host} resolves to {inside}, which is not a public address");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        // Every address was vetted above: try them in turn (an IPv6 address first may be unreachable from here).
+        SocketException? last = null;
+        foreach (var address in addresses)
         {
-            await socket.ConnectAsync(new IPEndPoint(addresses[0], endpoint.Port), ct);
-            return new NetworkStream(socket, ownsSocket: true);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        throw last!;
     }
 
     public async Task<WebhookAttempt> PostAsync(WebhookRequest request, DateTimeOffset at, CancellationToken ct)
