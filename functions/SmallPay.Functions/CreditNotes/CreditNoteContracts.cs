@@ -26,6 +26,8 @@ public sealed class CreditNoteInput
         if (Lines is null && Amount is null) errors.Add("lines", "give either lines (with quantities) or an amount");
         if (Lines is not null && Amount is not null) errors.Add("amount", "give either lines or an amount, not both");
         if (string.IsNullOrWhiteSpace(Reason)) errors.Add("reason", "is required");
+        // The documents pipeline does not mail credit notes yet: refused rather than silently not sent.
+        if (Send == true) errors.Add("send", "e-mailing credit notes is not available yet; issue it without send");
         if (Lines is { Count: > 200 }) errors.Add("lines", "has more lines than an invoice");
         for (var i = 0; i < (Lines?.Count ?? 0); i++)
         {

@@ -76,7 +76,7 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
             }, ct);
             foreach (var item in response.Items ?? [])
             {
-                if (notes.Count == limit) { start = KeyOf(item); return new Page<CreditNote>(notes, EncodeCursor(start)); }
+                if (notes.Count == limit) return new Page<CreditNote>(notes, EncodeCursor(start)); // resumes after the last one returned
                 notes.Add(FromItem(item));
                 start = KeyOf(item);
             }
@@ -86,12 +86,41 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
         return new Page<CreditNote>(notes, EncodeCursor(start));
     }
 
+    /// <summary>
+    /// A credit note numbered elsewhere, written with its invoice and its number claim but leaving the counter alone (the
+    /// sample data's). False: the credit note exists, or the invoice changed.
+    /// </summary>
+    public async Task<bool> WriteNumberedAsync(Invoice current, Invoice credited, CreditNote note, CancellationToken ct)
+    {
+        var items = IssueWrites(current, credited, note, counter: null, out var change);
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not null) return false;
+        await _invoices.TidyAsync(credited.Tenant, change, ct);
+        return true;
+    }
+
     public async Task<IssueResult> IssueAsync(Invoice current, Invoice credited, CreditNote note, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    {
+        var items = IssueWrites(current, credited, note, AdvanceCounter(note.Tenant, sequence, settingsRead), out var change);
+        var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct, retryConflicts: false);
+        if (reasons is null)
+        {
+            await _invoices.TidyAsync(credited.Tenant, change, ct);
+            return new IssueResult(IssueOutcome.Issued);
+        }
+        if (Failed(reasons, 0)) return new IssueResult(IssueOutcome.AlreadyIssued);
+        if (Failed(reasons, 2)) return new IssueResult(IssueOutcome.InvoiceChanged);
+        if (Failed(reasons, 3))
+            return new IssueResult(IssueOutcome.CounterMoved, reasons[3].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null);
+        if (Failed(reasons, 1)) return new IssueResult(IssueOutcome.NumberTaken);
+        return new IssueResult(IssueOutcome.CounterMoved); // TransactionConflict: a concurrent issue touched the counter or the invoice
+    }
+
+    /// <summary>[0] the credit note (new only), [1] the number claim, [2] the invoice's versioned update, [3] the counter (when given), the dashboard, the reminder marker.</summary>
+    private List<TransactWriteItem> IssueWrites(Invoice current, Invoice credited, CreditNote note, TransactWriteItem? counter, out InvoiceTally change)
     {
         var items = new List<TransactWriteItem>
         {
             new() { Put = new Put { TableName = invoicesTable, Item = ToItem(note), ConditionExpression = "attribute_not_exists(id)" } },
-            AdvanceCounter(note.Tenant, sequence, settingsRead),
             new()
             {
                 Put = new Put
@@ -102,22 +131,14 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
                 },
             },
         };
-        var change = InvoiceTally.Change(current, credited);
-        items.AddRange(_invoices.ChangeWrites(current, credited, change));
+        change = InvoiceTally.Change(current, credited);
+        var invoiceWrites = _invoices.ChangeWrites(current, credited, change);
+        items.Add(invoiceWrites[0]); // [2]: the invoice
+        if (counter is not null) items.Add(counter); // [3]: the counter
+        items.AddRange(invoiceWrites.Skip(1));
         if (credited.Status == InvoiceStatus.Paid && current.Status != InvoiceStatus.Paid)
             items.Add(new() { Delete = new Delete { TableName = invoicesTable, Key = Key(DynamoDbReminderStore.ItemId(current.Id)) } });
-        var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct, retryConflicts: false);
-        if (reasons is null)
-        {
-            await _invoices.TidyAsync(credited.Tenant, change, ct);
-            return new IssueResult(IssueOutcome.Issued);
-        }
-        if (Failed(reasons, 0)) return new IssueResult(IssueOutcome.AlreadyIssued);
-        if (Failed(reasons, 3)) return new IssueResult(IssueOutcome.InvoiceChanged);
-        if (Failed(reasons, 1))
-            return new IssueResult(IssueOutcome.CounterMoved, reasons[1].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null);
-        if (Failed(reasons, 2)) return new IssueResult(IssueOutcome.NumberTaken);
-        return new IssueResult(IssueOutcome.CounterMoved); // TransactionConflict: a concurrent issue touched the counter or the invoice
+        return items;
     }
 
     public async Task SkipTakenNumberAsync(string business, long sequence, BusinessSettings settingsRead, CancellationToken ct)
