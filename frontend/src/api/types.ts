@@ -616,7 +616,7 @@ export interface QuoteSummary {
 
 // ---------------------------------------------------------------- CSV exports
 
-export type ExportKind = 'invoices' | 'payments' | 'customers';
+export type ExportKind = 'invoices' | 'payments' | 'customers' | 'credit-notes';
 
 export interface ExportQuery {
   kind: ExportKind;

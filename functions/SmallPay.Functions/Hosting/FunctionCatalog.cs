@@ -83,7 +83,7 @@ public static class FunctionCatalog
         ["SetInvoiceReminders"] = Api("SetInvoiceReminders", Permission.Write, s => new SetInvoiceReminders(s.Invoices)),
         ["RunReminders"] = (Permission.Self, s => new RunReminders(s.Reminders, s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunReminders", s))),
-        ["ExportCsv"] = Api("ExportCsv", Permission.Read, s => new SmallPay.Functions.Exports.ExportCsv(s.Invoices, s.Customers, s.Documents, s.DocumentLinkLifetime)),
+        ["ExportCsv"] = Api("ExportCsv", Permission.Read, s => new SmallPay.Functions.Exports.ExportCsv(s.Invoices, s.Customers, s.Documents, s.DocumentLinkLifetime, s.CreditNotes)),
         ["PreviewCustomerImport"] = Api("PreviewCustomerImport", Permission.Write, s => new PreviewCustomerImport(s.Customers)),
         ["ImportCustomers"] = Api("ImportCustomers", Permission.Write, s => Idempotent(s, new ImportCustomers(s.Customers))),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),

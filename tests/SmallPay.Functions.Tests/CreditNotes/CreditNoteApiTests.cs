@@ -214,4 +214,30 @@ public sealed class CreditNoteApiTests
         Assert.Equal(note.Id, invoice.Body["credits"]![0]!["creditNoteId"]!.GetValue<string>());
         (await api.PostAsync($"/invoices/{invoiceId}/payments", new { amount = 1 })).Expect(409);
     }
+
+    [Fact]
+    public async Task The_CSV_export_lists_the_credit_notes_issued_in_the_range_with_the_API_s_figures()
+    {
+        var api = Owner();
+        var first = await CreditNoteScenarios.FinalizedInvoiceAsync(api, "KWD", 4, 1.255m, 5);
+        var second = await CreditNoteScenarios.FinalizedInvoiceAsync(api);
+        (await api.PostAsync($"/invoices/{second}/payments", new { amount = 100 })).Expect(201);
+        var byLines = (await api.PostAsync($"/invoices/{first}/credit-notes", new { lines = new[] { new { lineIndex = 0, quantity = 2 } }, reason = "=cmd|' /C calc'!A0" })).Expect(201);
+        var byAmount = (await api.PostAsync($"/invoices/{second}/credit-notes", new { amount = "12.50", reason = "Late, \"sorry\"" })).Expect(201);
+
+        var export = (await api.GetAsync("/exports?kind=credit-notes&from=2026-11-01&to=2026-11-30")).Expect(200);
+        Assert.Equal("attachment; filename=\"credit-notes-2026-11-01-to-2026-11-30.csv\"", export.Headers["content-disposition"]);
+        var text = System.Text.Encoding.UTF8.GetString(export.Bytes, 3, export.Bytes.Length - 3);
+        Assert.StartsWith("number,creditNoteId,issueDate,invoiceNumber,invoiceId,customerId,customerName,currency,reason,subtotal,discount,tax,total,owed,refunded,owedToCustomer\r\n", text);
+        var rows = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith($"CN-000001,{byLines.Id},2026-11-20,INV-000001,{first},", rows[1]);
+        Assert.Contains(",KWD,\"'=cmd|' /C calc'!A0\",2.510,0.000,0.126,2.636,0.000,0.000,0.000", rows[1]); // 3 digits; formula defused
+        Assert.StartsWith($"CN-000002,{byAmount.Id},2026-11-20,INV-000002,{second},", rows[2]);
+        Assert.EndsWith(",EUR,\"Late, \"\"sorry\"\"\",12.50,0.00,0.00,12.50,12.50,0.00,12.50", rows[2]);
+        Assert.Single(text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1), r => r.Contains("CN-000002", StringComparison.Ordinal));
+        var outside = (await api.GetAsync("/exports?kind=credit-notes&from=2026-12-01&to=2026-12-31")).Expect(200);
+        Assert.Equal("0", outside.Headers["x-smallpay-rows"]);
+        Assert.Empty((await Owner().GetAsync("/exports?kind=credit-notes&from=2026-11-01&to=2026-11-30")).Expect(200).Headers["x-smallpay-rows"].Trim('0'));
+    }
 }
