@@ -95,7 +95,7 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
                 <th scope="col">Line</th>
                 <th scope="col" className="num">Invoiced</th>
                 <th scope="col" className="num">Unit price</th>
-                <th scope="col" className="num">Credit quantity</th>
+                <th scope="col" className="num">Credit</th>
               </tr>
             </thead>
             <tbody>
@@ -131,7 +131,7 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
       )}
       <TextField label="Reason" placeholder="e.g. Returned goods, agreed discount" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} error={fieldError('reason')} />
       <label className="checkbox">
-        <input type="checkbox" disabled /> Send it to the customer by e-mail <span className="muted">(not available yet: download its details from the credit note page)</span>
+        <input type="checkbox" disabled /> Send it to the customer by e-mail <span className="muted">(coming soon)</span>
       </label>
       <dl className="totals__list" data-testid="credit-preview">
         <div>
