@@ -47,12 +47,12 @@ public sealed class IssueCreditNote(IInvoiceStore invoices, ICreditNoteStore not
                 case IssueOutcome.Issued: return CreditNoteAccess.Created(note);
                 case IssueOutcome.AlreadyIssued: return await ExistingAsync(request, id, ct);
                 case IssueOutcome.InvoiceChanged when request.IfMatchVersion() is not null: throw Problems.PreconditionFailed($"Invoice {invoice.Number}");
-                case IssueOutcome.InvoiceChanged: continue; // credited or paid meanwhile: the rules run again on the fresh invoice
                 case IssueOutcome.NumberTaken:
                     await notes.SkipTakenNumberAsync(request.Tenant, counter.CreditNoteNextNumber, counter, ct);
                     counter = await settings.GetAsync(request.Tenant, ct);
                     continue;
             }
+            // The counter moved, or the invoice was credited or paid meanwhile (the rules then run again on the fresh invoice).
             if (clock.GetUtcNow() > giveUpAt)
                 throw new BusyException("Too many credit notes are being issued at once. Nothing was changed. Try again in a moment.");
             await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(1000, 10 << Math.Min(attempt, 7))), ct);
