@@ -35,6 +35,8 @@ public interface IFunctionServices
     IDocumentLinkStore Links { get; }
     /// <summary>Quotes (in the invoices table).</summary>
     IQuoteStore Quotes { get; }
+    /// <summary>Credit notes (in the invoices table).</summary>
+    ICreditNoteStore CreditNotes { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -82,5 +84,6 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
     public IQuoteStore Quotes => field ??= new DynamoDbQuoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public ICreditNoteStore CreditNotes => field ??= new DynamoDbCreditNoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }
