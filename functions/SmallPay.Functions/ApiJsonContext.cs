@@ -1,6 +1,7 @@
 using SmallPay.Functions.Reminders;
 using System.Text.Json.Serialization;
 using SmallPay.Domain.Dashboard;
+using SmallPay.Functions.CreditNotes;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
@@ -35,6 +36,9 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(RecurringProfileInput))]
 [JsonSerializable(typeof(QuoteInput))]
 [JsonSerializable(typeof(WebhookInput))]
+
+[JsonSerializable(typeof(CreditNoteInput))]
+[JsonSerializable(typeof(RefundInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -67,6 +71,8 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(RecurringProfileListView))]
 [JsonSerializable(typeof(QuoteView))]
 [JsonSerializable(typeof(QuoteListView))]
+[JsonSerializable(typeof(CreditNoteView))]
+[JsonSerializable(typeof(CreditNoteListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
 [JsonSerializable(typeof(ReminderRunReport))]
 [JsonSerializable(typeof(WebhookView))]

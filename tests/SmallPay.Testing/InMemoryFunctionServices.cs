@@ -47,6 +47,8 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     /// <summary>The in-memory network webhooks go to (DNS table, scripted receivers).</summary>
     public InMemoryWebhookNetwork Network { get; } = new();
 
+    public ICreditNoteStore CreditNotes => Stores.CreditNotes;
+
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);
 }

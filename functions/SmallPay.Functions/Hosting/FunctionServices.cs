@@ -39,6 +39,9 @@ public interface IFunctionServices
     IWebhookStore Webhooks { get; }
     /// <summary>Where webhooks go: DNS and HTTPS to public addresses only (the local stack's test receiver aside).</summary>
     SmallPay.Functions.Webhooks.IWebhookNetwork WebhookNetwork { get; }
+
+    /// <summary>Credit notes (in the invoices table).</summary>
+    ICreditNoteStore CreditNotes { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -89,5 +92,7 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IWebhookStore Webhooks => field ??= new DynamoDbWebhookStore(_clients.DynamoDb, InvoicesTable);
     public SmallPay.Functions.Webhooks.IWebhookNetwork WebhookNetwork => field ??=
         new SmallPay.Functions.Webhooks.HttpWebhookNetwork(environment.Get(SmallPay.Functions.Webhooks.HttpWebhookNetwork.TestReceiverVariable));
+
+    public ICreditNoteStore CreditNotes => field ??= new DynamoDbCreditNoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }
