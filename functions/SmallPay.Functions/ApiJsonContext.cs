@@ -67,4 +67,5 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(QuoteListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
 [JsonSerializable(typeof(ReminderRunReport))]
+[JsonSerializable(typeof(SmallPay.Functions.Changes.ActivityListView))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

@@ -42,6 +42,9 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IReminderStore Reminders => Stores.Reminders;
     public IDocumentLinkStore Links => Stores.Links;
     public IQuoteStore Quotes => Stores.Quotes;
+    public IActivityStore Activity => Stores.Activity;
+    public InMemoryDomainEventPublisher PublishedEvents { get; } = new();
+    public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => PublishedEvents;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

@@ -37,6 +37,8 @@ public sealed class InMemoryStores
 
     public InMemoryQuoteStore Quotes { get; }
 
+    public InMemoryActivityStore Activity { get; } = new();
+
     public InMemoryLinkStore Links { get; }
 
     public InMemoryRecurringStore Recurring { get; }

@@ -35,6 +35,10 @@ public interface IFunctionServices
     IDocumentLinkStore Links { get; }
     /// <summary>Quotes (in the invoices table).</summary>
     IQuoteStore Quotes { get; }
+    IActivityStore Activity { get; }
+
+    /// <summary>The change feed's domain events (DomainEventsQueue).</summary>
+    SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -82,5 +86,8 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
     public IQuoteStore Quotes => field ??= new DynamoDbQuoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public IActivityStore Activity => field ??= new DynamoDbActivityStore(_clients.DynamoDb, InvoicesTable);
+    public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => field ??= new SmallPay.Functions.Changes.SqsDomainEventPublisher(
+        _clients.Sqs, environment.Require(SmallPay.Functions.Changes.SqsDomainEventPublisher.QueueUrlVariable));
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -399,7 +399,7 @@ internal static class ItemMapping
             : new PostalAddress(map.GetString("line1"), map.GetString("line2"), map.GetString("city"),
                 map.GetString("region"), map.GetString("postalCode"), map.GetString("country"));
 
-    private static Dictionary<string, AttributeValue> WithOptional(this Dictionary<string, AttributeValue> map, string name, string? value)
+    internal static Dictionary<string, AttributeValue> WithOptional(this Dictionary<string, AttributeValue> map, string name, string? value)
     {
         map.PutIfPresent(name, value);
         return map;

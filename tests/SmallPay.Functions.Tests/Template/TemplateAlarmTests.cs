@@ -20,6 +20,7 @@ public sealed class TemplateAlarmTests
         { "DocumentWorkerErrorsAlarm", "AWS/Lambda", "Errors", "FunctionName", "DocumentWorkerFunction", "Sum" },
         { "DocumentWorkerThrottlesAlarm", "AWS/Lambda", "Throttles", "FunctionName", "DocumentWorkerFunction", "Sum" },
         { "MailEventsDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "MailEventsDeadLetterQueue", "Maximum" },
+        { "RecordChangesFailureAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "RecordChangesFailureQueue", "Maximum" },
     };
 
     [Theory]
