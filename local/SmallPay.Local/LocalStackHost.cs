@@ -161,7 +161,9 @@ public sealed class LocalStackHost : IAsyncDisposable
         IAmazonS3? s3 = null;
         try
         {
-            app = BuildWebApplication(options, repositoryRoot);
+            // A port of our own when asked for any: the functions' AWS_ENDPOINT_URL_SQS names this host before it listens.
+            var port = options.Port == 0 ? FreeLoopbackPort() : options.Port;
+            app = BuildWebApplication(options, repositoryRoot, port);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local");
             var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmallPay.Local.Requests");
             // The JVM starts while moto imports; both take a few seconds.
@@ -172,6 +174,8 @@ public sealed class LocalStackHost : IAsyncDisposable
             {
                 Smtp = mail?.Smtp,
                 App = new Uri(options.Port == 0 ? "http://localhost/" : $"http://localhost:{options.Port}/"),
+                // The functions send to the template's queues through this host (known once it listens: see below).
+                Sqs = new Uri($"http://{(options.ListenHost is "localhost" or "0.0.0.0" ? "127.0.0.1" : options.ListenHost)}:{port}/"),
             };
             dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
             s3 = CreateS3Client(endpoints.Aws);
@@ -319,7 +323,16 @@ public sealed class LocalStackHost : IAsyncDisposable
         StreamPollInterval = options.StreamPollInterval,
     };
 
-    private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot)
+    private static int FreeLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static WebApplication BuildWebApplication(LocalStackOptions options, string repositoryRoot, int port)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -334,8 +347,8 @@ public sealed class LocalStackHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // The gateway enforces API Gateway's 10 MB itself, with API Gateway's answer.
             kestrel.Limits.MaxRequestBodySize = null;
-            if (options.ListenHost == "localhost") kestrel.ListenLocalhost(options.Port);
-            else kestrel.Listen(IPAddress.Parse(options.ListenHost), options.Port);
+            if (options.ListenHost == "localhost") kestrel.ListenLocalhost(port);
+            else kestrel.Listen(IPAddress.Parse(options.ListenHost), port);
         });
         return builder.Build();
     }
@@ -390,6 +403,7 @@ public sealed class LocalStackHost : IAsyncDisposable
 
         app.Run(async context =>
         {
+            if (await LocalSqsEndpoint.TryServeAsync(context, pipeline)) return;
             if (await SmallPay.Local.Mail.LocalMailEvents.TryServeAsync(context, pipeline)) return;
             if (await Time.LocalClockEndpoint.TryServeAsync(context, Time.LocalClock.Shared, schedules)) return;
             if (await LocalPipelineEndpoints.TryServeAsync(context, pipeline)) return;
