@@ -23,6 +23,14 @@ describe('historyItems', () => {
     expect(email.recipients.map((r) => [r.address, r.status])).toEqual([['billing@x.example', 'Delivered'], ['old@x.example', 'Refused']]);
   });
 
+  it('puts what came later first among entries of the same moment', () => {
+    const at = '2026-12-05T10:02:00.000Z';
+    const items = historyItems([entry('sent', at, { deliveryId: 'dlv_1' }), entry('finalized', at), entry('created', '2026-12-05T10:00:00.000Z')]);
+    expect(items.map((i) => i.entry.kind)).toEqual(['sent', 'finalized', 'created']);
+    const reversed = historyItems([entry('finalized', at), entry('sent', at, { deliveryId: 'dlv_1' })]);
+    expect(reversed.map((i) => i.entry.kind)).toEqual(['sent', 'finalized']);
+  });
+
   it('keeps an outcome whose e-mail is on a page not loaded yet as an entry of its own', () => {
     const items = historyItems([entry('delivered', '2026-12-05T10:04:00Z', { deliveryId: 'dlv_9', recipient: 'a@x.example' })]);
     expect(items).toHaveLength(1);
@@ -50,5 +58,6 @@ describe('entryText and changeText', () => {
   it('shows an edit with before and after, a missing value as a dash', () => {
     expect(changeText({ field: 'lines', before: '2', after: '3' })).toBe('Lines: 2 → 3');
     expect(changeText({ field: 'phone', after: '+49 30 1234567' })).toBe('Phone: — → +49 30 1234567');
+    expect(changeText({ field: 'total', before: '904.4', after: '1190.00' }, 'EUR')).toMatch(/^Total: €904\.40 → €1,190\.00$/);
   });
 });

@@ -97,7 +97,7 @@ function ItemContent(props: { item: HistoryItem }) {
       {item.entry.changes?.length ? (
         <ul className="timeline__changes muted small">
           {item.entry.changes.map((change) => (
-            <li key={change.field}>{changeText(change)}</li>
+            <li key={change.field}>{changeText(change, item.entry.details.currency)}</li>
           ))}
         </ul>
       ) : null}

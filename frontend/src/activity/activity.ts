@@ -16,8 +16,18 @@ export type HistoryItem =
   | { type: 'email'; entry: ActivityEntry; reminder: boolean; status: 'Pending' | 'Sent' | 'PartlySent' | 'Failed'; recipients: RecipientOutcome[] }
   | { type: 'entry'; entry: ActivityEntry };
 
+/** Of entries at the same millisecond (a draft sent at once is finalized and e-mailed together), which came later. */
+const kindOrder: Record<string, number> = {
+  created: 0, edited: 1, finalized: 2, sent: 3, reminderSent: 3, viewed: 4, delivered: 5, deliveryFailed: 5,
+  paymentRecorded: 6, paid: 7, credited: 8, voided: 9, deleted: 10,
+};
+
 /** Newest first, as the API lists them; an e-mail's outcomes go with the e-mail when both are on the pages loaded. */
-export function historyItems(entries: ActivityEntry[]): HistoryItem[] {
+export function historyItems(listed: ActivityEntry[]): HistoryItem[] {
+  const entries = listed
+    .map((entry, i) => ({ entry, i }))
+    .sort((a, b) => Date.parse(b.entry.at) - Date.parse(a.entry.at) || (kindOrder[b.entry.kind] ?? 0) - (kindOrder[a.entry.kind] ?? 0) || a.i - b.i)
+    .map((x) => x.entry);
   const emails = new Map<string, Extract<HistoryItem, { type: 'email' }>>();
   for (const entry of entries) {
     if ((entry.kind === 'sent' || entry.kind === 'reminderSent') && entry.details.deliveryId) {
@@ -63,8 +73,13 @@ const fieldLabels: Record<string, string> = {
 };
 
 /** "Due date: 1 Dec 2026 → 15 Dec 2026", "Lines: 2 → 3", "Phone: — → +49 30 1234567". */
-export function changeText(change: { field: string; before?: string; after?: string }): string {
-  const show = (value?: string) => (value === undefined || value === '' ? '—' : /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value);
+export function changeText(change: { field: string; before?: string; after?: string }, currency?: string): string {
+  const amount = change.field === 'total' && currency;
+  const show = (value?: string) =>
+    value === undefined || value === '' ? '—'
+    : amount ? formatMoney(Number(value), currency)
+    : /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value)
+    : value;
   return `${fieldLabels[change.field] ?? change.field}: ${show(change.before)} → ${show(change.after)}`;
 }
 

@@ -63,7 +63,8 @@ public static class ChangeInterpreter
         var finalized = before == "Draft" && after is not null && after != "Draft";
         if (finalized) Finalized(now, facts, business, id, actor, at);
         else if (InvoiceEdits(old, now) is { Count: > 0 } edits)
-            facts.Activity(business, EntityInvoice, id, ActivityKinds.Edited, at, actor, new Dictionary<string, string>(), edits);
+            facts.Activity(business, EntityInvoice, id, ActivityKinds.Edited, at, actor,
+                new Dictionary<string, string> { ["currency"] = now.Text("currency") ?? "" }, edits);
 
         var known = old.List("payments").Select(p => p.M?.GetValueOrDefault("id")?.S).ToHashSet(StringComparer.Ordinal);
         foreach (var payment in now.List("payments").Where(p => p.M is not null).Select(p => new ItemImage(p.M!)))

@@ -66,6 +66,7 @@ public sealed class ChangeInterpreterTests
         Assert.Contains(new FieldChange("lines", "1", "2"), entry.Changes);
         Assert.Contains(new FieldChange("notes", null, "Thank you!"), entry.Changes);
         Assert.Contains(new FieldChange("total", "1428", "1523.2"), entry.Changes.Select(c => c with { Before = c.Before?.TrimEnd('0').TrimEnd('.'), After = c.After?.TrimEnd('0').TrimEnd('.') }));
+        Assert.Equal("EUR", entry.Details["currency"]);
         Assert.DoesNotContain(entry.Changes, c => c.Field is "updatedAt" or "version" or "searchText" or "rank" or "sortKey");
         Assert.Empty(facts.Events);
     }
