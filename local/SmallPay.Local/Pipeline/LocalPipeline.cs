@@ -78,9 +78,13 @@ public sealed class LocalPipeline : IAsyncDisposable
     public LocalPipe Pipe(string name) =>
         Pipes.FirstOrDefault(pipe => pipe.Name == name) ?? throw new ArgumentException($"no pipe {name}", nameof(name));
 
-    /// <summary>The dead-letter queues: those some queue's redrive policy names, and the pipes' (DeadLetterConfig).</summary>
+    /// <summary>The dead-letter queues: those some queue's redrive policy names, the pipes' (DeadLetterConfig), and the
+    /// stream event sources' on-failure destinations.</summary>
     public IEnumerable<LocalQueue> DeadLetterQueues =>
-        Queues.Values.Where(queue => queue.Sources.Count > 0 || Pipes.Any(pipe => pipe.DeadLetterQueue == queue));
+        Queues.Values.Where(queue => queue.Sources.Count > 0 || Pipes.Any(pipe => pipe.DeadLetterQueue == queue) || StreamSourcesFailingTo(queue).Any());
+
+    /// <summary>The functions' DynamoDB events whose DestinationConfig.OnFailure names this queue.</summary>
+    public IEnumerable<StreamEventSource> StreamSourcesFailingTo(LocalQueue queue) => StreamSources.Where(source => source.Settings.OnFailure == queue);
 
     /// <summary>The pipes whose DeadLetterConfig names this queue.</summary>
     public IEnumerable<LocalPipe> PipesDeadLetteringTo(LocalQueue queue) => Pipes.Where(pipe => pipe.DeadLetterQueue == queue);

@@ -88,6 +88,8 @@ public sealed class ChangeFeedLocalStackTests(LocalStackFixture stack)
         Assert.Equal(events.Count, events.Select(e => e["detail"]!["id"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(id, events.Single(e => e["detail-type"]!.GetValue<string>() == "InvoicePaid")["detail"]!["entityId"]!.GetValue<string>());
         Assert.Empty(stack.Pipeline.Queue("RecordChangesFailureQueue").Peek());
+        Assert.Contains(stack.Pipeline.DeadLetterQueues, queue => queue.Name == "RecordChangesFailureQueue"); // `dlq` lists it
+        Assert.Equal(2, stack.Pipeline.StreamSources.Count(source => source.FunctionLogicalId == "RecordChangesFunction" && source.IsRunning));
 
         // Another tenant sees neither history.
         var intruder = await TestApi.ForNewUserAsync(stack);
