@@ -64,3 +64,10 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
   echo "setup: installing poppler-utils (pdftotext, pdfinfo)" >&2
   apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
 fi
+
+# The bidi tests run the Unicode Character Database's own test vectors (BidiCharacterTest.txt) and check the tables
+# generated from it: Debian's unicode-data puts them in /usr/share/unicode.
+if [ ! -f /usr/share/unicode/BidiCharacterTest.txt ]; then
+  echo "setup: installing unicode-data (the bidi algorithm's test vectors)" >&2
+  apt-get update -qq && apt-get install -y -qq unicode-data >/dev/null
+fi

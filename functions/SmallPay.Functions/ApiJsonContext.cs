@@ -1,6 +1,7 @@
 using SmallPay.Functions.Reminders;
 using System.Text.Json.Serialization;
 using SmallPay.Domain.Dashboard;
+using SmallPay.Functions.CreditNotes;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Documents;
 using SmallPay.Functions.Invoices;
@@ -33,6 +34,8 @@ namespace SmallPay.Functions;
 [JsonSerializable(typeof(EmailVerificationInput))]
 [JsonSerializable(typeof(RecurringProfileInput))]
 [JsonSerializable(typeof(QuoteInput))]
+[JsonSerializable(typeof(CreditNoteInput))]
+[JsonSerializable(typeof(RefundInput))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -65,6 +68,8 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(RecurringProfileListView))]
 [JsonSerializable(typeof(QuoteView))]
 [JsonSerializable(typeof(QuoteListView))]
+[JsonSerializable(typeof(CreditNoteView))]
+[JsonSerializable(typeof(CreditNoteListView))]
 [JsonSerializable(typeof(RecurringRunReport))]
 [JsonSerializable(typeof(ReminderRunReport))]
 [JsonSerializable(typeof(SmallPay.Functions.Changes.ActivityListView))]

@@ -42,6 +42,7 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public IReminderStore Reminders => Stores.Reminders;
     public IDocumentLinkStore Links => Stores.Links;
     public IQuoteStore Quotes => Stores.Quotes;
+    public ICreditNoteStore CreditNotes => Stores.CreditNotes;
     public IActivityStore Activity => Stores.Activity;
     public InMemoryDomainEventPublisher PublishedEvents { get; } = new();
     public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => PublishedEvents;

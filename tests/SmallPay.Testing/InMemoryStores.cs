@@ -33,9 +33,11 @@ public sealed class InMemoryStores
         Links = new InMemoryLinkStore(_gate, Invoices);
         Quotes = new InMemoryQuoteStore(_gate, Invoices, Settings, _sent, Links);
         WorkerInvoices.Quotes = Quotes;
+        CreditNotes = new InMemoryCreditNoteStore(_gate, Invoices, Settings, _reminders);
     }
 
     public InMemoryQuoteStore Quotes { get; }
+    public InMemoryCreditNoteStore CreditNotes { get; }
 
     public InMemoryActivityStore Activity { get; } = new();
 

@@ -6,7 +6,7 @@ import type {
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
   RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery, CustomerImportReport,
-  Quote, QuoteInput, QuoteSummary,
+  Quote, QuoteInput, QuoteSummary, CreditNote, CreditNoteInput, CreditNoteSummary, PaymentInput as RefundInput,
 } from './types';
 
 /** The header that names the business a request works in (absent: the caller's own). */
@@ -402,6 +402,27 @@ export class ApiClient {
     return this.versioned<RecurringProfile>('POST', `/recurring/${encodeURIComponent(id)}/resume`, { ifMatch: etag });
   }
 
+
+  // ---------------------------------------------------------------- credit notes
+
+  issueCreditNote(invoiceId: string, input: CreditNoteInput, idempotencyKey: string): Promise<Versioned<CreditNote>> {
+    return this.versioned<CreditNote>('POST', `/invoices/${encodeURIComponent(invoiceId)}/credit-notes`, { body: input, idempotencyKey });
+  }
+
+  listCreditNotes(query: { invoiceId?: string; cursor?: string }, signal?: AbortSignal): Promise<Page<CreditNoteSummary>> {
+    const params = new URLSearchParams({ limit: '100' });
+    if (query.invoiceId) params.set('invoiceId', query.invoiceId);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request<Page<CreditNoteSummary>>('GET', `/credit-notes?${params}`, { signal }).then((r) => r.data);
+  }
+
+  getCreditNote(id: string, signal?: AbortSignal): Promise<Versioned<CreditNote>> {
+    return this.versioned<CreditNote>('GET', `/credit-notes/${encodeURIComponent(id)}`, { signal });
+  }
+
+  recordCreditNoteRefund(id: string, input: RefundInput, idempotencyKey: string): Promise<Versioned<CreditNote>> {
+    return this.versioned<CreditNote>('POST', `/credit-notes/${encodeURIComponent(id)}/refunds`, { body: input, idempotencyKey });
+  }
 
   // ---------------------------------------------------------------- quotes
 

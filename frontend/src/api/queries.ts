@@ -21,6 +21,8 @@ export function queryKeysFor(business: string) {
     recurringProfile: (id: string) => [...scope, 'recurring', id] as const,
     quotes: [...scope, 'quotes'] as const,
     quote: (id: string) => [...scope, 'quotes', id] as const,
+    creditNotes: [...scope, 'credit-notes'] as const,
+    creditNote: (id: string) => [...scope, 'credit-notes', id] as const,
     settings: [...scope, 'settings'] as const,
     team: [...scope, 'team'] as const,
   };

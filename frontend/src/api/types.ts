@@ -165,6 +165,83 @@ export interface Invoice {
   nextReminder?: { date: string; label: string };
   /** The accepted quote this invoice was converted from. */
   quoteId?: string;
+  /** The credit notes issued against it, oldest first. */
+  credits?: InvoiceCredit[];
+  /** What credit notes credited in all: the balance due is total − paid − credited, never below 0. */
+  creditedTotal?: number;
+  /** Credit beyond the balance, owed back to the customer, less refunds recorded. */
+  owedToCustomer?: number;
+}
+
+export interface InvoiceCredit {
+  creditNoteId: string;
+  number: string;
+  amount: number;
+  issuedAt: string;
+  owed: number;
+}
+
+/** POST /invoices/{id}/credit-notes: lines (by index, with quantities) or an amount (tax included), and why. */
+export interface CreditNoteInput {
+  lines?: { lineIndex: number; quantity: string }[];
+  amount?: string;
+  reason: string;
+}
+
+export interface CreditNoteLine {
+  lineIndex?: number;
+  description: string;
+  quantity: number;
+  unitPrice: number;
+  discountPercent: number;
+  taxRatePercent: number;
+  amount: number;
+}
+
+export interface CreditNoteRefund {
+  id: string;
+  amount: number;
+  date: string;
+  method: PaymentMethod;
+  note?: string;
+  recordedAt: string;
+}
+
+export interface CreditNote {
+  id: string;
+  number: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  customerId: string;
+  customer: CustomerSnapshot;
+  currency: string;
+  reason: string;
+  issuedAt: string;
+  issueDate: string;
+  lines: CreditNoteLine[];
+  discount: Discount;
+  totals: { subtotal: number; discount: number; taxes: { ratePercent: number; taxable: number; tax: number }[]; tax: number; total: number };
+  total: number;
+  owed: number;
+  refunded: number;
+  owedToCustomer: number;
+  refunds: CreditNoteRefund[];
+  version: number;
+}
+
+export interface CreditNoteSummary {
+  id: string;
+  number: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  customerId: string;
+  customerName: string;
+  currency: string;
+  total: number;
+  owedToCustomer: number;
+  reason: string;
+  issuedAt: string;
+  version: number;
 }
 
 export interface InvoiceSummary {
@@ -262,6 +339,9 @@ export interface SettingsInput {
   paymentTermsDays?: number;
   numberPrefix?: string;
   nextNumber?: number;
+  /** The credit notes' own series (default CN-); left out: unchanged. */
+  creditNotePrefix?: string;
+  creditNoteNextNumber?: number;
   language?: Language;
   /** The payment reminder plan; left out: unchanged. */
   reminders?: ReminderPlanInput;
@@ -300,6 +380,8 @@ export interface Settings extends SettingsInput {
   quoteNumberPrefix?: string;
   quoteNextNumber?: number;
   nextQuoteNumber?: string;
+  /** The number the next credit note issued gets, e.g. CN-000001. */
+  nextCreditNoteNumber?: string;
   language: Language;
   version: number;
   /** Whether `email` was confirmed with a code: only then is it the Reply-To of the business's e-mails. */
@@ -534,7 +616,7 @@ export interface QuoteSummary {
 
 // ---------------------------------------------------------------- CSV exports
 
-export type ExportKind = 'invoices' | 'payments' | 'customers';
+export type ExportKind = 'invoices' | 'payments' | 'customers' | 'credit-notes';
 
 export interface ExportQuery {
   kind: ExportKind;

@@ -25,6 +25,8 @@ export const screens = {
   quotesList: () => import('../quotes/QuotesPage'),
   quoteEditor: () => import('../quotes/QuoteEditorPage'),
   quoteDetail: () => import('../quotes/QuoteDetailPage'),
+  creditNotesList: () => import('../creditNotes/CreditNotesPage'),
+  creditNoteDetail: () => import('../creditNotes/CreditNoteDetailPage'),
   settings: () => import('../settings/SettingsPage'),
   team: () => import('../team/TeamPage'),
   twoStep: () => import('../settings/TwoStepPage'),
@@ -44,6 +46,8 @@ const RecurringListPage = lazy(() => screens.recurringList().then((m) => ({ defa
 const RecurringEditorPage = lazy(() => screens.recurringEditor().then((m) => ({ default: m.RecurringEditorPage })));
 const RecurringDetailPage = lazy(() => screens.recurringDetail().then((m) => ({ default: m.RecurringDetailPage })));
 const QuotesPage = lazy(() => screens.quotesList().then((m) => ({ default: m.QuotesPage })));
+const CreditNotesPage = lazy(() => screens.creditNotesList().then((m) => ({ default: m.CreditNotesPage })));
+const CreditNoteDetailPage = lazy(() => screens.creditNoteDetail().then((m) => ({ default: m.CreditNoteDetailPage })));
 const QuoteEditorPage = lazy(() => screens.quoteEditor().then((m) => ({ default: m.QuoteEditorPage })));
 const QuoteDetailPage = lazy(() => screens.quoteDetail().then((m) => ({ default: m.QuoteDetailPage })));
 const CustomersPage = lazy(() => screens.customers().then((m) => ({ default: m.CustomersPage })));
@@ -127,6 +131,8 @@ export function App(props: { config: AppConfig; auth: CognitoAuth; initialUser: 
                 <Route path="quotes/new" element={<RequireAbility ability="write"><QuoteEditorPage /></RequireAbility>} />
                 <Route path="quotes/:quoteId" element={<QuoteDetailPage />} />
                 <Route path="quotes/:quoteId/edit" element={<RequireAbility ability="write"><QuoteEditorPage /></RequireAbility>} />
+                <Route path="credit-notes" element={<CreditNotesPage />} />
+                <Route path="credit-notes/:creditNoteId" element={<CreditNoteDetailPage />} />
                 <Route path="recurring" element={<RecurringListPage />} />
                 <Route path="recurring/new" element={<RequireAbility ability="write"><RecurringEditorPage /></RequireAbility>} />
                 <Route path="recurring/:profileId" element={<RecurringDetailPage />} />

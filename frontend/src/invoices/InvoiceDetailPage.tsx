@@ -16,10 +16,11 @@ import { methodLabel } from './timeline';
 import { awaitsPayment, ReminderDialog, ReminderSwitch } from './reminders';
 import { deliverySettled } from './deliveryText';
 import { FinalizeDialog, PaymentDialog, VoidDialog } from './actions';
+import { CreditNoteDialog } from '../creditNotes/CreditNoteDialog';
 import { invoiceActions, type InvoiceAction } from '../team/roles';
 import { languageLabel } from '../format/documentLanguage';
 
-type Action = 'finalize' | 'pay' | 'void' | 'send' | 'remind' | 'delete' | null;
+type Action = 'finalize' | 'pay' | 'void' | 'send' | 'remind' | 'delete' | 'credit' | null;
 
 export function InvoiceDetailPage() {
   const { invoiceId = '' } = useParams();
@@ -147,6 +148,46 @@ export function InvoiceDetailPage() {
             </button>
           ) : null}
         </section>
+        <section className="card" aria-labelledby="credit-notes-title">
+          <h2 id="credit-notes-title" className="card__title">
+            Credit notes
+          </h2>
+          {inv.credits?.length ? (
+            <table className="table table--compact" data-testid="invoice-credits">
+              <thead>
+                <tr>
+                  <th scope="col">Number</th>
+                  <th scope="col">Issued</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {inv.credits.map((c) => (
+                  <tr key={c.creditNoteId}>
+                    <td>
+                      <Link to={`/credit-notes/${c.creditNoteId}`}>{c.number}</Link>
+                    </td>
+                    <td>{formatDate(c.issuedAt.slice(0, 10))}</td>
+                    <td className="num money">{formatMoney(c.amount, inv.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">
+              {inv.status === 'Draft' || inv.status === 'Void'
+                ? 'Credit notes correct finalized invoices.'
+                : 'None yet. A credit note corrects this invoice: it credits some of its lines or an amount, and lowers what is due.'}
+            </p>
+          )}
+          {can.write && ['Open', 'PartiallyPaid', 'Paid'].includes(inv.status) && (inv.creditedTotal ?? 0) < inv.totals.total ? (
+            <button type="button" className="button" onClick={() => setAction('credit')}>
+              Issue credit note
+            </button>
+          ) : null}
+        </section>
         <section className="card" aria-labelledby="deliveries-title">
           <h2 id="deliveries-title" className="card__title">
             History
@@ -168,6 +209,7 @@ export function InvoiceDetailPage() {
       <VoidDialog open={action === 'void'} invoice={current} onClose={close} onStale={onStale} />
       <SendDialog open={action === 'send'} invoice={current} onClose={close} onStale={onStale} />
       <ReminderDialog open={action === 'remind'} invoice={current} onClose={close} />
+      <CreditNoteDialog open={action === 'credit'} invoice={current} onClose={close} />
       <DeleteDraftDialog
         invoice={action === 'delete' ? { id: inv.id, customerName: inv.customer.name, version: inv.version } : null}
         onClose={close}
@@ -387,10 +429,22 @@ export function InvoiceDocument(props: { invoice: Invoice; settings?: Settings; 
               <dd className="money" data-testid="invoice-paid">−{money(t.amountPaid)}</dd>
             </div>
           ) : null}
+          {!quote && inv.creditedTotal ? (
+            <div>
+              <dt>Credited</dt>
+              <dd className="money" data-testid="invoice-credited">−{money(inv.creditedTotal)}</dd>
+            </div>
+          ) : null}
           {!quote && inv.status !== 'Draft' && inv.status !== 'Void' ? (
             <div className="totals__due">
               <dt>Balance due</dt>
               <dd className="money" data-testid="invoice-balance">{money(t.balanceDue)}</dd>
+            </div>
+          ) : null}
+          {!quote && inv.owedToCustomer ? (
+            <div>
+              <dt>Owed to customer</dt>
+              <dd className="money" data-testid="invoice-owed">{money(inv.owedToCustomer)}</dd>
             </div>
           ) : null}
         </dl>

@@ -12,7 +12,7 @@ import { SelectField, TextField } from '../ui/fields';
 import { applyServerErrors } from '../ui/serverErrors';
 import { SettingsTabs } from './SettingsTabs';
 
-type What = 'invoices' | 'invoice-lines' | 'payments' | 'customers';
+type What = 'invoices' | 'invoice-lines' | 'payments' | 'customers' | 'credit-notes';
 
 interface ExportForm {
   what: What;
@@ -109,6 +109,7 @@ export function ExportPage() {
               <option value="invoices">Invoices, one row per invoice</option>
               <option value="invoice-lines">Invoices, one row per line</option>
               <option value="payments">Payments</option>
+              <option value="credit-notes">Credit notes</option>
               <option value="customers">Customers</option>
             </SelectField>
             <TextField label="From" type="date" error={e.from?.message} {...register('from')} />

@@ -28,6 +28,7 @@ interface SettingsForm {
   paymentTermsDays: string;
   numberPrefix: string;
   nextNumber: string;
+  creditNotePrefix: string;
   language: string;
 }
 
@@ -43,6 +44,7 @@ function toForm(s: Settings): SettingsForm {
     paymentTermsDays: String(s.paymentTermsDays),
     numberPrefix: s.numberPrefix,
     nextNumber: String(s.nextNumber),
+    creditNotePrefix: s.creditNotePrefix ?? 'CN-',
     language: s.language ?? 'en',
   };
 }
@@ -61,6 +63,7 @@ function toInput(f: SettingsForm): SettingsInput {
     paymentTermsDays: Number(f.paymentTermsDays),
     numberPrefix: f.numberPrefix.trim(),
     nextNumber: Number(f.nextNumber),
+    creditNotePrefix: f.creditNotePrefix.trim(),
     language: f.language,
   };
 }
@@ -209,6 +212,12 @@ function SettingsEditor(props: { settings: Settings; etag: string; onReload: () 
             hint={`The next finalized invoice gets ${previewNumber(watch('numberPrefix'), watch('nextNumber'))}.`}
             error={e.nextNumber?.message}
             {...register('nextNumber')}
+          />
+          <TextField
+            label="Credit note prefix"
+            hint={`Up to 12 letters, digits or - _ / . The next credit note gets ${previewNumber(watch('creditNotePrefix'), String(props.settings.creditNoteNextNumber ?? 1))}.`}
+            error={e.creditNotePrefix?.message}
+            {...register('creditNotePrefix')}
           />
         </div>
       </section>

@@ -58,6 +58,13 @@ public sealed class InvoiceTally
             tally.Add($"{MonthPrefix}{currency}:{payment.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", payment.Amount);
             tally.Add($"{RevenuePrefix}{currency}:{invoice.Content.CustomerId}", payment.Amount);
         }
+        // Received and revenue are net of refunds (money paid back against credit notes), counted in the refund's month.
+        foreach (var refund in invoice.Refunds)
+        {
+            tally.Add(ReceivedPrefix + currency, -refund.Amount);
+            tally.Add($"{MonthPrefix}{currency}:{refund.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", -refund.Amount);
+            tally.Add($"{RevenuePrefix}{currency}:{invoice.Content.CustomerId}", -refund.Amount);
+        }
         var balance = invoice.Totals.BalanceDue;
         if (invoice.Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid && balance > 0m)
         {

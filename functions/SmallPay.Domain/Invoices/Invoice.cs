@@ -43,12 +43,24 @@ public sealed record Invoice
     /// (<see cref="Quotes.Quote.AsDocument"/>: the PDF, e-mail and page say "quote" and "valid until"). Never stored.
     /// </summary>
     public Links.LinkedDocumentKind Kind { get; init; } = Links.LinkedDocumentKind.Invoice;
+    /// <summary>The credit notes issued against this invoice (at most <see cref="CreditNotes.CreditNoteRules.MaxPerInvoice"/>).</summary>
+    public IReadOnlyList<InvoiceCredit> Credits { get; init; } = [];
+    /// <summary>Refunds recorded against its credit notes (what they left owed to the customer, paid back).</summary>
+    public IReadOnlyList<InvoiceRefund> Refunds { get; init; } = [];
+
+    public decimal CreditedTotal => Credits.Sum(c => c.Amount);
+
+    public decimal RefundedTotal => Refunds.Sum(r => r.Amount);
+
+    /// <summary>What credit notes left owed to the customer (credit beyond the balance), less what was refunded.</summary>
+    public decimal OwedToCustomer => Currency.Round(Credits.Sum(c => c.Owed) - RefundedTotal);
 
     public Currency Currency => Currencies.Get(Content.Currency);
 
     public decimal AmountPaid => Payments.Sum(p => p.Amount);
 
-    public InvoiceTotals Totals => InvoiceCalculator.Calculate(Currency, Content.Lines, Content.Discount, AmountPaid);
+    /// <summary>The invoice's figures; the balance due is total − paid − credited, never below 0.</summary>
+    public InvoiceTotals Totals => InvoiceCalculator.Calculate(Currency, Content.Lines, Content.Discount, AmountPaid, CreditedTotal);
 
     public DateOnly DueDate => Content.EffectiveDueDate;
 

@@ -25,6 +25,12 @@ public sealed record PostalAddress(string? Line1, string? Line2, string? City, s
 /// customer's language for the invoice's documents, null for the business's.</summary>
 public sealed record CustomerSnapshot(string Name, string? Email, PostalAddress? Address, string? TaxId, string? Language = null);
 
+/// <summary>A credit note as its invoice lists it: <paramref name="Owed"/> is what of it exceeded the balance (owed to the customer).</summary>
+public sealed record InvoiceCredit(string CreditNoteId, string Number, decimal Amount, DateTimeOffset IssuedAt, decimal Owed);
+
+/// <summary>A refund against one of the invoice's credit notes, as the invoice lists it (its dashboard figures net it off).</summary>
+public sealed record InvoiceRefund(string Id, string CreditNoteId, decimal Amount, DateOnly Date);
+
 public sealed record Payment(string Id, decimal Amount, DateOnly Date, PaymentMethod Method, string? Note, DateTimeOffset RecordedAt);
 
 /// <summary>

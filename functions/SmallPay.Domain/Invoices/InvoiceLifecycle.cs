@@ -91,6 +91,7 @@ public static class InvoiceLifecycle
 
     public static Invoice Void(Invoice invoice, string? reason, DateTimeOffset now) => invoice.Status switch
     {
+        _ when invoice.Credits.Count > 0 => throw new InvoiceStateException($"Invoice {invoice.Number} has credit notes and cannot be voided."),
         InvoiceStatus.Draft => throw new InvoiceStateException("A draft is not voided: delete it instead."),
         InvoiceStatus.Void => throw new InvoiceStateException($"Invoice {invoice.Number} is already void."),
         InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid => throw new InvoiceStateException($"Invoice {invoice.Number} has payments recorded and cannot be voided."),

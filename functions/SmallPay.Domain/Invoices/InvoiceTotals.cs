@@ -23,7 +23,7 @@ public sealed record InvoiceTotals(
 /// </summary>
 public static class InvoiceCalculator
 {
-    public static InvoiceTotals Calculate(Currency currency, IReadOnlyList<InvoiceLine> lines, InvoiceDiscount discount, decimal amountPaid = 0m)
+    public static InvoiceTotals Calculate(Currency currency, IReadOnlyList<InvoiceLine> lines, InvoiceDiscount discount, decimal amountPaid = 0m, decimal credited = 0m)
     {
         var lineAmounts = new decimal[lines.Count];
         var subtotal = 0m;
@@ -41,7 +41,8 @@ public static class InvoiceCalculator
         var taxes = TaxesByRate(currency, lines, lineAmounts, subtotal, discountTotal);
         var tax = taxes.Sum(t => t.Tax);
         var total = subtotal - discountTotal + tax;
-        return new InvoiceTotals(lineAmounts, subtotal, discountTotal, taxes, tax, total, amountPaid, total - amountPaid);
+        return new InvoiceTotals(lineAmounts, subtotal, discountTotal, taxes, tax, total, amountPaid,
+            credited == 0m ? total - amountPaid : currency.Round(Math.Max(0m, total - amountPaid - credited)));
     }
 
     private static List<TaxAmount> TaxesByRate(Currency currency, IReadOnlyList<InvoiceLine> lines, decimal[] lineAmounts, decimal subtotal, decimal discountTotal)

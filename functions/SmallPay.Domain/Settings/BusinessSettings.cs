@@ -34,6 +34,9 @@ public sealed record BusinessSettings
     /// <summary>The quotes' own number series: prefix and the sequence the next quote sent gets.</summary>
     public string QuoteNumberPrefix { get; init; } = "QUO-";
     public long QuoteNextNumber { get; init; } = 1;
+    /// <summary>The credit notes' own number series: prefix and the sequence the next credit note issued gets.</summary>
+    public string CreditNotePrefix { get; init; } = "CN-";
+    public long CreditNoteNextNumber { get; init; } = 1;
     /// <summary>0 means never saved: defaults.</summary>
     public long Version { get; init; }
     /// <summary>The user (Cognito sub) whose request wrote this version.</summary>
@@ -71,6 +74,9 @@ public sealed record BusinessSettings
         if (settings.QuoteNumberPrefix.Length > MaxPrefixLength || settings.QuoteNumberPrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
             errors.Add("quoteNumberPrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
         if (settings.QuoteNextNumber is < 1 or > MaxNextNumber) errors.Add("quoteNextNumber", $"must be between 1 and {MaxNextNumber}");
+        if (settings.CreditNotePrefix.Length > MaxPrefixLength || settings.CreditNotePrefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.')))
+            errors.Add("creditNotePrefix", $"up to {MaxPrefixLength} letters, digits or - _ / .");
+        if (settings.CreditNoteNextNumber is < 1 or > MaxNextNumber) errors.Add("creditNoteNextNumber", $"must be between 1 and {MaxNextNumber}");
         if (!Languages.IsSupported(settings.Language)) errors.Add("language", $"must be one of {Languages.Describe}");
         if (settings.NextNumber is < 1 or > MaxNextNumber) errors.Add("nextNumber", $"must be between 1 and {MaxNextNumber}");
         ReminderPlan.Validate(settings.Reminders, errors, "reminders");

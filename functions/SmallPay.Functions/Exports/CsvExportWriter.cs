@@ -1,12 +1,13 @@
 using System.Globalization;
 using CsvHelper;
+using SmallPay.Domain.CreditNotes;
 using SmallPay.Domain.Customers;
 using SmallPay.Domain.Invoices;
 
 namespace SmallPay.Functions.Exports;
 
 /// <summary>What an export lists.</summary>
-public enum ExportKind { Invoices, Payments, Customers }
+public enum ExportKind { Invoices, Payments, Customers, CreditNotes }
 
 /// <summary>Invoices: one row per document, or one row per invoice line.</summary>
 public enum ExportRows { Document, Line }
@@ -43,6 +44,12 @@ public static class CsvExportWriter
     public static readonly string[] PaymentColumns =
     [
         "paymentId", "date", "invoiceNumber", "invoiceId", "customerId", "customerName", "currency", "amount", "method", "note", "recordedAt",
+    ];
+
+    public static readonly string[] CreditNoteColumns =
+    [
+        "number", "creditNoteId", "issueDate", "invoiceNumber", "invoiceId", "customerId", "customerName", "currency", "reason",
+        "subtotal", "discount", "tax", "total", "owed", "refunded", "owedToCustomer",
     ];
 
     /// <summary>The customers file, which the import reads too (the same column names).</summary>
@@ -127,6 +134,39 @@ public static class CsvExportWriter
             csv.WriteField(payment.Method.ToString());
             csv.WriteField(payment.Note);
             Time(csv, payment.RecordedAt);
+            csv.EndRecord();
+            count++;
+        }
+        csv.Flush();
+        return count;
+    }
+
+    /// <summary>Credit notes issued from..to, one row each, by number.</summary>
+    public static int WriteCreditNotes(Stream output, IEnumerable<CreditNote> notes)
+    {
+        using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
+        csv.WriteHeader(CreditNoteColumns);
+        var count = 0;
+        foreach (var note in notes)
+        {
+            var digits = note.CurrencyInfo.MinorDigits;
+            var totals = note.Totals;
+            csv.WriteField(note.Number);
+            csv.WriteField(note.Id);
+            csv.WriteField(note.IssueDate, "yyyy-MM-dd");
+            csv.WriteField(note.InvoiceNumber);
+            csv.WriteField(note.InvoiceId);
+            csv.WriteField(note.CustomerId);
+            csv.WriteField(note.Customer.Name);
+            csv.WriteField(note.Currency);
+            csv.WriteField(note.Reason);
+            Money(csv, totals.Subtotal, digits);
+            Money(csv, totals.Discount, digits);
+            Money(csv, totals.Tax, digits);
+            Money(csv, totals.Total, digits);
+            Money(csv, note.Owed, digits);
+            Money(csv, note.Refunded, digits);
+            Money(csv, note.OwedToCustomer, digits);
             csv.EndRecord();
             count++;
         }

@@ -7,14 +7,15 @@ using SmallPay.Functions.Storage;
 namespace SmallPay.Functions.Exports;
 
 /// <summary>
-/// GET /exports?kind=invoices|payments|customers&amp;from=&amp;to=&amp;rows=document|line&amp;delivery=auto|link — a CSV
+/// GET /exports?kind=invoices|payments|customers|credit-notes&amp;from=&amp;to=&amp;rows=document|line&amp;delivery=auto|link — a CSV
 /// of the business's books for a date range. Invoices are read by issue date with one query of the creator index
 /// (drafts left out: they are no accounting documents); payments by their date, from the invoices issued up to a year
-/// after <c>to</c>; customers created in the range (both dates absent: all of them). Up to <see cref="DirectLimitBytes"/> the
+/// after <c>to</c>; credit notes issued in the range (read newest first from their ranking, until one is older than
+/// <c>from</c>); customers created in the range (both dates absent: all of them). Up to <see cref="DirectLimitBytes"/> the
 /// file is the answer; above it, or with <c>delivery=link</c>, it is stored under <c>exports/</c> in the documents
 /// bucket and the answer is a presigned link to it.
 /// </summary>
-public sealed class ExportCsv(IInvoiceStore invoices, ICustomerStore customers, IDocumentStorage documents, TimeSpan linkLifetime) : IApiHandler
+public sealed class ExportCsv(IInvoiceStore invoices, ICustomerStore customers, IDocumentStorage documents, TimeSpan linkLifetime, ICreditNoteStore? creditNotes = null) : IApiHandler
 {
     /// <summary>
     /// 2 MiB of CSV answers directly: base64 in the Lambda response makes it 2.7 MiB, well inside Lambda's 6 MB response
@@ -31,7 +32,7 @@ public sealed class ExportCsv(IInvoiceStore invoices, ICustomerStore customers, 
 
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
-        var kind = Parse<ExportKind>(request, "kind", null, "invoices, payments or customers");
+        var kind = Parse<ExportKind>(request, "kind", null, "invoices, payments, customers or credit-notes");
         var rows = Parse<ExportRows>(request, "rows", ExportRows.Document, "document or line");
         var delivery = request.Query("delivery") ?? "auto";
         if (delivery is not ("auto" or "link")) throw Problems.BadRequest("delivery must be auto or link.", "/query/delivery");
@@ -53,6 +54,10 @@ public sealed class ExportCsv(IInvoiceStore invoices, ICustomerStore customers, 
                 count = CsvExportWriter.WritePayments(output, upTo.Where(i => i.Status != InvoiceStatus.Draft)
                     .SelectMany(i => i.Payments.Where(p => p.Date >= from && p.Date <= to).Select(p => (Invoice: i, Payment: p)))
                     .OrderBy(x => x.Payment.Date).ThenBy(x => x.Payment.RecordedAt).ThenBy(x => x.Payment.Id, StringComparer.Ordinal));
+                break;
+            case ExportKind.CreditNotes:
+                var notes = await CreditNotesIssuedAsync(request.Tenant, from, to, ct);
+                count = CsvExportWriter.WriteCreditNotes(output, notes.OrderBy(n => n.IssuedAt).ThenBy(n => n.Number, StringComparer.Ordinal));
                 break;
             default:
                 var all = await ReadAsync(customers.AllAsync(request.Tenant, ct), ct);
@@ -94,18 +99,38 @@ public sealed class ExportCsv(IInvoiceStore invoices, ICustomerStore customers, 
         var text = request.Query(name);
         if (text is null)
             return fallback ?? throw Problems.BadRequest($"{name} is required: {allowed}.", $"/query/{name}");
-        // Names only (Enum.TryParse would take "1" too).
+        // Names only (Enum.TryParse would take "1" too); "credit-notes" names CreditNotes.
         foreach (var value in Enum.GetValues<T>())
-            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase)) return value;
+            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase) || string.Equals(Kebab(value.ToString()), text, StringComparison.OrdinalIgnoreCase))
+                return value;
         throw Problems.BadRequest($"{name} must be {allowed}.", $"/query/{name}");
     }
 
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsAsciiLetterUpper(c) ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
+
     private static string FileName(ExportKind kind, ExportRows rows, ApiRequest request, DateOnly from, DateOnly to)
     {
-        var what = kind switch { ExportKind.Invoices when rows == ExportRows.Line => "invoice-lines", ExportKind.Invoices => "invoices", ExportKind.Payments => "payments", _ => "customers" };
+        var what = kind switch { ExportKind.Invoices when rows == ExportRows.Line => "invoice-lines", ExportKind.Invoices => "invoices", ExportKind.Payments => "payments", ExportKind.CreditNotes => "credit-notes", _ => "customers" };
         return from == DateOnly.MinValue && to == DateOnly.MaxValue
             ? $"{what}-{request.Today:yyyy-MM-dd}.csv"
             : $"{what}-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}.csv";
+    }
+
+    /// <summary>The credit notes issued from..to: pages of the newest-first list, until a page reaches before <paramref name="from"/>.</summary>
+    private async Task<List<SmallPay.Domain.CreditNotes.CreditNote>> CreditNotesIssuedAsync(string business, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var found = new List<SmallPay.Domain.CreditNotes.CreditNote>();
+        if (creditNotes is null) return found;
+        string? cursor = null;
+        do
+        {
+            var page = await creditNotes.ListAsync(business, null, 100, cursor, ct);
+            found.AddRange(page.Items.Where(n => n.IssueDate >= from && n.IssueDate <= to));
+            if (page.Items.Count > 0 && page.Items[^1].IssueDate < from) break;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        return found;
     }
 
     private static async Task<List<T>> ReadAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct)

@@ -1,4 +1,5 @@
 using SmallPay.Functions.Changes;
+using SmallPay.Functions.CreditNotes;
 using SmallPay.Functions.CustomerPage;
 using SmallPay.Functions.Customers;
 using SmallPay.Functions.Dashboard;
@@ -69,6 +70,10 @@ public static class FunctionCatalog
         ["SendQuote"] = Api("SendQuote", Permission.Write, s => Idempotent(s, new SendQuote(s.Quotes, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy, s.Clock, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["ConvertQuote"] = Api("ConvertQuote", Permission.Write, s => new ConvertQuote(s.Quotes, s.Customers)),
         ["RevokeQuoteLinks"] = Api("RevokeQuoteLinks", Permission.Write, s => new RevokeQuoteLinks(s.Quotes, s.Links)),
+        ["IssueCreditNote"] = Api("IssueCreditNote", Permission.Write, s => Idempotent(s, new IssueCreditNote(s.Invoices, s.CreditNotes, s.Settings, s.Clock))),
+        ["ListCreditNotes"] = Api("ListCreditNotes", Permission.Read, s => new ListCreditNotes(s.CreditNotes)),
+        ["GetCreditNote"] = Api("GetCreditNote", Permission.Read, s => new GetCreditNote(s.CreditNotes)),
+        ["RecordCreditNoteRefund"] = Api("RecordCreditNoteRefund", Permission.Write, s => Idempotent(s, new RecordCreditNoteRefund(s.CreditNotes, s.Invoices))),
         // The customer's page: anonymous routes (no JWT), the signed link in the path decides what they show.
         ["ViewDocumentPage"] = Public("ViewDocumentPage", s => new ViewDocumentPage(Resolver(s), s.Links, s.Settings)),
         ["GetDocumentPagePdf"] = Public("GetDocumentPagePdf", s => new GetDocumentPagePdf(Resolver(s), s.Documents)),
@@ -80,7 +85,7 @@ public static class FunctionCatalog
         ["SetInvoiceReminders"] = Api("SetInvoiceReminders", Permission.Write, s => new SetInvoiceReminders(s.Invoices)),
         ["RunReminders"] = (Permission.Self, s => new RunReminders(s.Reminders, s.Invoices, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy,
             emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }, s.Clock, Log("RunReminders", s))),
-        ["ExportCsv"] = Api("ExportCsv", Permission.Read, s => new SmallPay.Functions.Exports.ExportCsv(s.Invoices, s.Customers, s.Documents, s.DocumentLinkLifetime)),
+        ["ExportCsv"] = Api("ExportCsv", Permission.Read, s => new SmallPay.Functions.Exports.ExportCsv(s.Invoices, s.Customers, s.Documents, s.DocumentLinkLifetime, s.CreditNotes)),
         ["PreviewCustomerImport"] = Api("PreviewCustomerImport", Permission.Write, s => new PreviewCustomerImport(s.Customers)),
         ["ImportCustomers"] = Api("ImportCustomers", Permission.Write, s => Idempotent(s, new ImportCustomers(s.Customers))),
         ["ListInvoiceActivity"] = Api("ListInvoiceActivity", Permission.Read, s => new ListInvoiceActivity(s.Invoices, s.Activity)),

@@ -35,6 +35,8 @@ public interface IFunctionServices
     IDocumentLinkStore Links { get; }
     /// <summary>Quotes (in the invoices table).</summary>
     IQuoteStore Quotes { get; }
+    /// <summary>Credit notes (in the invoices table).</summary>
+    ICreditNoteStore CreditNotes { get; }
     IActivityStore Activity { get; }
 
     /// <summary>The change feed's domain events (DomainEventsQueue).</summary>
@@ -86,6 +88,7 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
     public IReminderStore Reminders => field ??= new DynamoDbReminderStore(_clients.DynamoDb, InvoicesTable);
     public IDocumentLinkStore Links => field ??= new DynamoDbDocumentLinkStore(_clients.DynamoDb, InvoicesTable);
     public IQuoteStore Quotes => field ??= new DynamoDbQuoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public ICreditNoteStore CreditNotes => field ??= new DynamoDbCreditNoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
     public IActivityStore Activity => field ??= new DynamoDbActivityStore(_clients.DynamoDb, InvoicesTable);
     public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => field ??= new SmallPay.Functions.Changes.SqsDomainEventPublisher(
         _clients.Sqs, environment.Require(SmallPay.Functions.Changes.SqsDomainEventPublisher.QueueUrlVariable));

@@ -118,6 +118,15 @@ public sealed record InvoiceView(
     /// <summary>The plan's next reminder of this invoice (GET /invoices/{id}; null when none is planned, or in other answers).</summary>
     public NextReminderView? NextReminder { get; init; }
 
+    /// <summary>The credit notes issued against the invoice (they lower its balance).</summary>
+    public IReadOnlyList<InvoiceCreditView> Credits { get; init; } = [];
+
+    /// <summary>What credit notes credited in all; the balance due is total − paid − credited, never below 0.</summary>
+    public decimal CreditedTotal { get; init; }
+
+    /// <summary>What credit notes left owed to the customer (credit beyond the balance), less refunds recorded.</summary>
+    public decimal OwedToCustomer { get; init; }
+
     /// <param name="now">When delivery claims are judged (a claim whose lease ran out shows as Pending); default: the start of <paramref name="today"/>.</param>
     public static InvoiceView From(Invoice invoice, DateOnly today, DateTimeOffset? now = null)
     {
@@ -137,6 +146,9 @@ public sealed record InvoiceView(
         {
             RemindersEnabled = !invoice.RemindersOff,
             QuoteId = invoice.QuoteId,
+            Credits = invoice.Credits.Select(c => new InvoiceCreditView(c.CreditNoteId, c.Number, c.Amount, c.IssuedAt, c.Owed)).ToList(),
+            CreditedTotal = invoice.Currency.Round(invoice.CreditedTotal),
+            OwedToCustomer = invoice.OwedToCustomer,
         };
     }
 }
@@ -159,3 +171,6 @@ public sealed record InvoiceSummaryView(
 }
 
 public sealed record InvoiceListView(IReadOnlyList<InvoiceSummaryView> Items, string? NextCursor);
+
+/// <summary>A credit note as its invoice lists it.</summary>
+public sealed record InvoiceCreditView(string CreditNoteId, string Number, decimal Amount, DateTimeOffset IssuedAt, decimal Owed);

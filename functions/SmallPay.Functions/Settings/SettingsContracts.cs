@@ -20,6 +20,9 @@ public sealed class SettingsInput
     /// <summary>The quotes' number prefix and next sequence; absent: unchanged.</summary>
     public string? QuoteNumberPrefix { get; set; }
     public long? QuoteNextNumber { get; set; }
+    /// <summary>The credit notes' number prefix and next sequence; absent: unchanged.</summary>
+    public string? CreditNotePrefix { get; set; }
+    public long? CreditNoteNextNumber { get; set; }
     /// <summary>The language of invoices to customers without one of their own; absent: unchanged.</summary>
     public string? Language { get; set; }
     /// <summary>The payment reminder plan; absent: unchanged.</summary>
@@ -40,6 +43,8 @@ public sealed class SettingsInput
             NextNumber = NextNumber ?? current.NextNumber,
             QuoteNumberPrefix = QuoteNumberPrefix ?? current.QuoteNumberPrefix,
             QuoteNextNumber = QuoteNextNumber ?? current.QuoteNextNumber,
+            CreditNotePrefix = CreditNotePrefix ?? current.CreditNotePrefix,
+            CreditNoteNextNumber = CreditNoteNextNumber ?? current.CreditNoteNextNumber,
             Language = Language?.Trim() ?? current.Language,
             Reminders = Reminders?.ToPlan() ?? current.Reminders,
             Version = current.Version + 1,
@@ -114,6 +119,11 @@ public sealed record SettingsView(
     public long QuoteNextNumber { get; init; } = 1;
     public string NextQuoteNumber { get; init; } = "QUO-000001";
 
+    /// <summary>The credit notes' number series and the number the next credit note issued gets.</summary>
+    public string CreditNotePrefix { get; init; } = "CN-";
+    public long CreditNoteNextNumber { get; init; } = 1;
+    public string NextCreditNoteNumber { get; init; } = "CN-000001";
+
     public static SettingsView From(BusinessSettings s, SmallPay.Domain.Documents.SendingAllowance? sending) =>
         From(s) with { Sending = sending is null ? null : new SendingView(sending.DailyLimit, sending.UsedToday, sending.Established, sending.ResetsAt) };
 
@@ -126,5 +136,8 @@ public sealed record SettingsView(
         QuoteNumberPrefix = s.QuoteNumberPrefix,
         QuoteNextNumber = s.QuoteNextNumber,
         NextQuoteNumber = SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.QuoteNumberPrefix, s.QuoteNextNumber),
+        CreditNotePrefix = s.CreditNotePrefix,
+        CreditNoteNextNumber = s.CreditNoteNextNumber,
+        NextCreditNoteNumber = SmallPay.Domain.Invoices.InvoiceNumberFormat.Format(s.CreditNotePrefix, s.CreditNoteNextNumber),
     };
 }

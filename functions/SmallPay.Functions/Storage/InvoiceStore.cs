@@ -138,6 +138,19 @@ public sealed class DynamoDbInvoiceStore(IAmazonDynamoDB dynamo, string invoices
         await _summaries.TidyAsync(updated.Tenant, change, ct);
     }
 
+    /// <summary>
+    /// The writes of a versioned change of an invoice that keeps its customer, for a transaction of another store's (a
+    /// credit note, a refund): the invoice's update and the dashboard figures the change moves.
+    /// </summary>
+    internal List<TransactWriteItem> ChangeWrites(Invoice current, Invoice updated, InvoiceTally change)
+    {
+        var items = new List<TransactWriteItem> { new() { Update = VersionedUpdate(updated) } };
+        items.AddRange(_summaries.Writes(updated.Tenant, change, updated.Customer.Name));
+        return items;
+    }
+
+    internal Task TidyAsync(string tenant, InvoiceTally change, CancellationToken ct) => _summaries.TidyAsync(tenant, change, ct);
+
     public async Task<bool> SetRemindersOffAsync(string tenant, string invoiceId, bool off, CancellationToken ct)
     {
         try

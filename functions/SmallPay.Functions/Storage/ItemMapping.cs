@@ -23,7 +23,8 @@ internal static class ItemMapping
 
     /// <summary>Optional attributes the API owns: an update that has no value for one removes it.</summary>
     public static readonly IReadOnlyList<string> OptionalApiAttributes =
-        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy", "recurringProfileId", "quoteId"];
+        ["number", "notes", "paymentTermsDays", "dueDateExplicit", "finalizedAt", "paidDate", "voidedAt", "voidReason", "updatedBy", "recurringProfileId", "quoteId",
+         "credits", "creditedTotal", "owedToCustomer", "refunds"];
 
     /// <summary>A new invoice item: the API's attributes (its e-mails are items of their own: <see cref="ToItem(string, DeliveryRequest)"/>).</summary>
     public static Dictionary<string, AttributeValue> ToItem(Invoice invoice) => ApiAttributes(invoice);
@@ -118,6 +119,21 @@ internal static class ItemMapping
         item.PutIfPresent("voidReason", invoice.VoidReason);
         item.PutIfPresent("recurringProfileId", invoice.RecurringProfileId);
         item.PutIfPresent("quoteId", invoice.QuoteId);
+        if (invoice.Credits.Count > 0)
+        {
+            // The credit notes issued against it (each its own item too): bounded by CreditNoteRules.MaxPerInvoice.
+            item["credits"] = L(invoice.Credits.Select(c => M(new()
+            {
+                ["creditNoteId"] = S(c.CreditNoteId), ["number"] = S(c.Number), ["amount"] = N(c.Amount), ["issuedAt"] = Time(c.IssuedAt), ["owed"] = N(c.Owed),
+            })).ToList());
+            item["creditedTotal"] = N(invoice.CreditedTotal);
+            item["owedToCustomer"] = N(invoice.OwedToCustomer);
+        }
+        if (invoice.Refunds.Count > 0)
+            item["refunds"] = L(invoice.Refunds.Select(r => M(new()
+            {
+                ["id"] = S(r.Id), ["creditNoteId"] = S(r.CreditNoteId), ["amount"] = N(r.Amount), ["date"] = Date(r.Date),
+            })).ToList());
         return item;
     }
 
@@ -156,6 +172,10 @@ internal static class ItemMapping
             VoidReason = item.GetString("voidReason"),
             RecurringProfileId = item.GetString("recurringProfileId"),
             QuoteId = item.GetString("quoteId"),
+            Credits = item.GetList("credits").Select(c => new InvoiceCredit(
+                c.M.RequireString("creditNoteId"), c.M.RequireString("number"), c.M.GetDecimal("amount"), c.M.GetTime("issuedAt")!.Value, c.M.GetDecimal("owed"))).ToList(),
+            Refunds = item.GetList("refunds").Select(r => new InvoiceRefund(
+                r.M.RequireString("id"), r.M.RequireString("creditNoteId"), r.M.GetDecimal("amount"), r.M.GetDate("date")!.Value)).ToList(),
             RemindersOff = item.GetBool("remindersOff"),
             ViewedAt = item.GetTime("viewedAt"),
             LinksRevokedAt = item.GetTime("linksRevokedAt"),
@@ -300,6 +320,8 @@ internal static class ItemMapping
             ["nextNumber"] = N(settings.NextNumber),
             ["quotePrefix"] = S(settings.QuoteNumberPrefix),
             ["quoteNextNumber"] = N(settings.QuoteNextNumber),
+            ["creditNotePrefix"] = S(settings.CreditNotePrefix),
+            ["creditNoteNextNumber"] = N(settings.CreditNoteNextNumber),
             ["language"] = S(settings.Language),
             ["reminders"] = M(ToMap(settings.Reminders)),
             ["version"] = N(settings.Version),
@@ -327,6 +349,8 @@ internal static class ItemMapping
         NextNumber = item.GetLong("nextNumber", 1),
         QuoteNumberPrefix = item.GetString("quotePrefix") ?? BusinessSettings.Defaults.QuoteNumberPrefix,
         QuoteNextNumber = item.GetLong("quoteNextNumber", 1),
+        CreditNotePrefix = item.GetString("creditNotePrefix") ?? BusinessSettings.Defaults.CreditNotePrefix,
+        CreditNoteNextNumber = item.GetLong("creditNoteNextNumber", 1),
         Language = item.GetString("language") ?? BusinessSettings.Defaults.Language,
         Reminders = item.GetMap("reminders") is { } reminders ? ToReminderPlan(reminders) : BusinessSettings.Defaults.Reminders,
         Version = item.GetLong("version"),
@@ -367,7 +391,7 @@ internal static class ItemMapping
 
     // ---- shared ----------------------------------------------------------------------------------------------
 
-    private static Dictionary<string, AttributeValue> ToMap(CustomerSnapshot customer)
+    internal static Dictionary<string, AttributeValue> ToMap(CustomerSnapshot customer)
     {
         var map = new Dictionary<string, AttributeValue> { ["name"] = S(customer.Name) };
         map.PutIfPresent("email", customer.Email);
@@ -377,7 +401,7 @@ internal static class ItemMapping
         return map;
     }
 
-    private static CustomerSnapshot ToSnapshot(Dictionary<string, AttributeValue>? map) =>
+    internal static CustomerSnapshot ToSnapshot(Dictionary<string, AttributeValue>? map) =>
         map is null ? new CustomerSnapshot("", null, null, null)
             : new CustomerSnapshot(map.GetString("name") ?? "", map.GetString("email"), ToAddress(map.GetMap("address")), map.GetString("taxId"),
                 map.GetString("language"));

@@ -103,10 +103,20 @@ public static class SampleEventData
     /// <summary><see cref="QuoteLink"/> signed with the local stack's generated key.</summary>
     public static string QuoteLinkToken => new SmallPay.Functions.CustomerPage.DocumentLinkSigner(LocalResourceNames.GeneratedSecret).Sign(QuoteLink, LinkValidUntil);
 
+    /// <summary>INV-000003, Open without payments, version 2 (issue-credit-note).</summary>
+    public const string OpenInvoiceToCredit = "inv_01JE40A2B3C4D5E6F7G8H9J0M1";
+
+    /// <summary>INV-000002, paid in full, then credited 47.60 EUR by <see cref="CreditNote"/> (owed back to the customer).</summary>
+    public const string CreditedInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0M2";
+
+    /// <summary>CN-000001 against <see cref="CreditedInvoice"/>: 47.60 EUR owed to the customer (get-credit-note, record-credit-note-refund).</summary>
+    public const string CreditNote = "crn_01JE43C1N2P3M4Q5R6S7T8V9W0";
+
     public static readonly IReadOnlySet<string> Ids = new HashSet<string>(StringComparer.Ordinal)
     {
         CustomerWithInvoices, CustomerWithoutInvoices, Draft, DraftToDelete, DraftToFinalize, OpenInvoice, OpenInvoiceToVoid,
         OpenInvoiceToSend, SentInvoice, RecurringProfile, QuoteDraft, QuoteDraftToDelete, QuoteDraftToSend, SentQuote, AcceptedQuote,
+        OpenInvoiceToCredit, CreditedInvoice, CreditNote,
     };
 
     private static readonly DateTimeOffset Seeded = new(2026, 11, 2, 8, 40, 11, TimeSpan.Zero);
@@ -127,6 +137,7 @@ public static class SampleEventData
         TaxId = "DE298765432",
         NextNumber = 8,
         QuoteNextNumber = 3,
+        CreditNoteNextNumber = 2,
         Version = 1,
         // Reminders on (the plan a new business starts from), so events/run-reminders.json has reminders to request.
         Reminders = SmallPay.Domain.Reminders.ReminderPlan.Default with { Enabled = true },
@@ -244,6 +255,17 @@ public static class SampleEventData
         await new DynamoDbDocumentLinkStore(dynamo, invoicesTable).CreateAsync(
             new SmallPay.Domain.Links.DocumentLink(QuoteLink, Sub, SmallPay.Domain.Links.LinkedDocumentKind.Quote, SentQuote, Seeded.AddMinutes(8), LinkValidUntil), ct);
         await quotes.AnswerAsync(Sub, AcceptedQuote, new QuoteAnswer(true, "Anna Müller", Seeded.AddDays(1)), DateOnly.FromDateTime(Seeded.UtcDateTime), Seeded.AddMinutes(8), ct);
+
+        // Credit notes: an open invoice to credit, and a paid one credited by CN-000001 (what it owes back, unrefunded).
+        await CreateOpenAsync(invoices, NewDraft(OpenInvoiceToCredit, new DateOnly(2026, 11, 1), [licence], snapshot), "INV-000003", snapshot, ct);
+        var credited = await CreateOpenAsync(invoices, NewDraft(CreditedInvoice, new DateOnly(2026, 10, 30), [licence], snapshot), "INV-000002", snapshot, ct);
+        var paid = InvoiceLifecycle.RecordPayment(credited, new Payment("pay_01JE43P1N2P3M4Q5R6S7T8V9W0", 476m, new DateOnly(2026, 11, 5), PaymentMethod.BankTransfer, null, Seeded.AddDays(3)),
+            new DateOnly(2026, 11, 5)) with { Version = credited.Version + 1 };
+        await invoices.UpdateAsync(credited, paid, ct);
+        var (note, withCredit) = SmallPay.Domain.CreditNotes.CreditNoteRules.Issue(paid,
+            new SmallPay.Domain.CreditNotes.CreditRequest(null, 47.60m, "Printing defect on 10% of the run"), CreditNote, "CN-000001", Seeded.AddDays(4),
+            new DateOnly(2026, 11, 6), Sub);
+        await new DynamoDbCreditNoteStore(dynamo, invoicesTable, customersTable).WriteNumberedAsync(paid, withCredit with { Version = paid.Version + 1 }, note, ct);
 
         // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
         var team = new DynamoDbTeamStore(dynamo, invoicesTable);

@@ -154,7 +154,7 @@ public partial class SampleEventTests
     private static IEnumerable<(string Kind, string Id)> ReferencedIds(HttpApiRequest request)
     {
         foreach (var (name, value) in request.PathParameters ?? [])
-            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", "quoteId" => "quo", _ => name }, value);
+            yield return (name switch { "invoiceId" => "inv", "customerId" => "cus", "invitationId" => "ivt", "profileId" => "prf", "quoteId" => "quo", "creditNoteId" => "crn", _ => name }, value);
         if (request.QueryStringParameters?.GetValueOrDefault("customerId") is { } queried)
             yield return ("cus", queried);
         if (request.Body is { } body && IsJsonObject(body))

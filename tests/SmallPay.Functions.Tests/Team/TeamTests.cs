@@ -110,6 +110,10 @@ public sealed class TeamTests
         ["POST /quotes/{quoteId}/send"] = (true, false),
         ["POST /quotes/{quoteId}/convert"] = (true, false),
         ["DELETE /quotes/{quoteId}/links"] = (true, false),
+        ["POST /invoices/{invoiceId}/credit-notes"] = (true, false),
+        ["GET /credit-notes"] = (true, true),
+        ["GET /credit-notes/{creditNoteId}"] = (true, true),
+        ["POST /credit-notes/{creditNoteId}/refunds"] = (true, false),
         ["GET /exports"] = (true, true), // accountants export
         ["POST /customers/import/preview"] = (true, false),
         ["POST /customers/import"] = (true, false),

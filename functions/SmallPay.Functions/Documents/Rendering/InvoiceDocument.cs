@@ -275,7 +275,9 @@ internal sealed class InvoiceDocument
 
         const double rowHeight = 15, totalRowHeight = 22, balanceRowHeight = 24;
         var paidRows = _invoice.Status == InvoiceStatus.Void || _invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote ? 0 : 1;
-        var height = 10 + rows.Count * rowHeight + totalRowHeight + paidRows * (rowHeight + balanceRowHeight + 4);
+        // Credit notes lower the balance: their sum is printed between what was paid and what is due.
+        var creditedRows = paidRows == 1 && _invoice.CreditedTotal != 0m ? 1 : 0;
+        var height = 10 + rows.Count * rowHeight + totalRowHeight + paidRows * (rowHeight + balanceRowHeight + 4) + creditedRows * rowHeight;
         f.Y += 10;
         if (!f.Fits(height))
             f.NewPage();
@@ -296,6 +298,11 @@ internal sealed class InvoiceDocument
         if (paidRows == 0)
             return;
         TotalsRow(_l["invoice.amountPaid"], Money(_totals.AmountPaid), PdfStyle.Body, PdfStyle.Body, left, valueWidth);
+        if (creditedRows == 1)
+        {
+            f.Y += rowHeight;
+            TotalsRow(_l["invoice.credited"], Money(-_invoice.CreditedTotal), PdfStyle.Body, PdfStyle.Body, left, valueWidth);
+        }
         f.Y += rowHeight + 4;
         f.Rectangle(PdfStyle.Panel, left, f.Y, TotalsWidth, balanceRowHeight);
         f.Y += (balanceRowHeight - PdfStyle.Total.Size * 1.16) / 2;

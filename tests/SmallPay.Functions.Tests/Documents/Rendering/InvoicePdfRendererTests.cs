@@ -53,6 +53,19 @@ public sealed class InvoicePdfRendererTests
     }
 
     [Fact]
+    public void A_credited_invoice_prints_what_credit_notes_credited_between_paid_and_due()
+    {
+        var partly = new InvoiceDocumentBuilder().PartlyPaid(2000m);
+        var credited = partly with { Credits = [new InvoiceCredit("crn_01JE43C1N2P3M4Q5R6S7T8V9W0", "CN-000001", 500m, partly.UpdatedAt, 0m)] };
+        var text = Poppler.Text(Render(credited));
+        AssertLine(text, "Total", "5,542.27 EUR");
+        AssertLine(text, "Amount paid", "2,000.00 EUR");
+        AssertLine(text, "Credited", "-500.00 EUR");
+        AssertLine(text, "Balance due", "3,042.27 EUR");
+        Assert.DoesNotContain("Credited", Poppler.Text(Render(partly)));
+    }
+
+    [Fact]
     public void Figures_are_the_domain_calculation_formatted()
     {
         var invoice = new InvoiceDocumentBuilder().WithNumberedLines(10).WithDiscount(new InvoiceDiscount(DiscountKind.Amount, 12.34m)).PartlyPaid(100m);
