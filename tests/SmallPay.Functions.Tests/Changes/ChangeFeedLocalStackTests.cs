@@ -100,6 +100,28 @@ public sealed class ChangeFeedLocalStackTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task A_credit_note_issued_through_the_API_is_credited_on_its_invoice_and_CreditNoteIssued()
+    {
+        await using var pipeline = await stack.RunPipelineAsync();
+        var user = await stack.CreateUserAsync();
+        var api = new ApiClient(stack.CreateHttpClient(), user.IdToken);
+        var customer = (await api.PostAsync("/customers", ApiData.Customer("Credit GmbH", $"credit+{Guid.NewGuid():N}@example.com"))).Expect(201);
+        var id = (await api.PostAsync("/invoices", ApiData.Invoice(customer.Id))).Expect(201).Id;
+        (await api.PostAsync($"/invoices/{id}/finalize")).Expect(200);
+
+        var note = (await api.PostAsync($"/invoices/{id}/credit-notes", new { amount = "100.00", reason = "Two hours billed twice" },
+            new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() })).Expect(201);
+
+        var kinds = await EventuallyAsync(() => KindsAsync(api, $"/invoices/{id}/activity"), k => k.Contains("credited"), "credited");
+        Assert.Equal(["credited", "finalized", "created"], kinds);
+        var events = await EventuallyAsync(() => Task.FromResult(EventsOf(user.Sub)), e => e.Any(x => x["detail-type"]!.GetValue<string>() == "CreditNoteIssued"), "CreditNoteIssued");
+        var issued = events.Single(x => x["detail-type"]!.GetValue<string>() == "CreditNoteIssued")["detail"]!;
+        Assert.Equal(note.Id, issued["entityId"]!.GetValue<string>());
+        Assert.Equal(id, issued["data"]!["invoiceId"]!.GetValue<string>());
+        Assert.Equal(100m, issued["data"]!["total"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task The_local_host_serves_SendMessage_and_SendMessageBatch_to_the_templates_queues_for_AWSSDK_SQS()
     {
         var variables = stack.Host.FunctionVariables("RecordChanges");
