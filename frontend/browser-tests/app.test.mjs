@@ -307,6 +307,9 @@ step('record a partial and then a full payment', async () => {
   await page.locator('h1 .chip--paid').waitFor();
   assert.equal(await text('invoice-balance'), '€0.00');
   assert.equal(await page.getByRole('row', { name: /First instalment/ }).count(), 1);
+  // The history comes from the change feed a moment after the payment: the page looks again until it is there.
+  await page.getByRole('list', { name: 'History' }).getByText('Paid in full').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole('list', { name: 'History' }).getByText(/^Payment of/).count(), 2);
   await shoot(page, 'invoice-paid');
 });
 
@@ -672,7 +675,7 @@ step('the invitee opens the link, signs in, joins, and sees the business read on
   assert.equal(await p.getByRole('button', { name: `Delete ${customer.name}` }).count(), 0);
   await p.getByRole('link', { name: `View ${customer.name}` }).click();
   const details = p.getByRole('dialog', { name: customer.name });
-  await details.getByText('+49 30 1234567').waitFor();
+  await details.getByText('+49 30 1234567', { exact: true }).waitFor();
   await details.getByRole('button', { name: 'OK', exact: true }).click();
   await details.waitFor({ state: 'hidden' });
 

@@ -80,4 +80,5 @@ public sealed partial class ApiJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(WebhookDeliveryView))]
 [JsonSerializable(typeof(WebhookDeliveryListView))]
 [JsonSerializable(typeof(WebhookRetryReport))]
+[JsonSerializable(typeof(SmallPay.Functions.Changes.ActivityListView))]
 public sealed partial class ApiViewJsonContext : JsonSerializerContext;

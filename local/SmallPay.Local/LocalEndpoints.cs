@@ -17,6 +17,9 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
     /// <summary>The SMTP server the functions send through (the local sink); null leaves the template's settings.</summary>
     public SmtpEndpoint? Smtp { get; init; }
 
+    /// <summary>This host, which serves SQS's SendMessage/SendMessageBatch for the in-process queues (Pipeline/LocalSqsEndpoint.cs).</summary>
+    public Uri? Sqs { get; init; }
+
     /// <summary>Where the app is served (links in invitation e-mails point there); null leaves the template's APP_URL.</summary>
     public Uri? App { get; init; }
 
@@ -30,6 +33,7 @@ public sealed record LocalEndpoints(Uri Aws, Uri DynamoDb)
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = DynamoDb.ToString().TrimEnd('/');
         // moto's S3 (AWS_ENDPOINT_URL already says so; the specific variable makes it explicit for the S3 client).
         variables["AWS_ENDPOINT_URL_S3"] = Aws.ToString().TrimEnd('/');
+        if (Sqs is not null) variables["AWS_ENDPOINT_URL_SQS"] = Sqs.ToString().TrimEnd('/');
         Smtp?.AddTo(variables);
         if (App is not null) variables["APP_URL"] = App.ToString().TrimEnd('/');
         // The customer's pages (/d/…) are served by the local host itself, as SpaDistribution serves them in AWS.

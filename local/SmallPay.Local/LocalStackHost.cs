@@ -176,6 +176,8 @@ public sealed class LocalStackHost : IAsyncDisposable
                 App = new Uri($"http://localhost:{port}/"),
                 // Webhooks may reach this host's test receiver (/_local/webhook-receiver/…), and only it: the template never sets this.
                 WebhookReceiverOrigin = $"http://{(options.ListenHost is "localhost" or "0.0.0.0" or "::" ? "127.0.0.1" : options.ListenHost)}:{port}",
+                // The functions send to the template's queues through this host (AWS_ENDPOINT_URL_SQS).
+                Sqs = new Uri($"http://{(options.ListenHost is "localhost" or "0.0.0.0" or "::" ? "127.0.0.1" : options.ListenHost)}:{port}/"),
             };
             dynamo = CreateDynamoDbClient(endpoints.DynamoDb);
             s3 = CreateS3Client(endpoints.Aws);
@@ -394,6 +396,7 @@ public sealed class LocalStackHost : IAsyncDisposable
 
         app.Run(async context =>
         {
+            if (await LocalSqsEndpoint.TryServeAsync(context, pipeline)) return;
             if (await SmallPay.Local.Mail.LocalMailEvents.TryServeAsync(context, pipeline)) return;
             if (await Time.LocalClockEndpoint.TryServeAsync(context, Time.LocalClock.Shared, schedules)) return;
             if (await Webhooks.LocalWebhookReceiver.TryServeAsync(context)) return;

@@ -48,6 +48,9 @@ public sealed class InMemoryFunctionServices(InMemoryStores? stores = null, Time
     public InMemoryWebhookNetwork Network { get; } = new();
 
     public ICreditNoteStore CreditNotes => Stores.CreditNotes;
+    public IActivityStore Activity => Stores.Activity;
+    public InMemoryDomainEventPublisher PublishedEvents { get; } = new();
+    public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => PublishedEvents;
 
     /// <summary>The named function (as template.yaml's SMALLPAY_FUNCTION names it), built over these stores.</summary>
     public ILambdaHandler Function(string name) => FunctionCatalog.Create(name, this);

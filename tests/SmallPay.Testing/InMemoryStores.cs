@@ -40,6 +40,7 @@ public sealed class InMemoryStores
     public InMemoryCreditNoteStore CreditNotes { get; }
 
     public InMemoryWebhookStore Webhooks { get; } = new();
+    public InMemoryActivityStore Activity { get; } = new();
 
     public InMemoryLinkStore Links { get; }
 

@@ -29,6 +29,9 @@ public static class ApiScenarios
         Read("ListInvoices"),
         Read("GetCustomer"),
         Read("ListCustomers"),
+        // The histories: the reader's invoice and customer exist (their activity may be empty: the bench runs no change feed).
+        Read("ListInvoiceActivity"),
+        Read("ListCustomerActivity"),
         Read("GetDashboard"),
         Read("GetSettings"),
         Read("GetInvoicePdf"),

@@ -2,6 +2,7 @@
 // (X-SmallPay-Business), ETags for If-Match, Idempotency-Keys, and RFC 9457 problems turned into errors whose field
 // pointers map onto form fields.
 import type {
+  ActivityEntry,
   Business, Customer, CustomerInput, CustomerQuery, Dashboard, Invitation, InvitationInput, Invoice, InvoiceInput,
   EmailVerification, InvoicePdf, InvoiceQuery, InvoiceSummary, Me, Member, Page, PaymentInput, Problem, Role, SendInput, Settings,
   RecurringProfile, RecurringProfileInput, RecurringProfileSummary, SettingsInput, Team, Versioned, ExportLink, ExportQuery, CustomerImportReport,
@@ -264,6 +265,15 @@ export class ApiClient {
   }
 
   // ---------------------------------------------------------------- invoices
+
+  /** One page of an invoice's or a customer's history, newest first (the change feed writes it a moment after a change). */
+  listActivity(entity: 'invoices' | 'customers', id: string, cursor?: string, signal?: AbortSignal): Promise<Page<ActivityEntry>> {
+    return this.request<Page<ActivityEntry>>('GET', `/${entity}/${encodeURIComponent(id)}/activity`, {
+      query: { limit: 20, cursor },
+      signal,
+    }).then((r) => r.data);
+  }
+
 
   listInvoices(query: InvoiceQuery = {}, signal?: AbortSignal): Promise<Page<InvoiceSummary>> {
     const { status, ...rest } = query;

@@ -15,6 +15,8 @@ export function queryKeysFor(business: string) {
     invoice: (id: string) => [...scope, 'invoice', id] as const,
     customers: (query?: CustomerQuery) => (query ? ([...scope, 'customers', query] as const) : ([...scope, 'customers'] as const)),
     customer: (id?: string) => (id === undefined ? ([...scope, 'customer'] as const) : ([...scope, 'customer', id] as const)),
+    /** Under the invoice's or customer's own key: whatever refreshes it refreshes its history too. */
+    activity: (entity: 'invoice' | 'customer', id: string) => [...scope, entity, id, 'activity'] as const,
     recurringProfiles: [...scope, 'recurring'] as const,
     recurringProfile: (id: string) => [...scope, 'recurring', id] as const,
     quotes: [...scope, 'quotes'] as const,

@@ -714,3 +714,17 @@ export interface WebhookDelivery {
   nextAttemptAt?: string;
   attempts: WebhookAttempt[];
 }
+
+/** One entry of an invoice's or a customer's history (GET /invoices/{id}/activity, GET /customers/{id}/activity). */
+export interface ActivityEntry {
+  id: string;
+  entityType: 'Invoice' | 'Customer';
+  entityId: string;
+  kind:
+    | 'created' | 'edited' | 'finalized' | 'sent' | 'reminderSent' | 'delivered' | 'deliveryFailed'
+    | 'paymentRecorded' | 'paid' | 'credited' | 'voided' | 'viewed' | 'deleted';
+  at: string;
+  actor?: string;
+  details: Record<string, string>;
+  changes?: { field: string; before?: string; after?: string }[];
+}

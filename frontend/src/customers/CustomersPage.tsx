@@ -9,6 +9,7 @@ import { useApi } from '../app/session';
 import { useAbilities, useQueryKeys } from '../app/business';
 import { usePageTitle } from '../app/usePageTitle';
 import { Dialog } from '../ui/Dialog';
+import { ActivityList } from '../activity/ActivityList';
 import { Alert, EmptyState, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
 import { TextField } from '../ui/fields';
 import { CustomerForm } from './CustomerForm';
@@ -194,15 +195,18 @@ export function CustomersPage() {
         ) : !can.write ? (
           <CustomerDetails customer={editing.data} onClose={() => navigate('/customers')} />
         ) : (
-          <CustomerForm
-            customer={editing.data}
-            onCancel={() => navigate('/customers')}
-            onReload={() => editing.refetch()}
-            onSaved={(saved) => {
-              toast(`${saved.data.name} is saved.`);
-              navigate('/customers');
-            }}
-          />
+          <>
+            <CustomerForm
+              customer={editing.data}
+              onCancel={() => navigate('/customers')}
+              onReload={() => editing.refetch()}
+              onSaved={(saved) => {
+                toast(`${saved.data.name} is saved.`);
+                navigate('/customers');
+              }}
+            />
+            <CustomerHistory customerId={editing.data.data.id} />
+          </>
         )}
       </Dialog>
       <DeleteCustomerDialog customer={deleting} onClose={() => setDeleting(null)} />
@@ -285,11 +289,24 @@ function CustomerDetails(props: { customer: Versioned<Customer>; onClose: () => 
           </div>
         ))}
       </dl>
+      <CustomerHistory customerId={c.id} />
       <div className="dialog__actions">
         <button type="button" className="button" onClick={props.onClose}>
           OK
         </button>
       </div>
     </div>
+  );
+}
+
+/** The customer's history (the change feed): created, each change of their details with before and after. */
+export function CustomerHistory(props: { customerId: string }) {
+  return (
+    <section className="customer-history" aria-labelledby="customer-history-title">
+      <h3 id="customer-history-title" className="card__subtitle">
+        History
+      </h3>
+      <ActivityList entity="customer" id={props.customerId} />
+    </section>
   );
 }

@@ -1,75 +1,24 @@
-// The invoice's history as a timeline (timeline.ts builds it): every e-mail with each recipient's outcome, payments,
-// and the reminder the plan sends next.
+// The invoice's history: the change feed's entries (GET /invoices/{id}/activity, newest first, "Show more" for older
+// ones), each e-mail with what became of each recipient, and on top the reminder the plan sends next.
 import type { Invoice } from '../api/types';
-import { formatDate, formatDateTime, formatMoney } from '../format/format';
-import { DeliveryRecipients } from './documents';
-import { deliveryStatusText } from './deliveryText';
-import { emailTitle, invoiceTimeline, methodLabel, type TimelineEvent } from './timeline';
+import { ActivityList } from '../activity/ActivityList';
+import { formatDate } from '../format/format';
+import { deliverySettled } from './deliveryText';
 
-export function InvoiceTimeline(props: { invoice: Invoice }) {
-  const events = invoiceTimeline(props.invoice);
-  return (
-    <ol className="timeline" aria-label="History">
-      {events.map((event, i) => (
-        <li key={i} className={`timeline__event ${eventClass(event)}`}>
-          <span className="timeline__dot" aria-hidden="true" />
-          <div className="timeline__body">
-            <EventContent event={event} currency={props.invoice.currency} />
-          </div>
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-/** An e-mail keeps the delivery classes (delivery--sent, --failed, …) its outcome is styled and found by. */
-function eventClass(event: TimelineEvent): string {
-  if (event.kind !== 'email') return `timeline__event--${event.kind}`;
-  const kind = event.delivery.kind === 'Reminder' ? ' delivery--reminder' : '';
-  return `timeline__event--email delivery delivery--${event.delivery.status.toLowerCase()}${kind}`;
-}
-
-function EventContent(props: { event: TimelineEvent; currency: string }) {
-  const e = props.event;
-  switch (e.kind) {
-    case 'created':
-      return <Line title="Created as a draft" at={formatDateTime(e.at)} />;
-    case 'finalized':
-      return <Line title={`Finalized${e.number ? ` as ${e.number}` : ''}`} at={formatDateTime(e.at)} />;
-    case 'payment':
-      return <Line title={`Payment of ${formatMoney(e.amount, props.currency)} (${methodLabel(e.method)}, ${formatDate(e.date)})`} at={formatDateTime(e.at)} />;
-    case 'voided':
-      return <Line title="Voided" at={formatDateTime(e.at)} detail={e.reason} />;
-    case 'planned':
-      return <Line title={`Next reminder: ${e.label}`} at={`Planned for ${formatDate(e.at)}`} />;
-    case 'email': {
-      const d = e.delivery;
-      return (
-        <>
-          <div className="timeline__line">
-            <strong>{emailTitle(d)}</strong>{' '}
-            <span className={`chip chip--delivery-${d.status.toLowerCase()}`}>{deliveryStatusText[d.status] ?? d.status}</span>
-            <span className="timeline__at muted small">{formatDateTime(e.at)}</span>
-          </div>
-          {d.subject ? <div className="timeline__detail muted small">“{d.subject}”</div> : null}
-          <DeliveryRecipients delivery={d} />
-          {(d.status === 'Failed' || d.status === 'Cancelled') && d.failureReason && !d.recipients?.length ? (
-            <div className="delivery__reason">Why: {d.failureReason}</div>
-          ) : null}
-        </>
-      );
-    }
-  }
-}
-
-function Line(props: { title: string; at: string; detail?: string }) {
-  return (
-    <>
-      <div className="timeline__line">
-        <strong>{props.title}</strong>
-        <span className="timeline__at muted small">{props.at}</span>
+export function InvoiceTimeline(props: { invoice: Invoice; version?: number }) {
+  const invoice = props.invoice;
+  const planned = invoice.nextReminder ? (
+    <li className="timeline__event timeline__event--planned">
+      <span className="timeline__dot" aria-hidden="true" />
+      <div className="timeline__body">
+        <div className="timeline__line">
+          <strong>{`Next reminder: ${invoice.nextReminder.label}`}</strong>
+          <span className="timeline__at muted small">{`Planned for ${formatDate(invoice.nextReminder.date)}`}</span>
+        </div>
       </div>
-      {props.detail ? <div className="timeline__detail">{props.detail}</div> : null}
-    </>
-  );
+    </li>
+  ) : undefined;
+  // Watch while an e-mail is on its way (its outcome comes a moment later), and just after a change (its entry too).
+  const watch = (invoice.deliveries ?? []).some((d) => !deliverySettled(d)) || Date.now() - Date.parse(invoice.updatedAt) < 60_000;
+  return <ActivityList entity="invoice" id={invoice.id} first={planned} watch={watch} />;
 }

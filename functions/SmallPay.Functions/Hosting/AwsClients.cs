@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.SQS;
 
 namespace SmallPay.Functions.Hosting;
 
@@ -23,6 +24,11 @@ public sealed class AwsClients(FunctionEnvironment environment, AwsTransport? tr
     public IAmazonS3 S3 => field ??= Credentials is { } credentials
         ? new AmazonS3Client(credentials, ConfigureS3())
         : new AmazonS3Client(ConfigureS3());
+
+    /// <summary>The change feed sends domain events with it (SendMessageBatch to DomainEventsQueue).</summary>
+    public IAmazonSQS Sqs => field ??= Credentials is { } credentials
+        ? new AmazonSQSClient(credentials, Configure(new AmazonSQSConfig(), "SQS"))
+        : new AmazonSQSClient(Configure(new AmazonSQSConfig(), "SQS"));
 
     /// <summary>True when S3 is a local emulator on plain HTTP (presigned links must then be http://).</summary>
     public bool S3IsPlainHttp => Endpoint(environment, "S3") is { } local && local.StartsWith("http://", StringComparison.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using SmallPay.Functions.Changes;
 using SmallPay.Functions.CreditNotes;
 using SmallPay.Functions.CustomerPage;
 using SmallPay.Functions.Customers;
@@ -7,6 +8,7 @@ using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Hosting.Idempotency;
 using SmallPay.Functions.Hosting.Logging;
 using SmallPay.Functions.Hosting.Sqs;
+using SmallPay.Functions.Hosting.Streams;
 using SmallPay.Functions.Invoices;
 using SmallPay.Functions.Payments;
 using SmallPay.Functions.Quotes;
@@ -97,13 +99,17 @@ public static class FunctionCatalog
         ["ResendWebhookDelivery"] = Api("ResendWebhookDelivery", Permission.ManageSettings, s => new ResendWebhookDelivery(s.Webhooks, Dispatcher(s))),
         ["DeliverWebhooks"] = Queue("DeliverWebhooks", s => new DeliverWebhooks(Dispatcher(s))),
         ["RetryWebhooks"] = (Permission.Self, s => new RetryWebhooks(s.Webhooks, Dispatcher(s), s.Clock, Log("RetryWebhooks", s))),
+        ["ListInvoiceActivity"] = Api("ListInvoiceActivity", Permission.Read, s => new ListInvoiceActivity(s.Invoices, s.Activity)),
+        ["ListCustomerActivity"] = Api("ListCustomerActivity", Permission.Read, s => new ListCustomerActivity(s.Customers, s.Activity)),
+        // The change feed: a DynamoDB stream consumer (the invoices' and customers' streams), no route.
+        ["RecordChanges"] = Stream("RecordChanges", s => new RecordChanges(s.Activity, s.DomainEvents)),
         ["DocumentWorker"] = Queue("DocumentWorker", s => DocumentWorkerSetup.Create(s.Environment, s)),
         ["MailEvents"] = Queue("MailEvents", s => new MailEventHandler(s.WorkerInvoices, s.MailPolicy, s.Clock)),
     };
 
     /// <summary>What the route of an API function needs of the caller's role (the role matrix; null for the queue consumers and the scheduled function).</summary>
     public static Permission? PermissionOf(string name) =>
-        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders" or "DeliverWebhooks" or "RetryWebhooks") && !PublicFunctions.Contains(name) ? entry.Permission : null;
+        Factories.TryGetValue(name, out var entry) && name is not ("DocumentWorker" or "MailEvents" or "RunRecurring" or "RunReminders" or "DeliverWebhooks" or "RetryWebhooks" or "RecordChanges") && !PublicFunctions.Contains(name) ? entry.Permission : null;
 
     /// <summary>The functions of routes without the JWT authorizer (template.yaml: <c>Auth.Authorizer: NONE</c>).</summary>
     public static readonly IReadOnlySet<string> PublicFunctions = new HashSet<string>(StringComparer.Ordinal) { "ViewDocumentPage", "GetDocumentPagePdf", "RespondToQuote" };
@@ -139,6 +145,10 @@ public static class FunctionCatalog
     /// <remarks>The adapter judges the time left against Lambda's deadline (wall-clock time), not the business clock.</remarks>
     private static (Permission, Func<IFunctionServices, ILambdaHandler>) Queue(string name, Func<IFunctionServices, ISqsRecordHandler> build) =>
         (Permission.Self, services => new SqsBatchFunction(build(services), Log(name, services), TimeProvider.System));
+
+    /// <summary>A DynamoDB stream consumer: the shared stream batch adapter (batchItemFailures by SequenceNumber) around one record handler.</summary>
+    private static (Permission, Func<IFunctionServices, ILambdaHandler>) Stream(string name, Func<IFunctionServices, IStreamRecordHandler> build) =>
+        (Permission.Self, services => new StreamBatchFunction(build(services), Log(name, services), TimeProvider.System));
 
     private static JsonLog Log(string name, IFunctionServices services) =>
         new(name, services.LogOutput, services.Environment.Get(JsonLog.LevelVariable));

@@ -42,6 +42,10 @@ public interface IFunctionServices
 
     /// <summary>Credit notes (in the invoices table).</summary>
     ICreditNoteStore CreditNotes { get; }
+    IActivityStore Activity { get; }
+
+    /// <summary>The change feed's domain events (DomainEventsQueue).</summary>
+    SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents { get; }
     /// <summary>Per-business counters of the expensive requests; none by default (the in-memory services).</summary>
     IRateLimitStore RateLimits => UnlimitedRateLimitStore.Instance;
 
@@ -94,5 +98,8 @@ public sealed class FunctionServices(FunctionEnvironment environment, AwsClients
         new SmallPay.Functions.Webhooks.HttpWebhookNetwork(environment.Get(SmallPay.Functions.Webhooks.HttpWebhookNetwork.TestReceiverVariable));
 
     public ICreditNoteStore CreditNotes => field ??= new DynamoDbCreditNoteStore(_clients.DynamoDb, InvoicesTable, CustomersTable);
+    public IActivityStore Activity => field ??= new DynamoDbActivityStore(_clients.DynamoDb, InvoicesTable);
+    public SmallPay.Functions.Changes.IDomainEventPublisher DomainEvents => field ??= new SmallPay.Functions.Changes.SqsDomainEventPublisher(
+        _clients.Sqs, environment.Require(SmallPay.Functions.Changes.SqsDomainEventPublisher.QueueUrlVariable));
     public IDocumentStorage Documents => field ??= new S3DocumentStorage(_clients.S3, environment.Require("DOCUMENTS_BUCKET"), _clients.S3IsPlainHttp);
 }

@@ -96,7 +96,8 @@ internal static class DeadLetterCommand
 
     private static async Task<List<string>> DeadLetterQueuesAsync(HttpClient http) =>
         (await QueuesAsync(http))
-            .Where(queue => queue["deadLetterQueueOf"]?.AsArray().Count > 0 || queue["deadLetterQueueOfPipes"]?.AsArray().Count > 0)
+            .Where(queue => queue["deadLetterQueueOf"]?.AsArray().Count > 0 || queue["deadLetterQueueOfPipes"]?.AsArray().Count > 0
+                            || queue["onFailureOf"]?.AsArray().Count > 0)
             .Select(queue => queue["name"]!.GetValue<string>())
             .ToList();
 

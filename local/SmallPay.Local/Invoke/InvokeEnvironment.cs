@@ -14,6 +14,9 @@ public static class InvokeEnvironment
     public const string EndpointVariable = "SMALLPAY_LOCAL_AWS_ENDPOINT";
     public const string DynamoDbEndpointVariable = "SMALLPAY_LOCAL_DYNAMODB_ENDPOINT";
     public const string SmtpPortVariable = "SMALLPAY_LOCAL_SMTP_PORT";
+    public const string SqsEndpointVariable = "SMALLPAY_LOCAL_SQS_ENDPOINT";
+    /// <summary>`make run`'s host, which serves SQS's SendMessage(Batch) for the template's queues (the change feed's events).</summary>
+    public const string DefaultSqsEndpoint = "http://127.0.0.1:3000";
     // The ports `make run` starts moto and DynamoDB Local on.
     public const string DefaultEndpoint = "http://127.0.0.1:5010";
     public const string DefaultDynamoDbEndpoint = "http://127.0.0.1:8000";
@@ -29,6 +32,7 @@ public static class InvokeEnvironment
         variables["AWS_ENDPOINT_URL"] = endpoint;
         variables["AWS_ENDPOINT_URL_S3"] = endpoint;
         variables["AWS_ENDPOINT_URL_DYNAMODB"] = Environment.GetEnvironmentVariable(DynamoDbEndpointVariable) is { Length: > 0 } dynamo ? dynamo : DefaultDynamoDbEndpoint;
+        variables["AWS_ENDPOINT_URL_SQS"] = Environment.GetEnvironmentVariable(SqsEndpointVariable) is { Length: > 0 } sqs ? sqs : DefaultSqsEndpoint;
         variables["AWS_ACCESS_KEY_ID"] = LocalResourceNames.AccessKeyId;
         variables["AWS_SECRET_ACCESS_KEY"] = LocalResourceNames.SecretAccessKey;
         // Mail goes to the SMTP sink of `make run` (its default port), never to the template's SES settings.

@@ -43,9 +43,10 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly SemaphoreSlim _switching = new(1, 1);
 
     private LocalPipeline(IReadOnlyDictionary<string, LocalQueue> queues, IReadOnlyList<LocalPipe> pipes, IReadOnlyList<QueueConsumer> consumers,
-        ILogger logger, IAmazonDynamoDB dynamo, DynamoDbStreamsClient streams, LocalPipelineOptions options,
+        IReadOnlyList<StreamEventSource> streamSources, ILogger logger, IAmazonDynamoDB dynamo, DynamoDbStreamsClient streams, LocalPipelineOptions options,
         IReadOnlyDictionary<string, LocalEventBus> eventBuses, IReadOnlyList<LocalQueueToBusPipe> busPipes)
     {
+        StreamSources = streamSources;
         EventBuses = eventBuses;
         BusPipes = busPipes;
         Queues = queues;
@@ -73,15 +74,26 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public IReadOnlyList<QueueConsumer> Consumers { get; }
 
+    /// <summary>The functions' <c>Type: DynamoDB</c> events (the change feed's RecordChanges).</summary>
+    public IReadOnlyList<StreamEventSource> StreamSources { get; }
+
+    public StreamEventSource StreamSource(string functionLogicalId, string eventName) =>
+        StreamSources.FirstOrDefault(s => s.FunctionLogicalId == functionLogicalId && s.EventName == eventName)
+        ?? throw new ArgumentException($"no DynamoDB event {eventName} of {functionLogicalId}", nameof(eventName));
+
     public LocalQueue Queue(string name) =>
         Queues.TryGetValue(name, out var queue) ? queue : throw new ArgumentException($"no queue {name}; queues: {string.Join(", ", Queues.Keys)}", nameof(name));
 
     public LocalPipe Pipe(string name) =>
         Pipes.FirstOrDefault(pipe => pipe.Name == name) ?? throw new ArgumentException($"no pipe {name}", nameof(name));
 
-    /// <summary>The dead-letter queues: those some queue's redrive policy names, and the pipes' (DeadLetterConfig).</summary>
+    /// <summary>The dead-letter queues: those some queue's redrive policy names, the pipes' (DeadLetterConfig), and the
+    /// stream event sources' on-failure destinations.</summary>
     public IEnumerable<LocalQueue> DeadLetterQueues =>
-        Queues.Values.Where(queue => queue.Sources.Count > 0 || Pipes.Any(pipe => pipe.DeadLetterQueue == queue));
+        Queues.Values.Where(queue => queue.Sources.Count > 0 || Pipes.Any(pipe => pipe.DeadLetterQueue == queue) || StreamSourcesFailingTo(queue).Any());
+
+    /// <summary>The functions' DynamoDB events whose DestinationConfig.OnFailure names this queue.</summary>
+    public IEnumerable<StreamEventSource> StreamSourcesFailingTo(LocalQueue queue) => StreamSources.Where(source => source.Settings.OnFailure == queue);
 
     /// <summary>The pipes whose DeadLetterConfig names this queue.</summary>
     public IEnumerable<LocalPipe> PipesDeadLetteringTo(LocalQueue queue) => Pipes.Where(pipe => pipe.DeadLetterQueue == queue);
@@ -182,7 +194,44 @@ public sealed class LocalPipeline : IAsyncDisposable
                     ? TimeSpan.FromSeconds(seconds) : function.Timeout, logger));
             }
         }
-        return new LocalPipeline(queues, pipes, consumers, logger, dynamo, streams, options, eventBuses, busPipes);
+        var streamSources = new List<StreamEventSource>();
+        foreach (var function in SamFunction.ReadAll(template))
+        {
+            foreach (var (eventName, type, raw) in function.Events)
+            {
+                if (type != "DynamoDB") continue;
+                var properties = resolver.Resolve(raw) as JsonObject ?? new JsonObject();
+                if (TableOfStream(properties["Stream"].AsText() ?? "") is not { } table)
+                {
+                    logger.LogWarning("{Function}: event {Event} reads no table's stream; skipped", function.LogicalId, eventName);
+                    continue;
+                }
+                if (properties["Enabled"].AsBool() == false) continue;
+                LocalQueue? onFailure = null;
+                if (properties["DestinationConfig"]?["OnFailure"]?["Destination"].AsText() is { } destination
+                    && (QueueOfArn(destination) is not { } failureQueue || !queues.TryGetValue(failureQueue, out onFailure)))
+                    throw new InvalidDataException($"{template.Path}: {function.LogicalId} event {eventName}: DestinationConfig.OnFailure names no queue of the template ({destination})");
+                var (handler, reason) = LocalHandlerFactory.Create(function, resolver, endpoints, logger, handlerOverride);
+                if (handler is null)
+                {
+                    logger.LogWarning("{Function}: no handler ({Reason}); the stream of {Table} is not read for it", function.LogicalId, reason, table);
+                    continue;
+                }
+                streamSources.Add(new StreamEventSource(function.LogicalId, eventName, table, properties["StartingPosition"].AsText() ?? "LATEST",
+                    properties["FilterCriteria"] is { } criteria ? ReadFilter(criteria, $"{function.LogicalId} event {eventName}") : PipeFilter.PassAll,
+                    handler, resolver.Resolve(function.Properties["Timeout"]).AsInt() is { } seconds ? TimeSpan.FromSeconds(seconds) : function.Timeout, logger,
+                    new StreamEventSourceSettings
+                    {
+                        BatchSize = properties["BatchSize"].AsInt() ?? 100,
+                        BisectOnError = properties["BisectBatchOnFunctionError"].AsBool() ?? false,
+                        MaximumRetryAttempts = properties["MaximumRetryAttempts"].AsInt() ?? -1,
+                        MaximumRecordAgeInSeconds = properties["MaximumRecordAgeInSeconds"].AsInt() ?? -1,
+                        ReportBatchItemFailures = properties["FunctionResponseTypes"].AsList().Any(item => item.AsText() == "ReportBatchItemFailures"),
+                        OnFailure = onFailure,
+                    }));
+            }
+        }
+        return new LocalPipeline(queues, pipes, consumers, streamSources, logger, dynamo, streams, options, eventBuses, busPipes);
     }
 
     /// <summary>
@@ -202,6 +251,13 @@ public sealed class LocalPipeline : IAsyncDisposable
                 var streamArn = table.Table.LatestStreamArn
                     ?? throw new InvalidDataException($"pipe {pipe.Name}: table {pipe.SourceTable} has no stream (StreamSpecification)");
                 await pipe.StartAsync(_streams, streamArn, _options.StreamPollInterval, startingPosition, cancellationToken);
+            }));
+            await Task.WhenAll(StreamSources.Select(async source =>
+            {
+                var table = await _dynamo.DescribeTableAsync(source.SourceTable, cancellationToken);
+                var streamArn = table.Table.LatestStreamArn
+                    ?? throw new InvalidDataException($"{source.FunctionLogicalId} event {source.EventName}: table {source.SourceTable} has no stream (StreamSpecification)");
+                await source.StartAsync(_streams, streamArn, _options.StreamPollInterval, startingPosition, cancellationToken);
             }));
             foreach (var consumer in Consumers) consumer.Start();
             foreach (var busPipe in BusPipes) busPipe.Start();
@@ -225,6 +281,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             foreach (var pipe in Pipes) await pipe.StopAsync();
             foreach (var busPipe in BusPipes) await busPipe.StopAsync();
+            foreach (var source in StreamSources) await source.StopAsync();
             await Task.WhenAll(Consumers.Select(consumer => consumer.StopAsync()));
             IsRunning = false;
         }

@@ -44,6 +44,13 @@ public static class LocalPipelineEndpoints
                 {
                     ["queues"] = new JsonArray(pipeline.Queues.Values.Select(queue => (JsonNode)QueueJson(queue, withMessages: false, pipeline)).ToArray()),
                     ["pipes"] = new JsonArray(pipeline.Pipes.Select(pipe => (JsonNode)PipeJson(pipe)).ToArray()),
+                    ["streamEventSources"] = new JsonArray(pipeline.StreamSources.Select(source => (JsonNode)new JsonObject
+                    {
+                        ["function"] = source.FunctionLogicalId, ["event"] = source.EventName, ["table"] = source.SourceTable,
+                        ["running"] = source.IsRunning, ["recordsRead"] = source.RecordsRead, ["recordsPassed"] = source.RecordsPassed,
+                        ["invocations"] = source.Invocations, ["failedInvocations"] = source.FailedInvocations, ["recordsGivenUp"] = source.RecordsGivenUp,
+                        ["onFailure"] = source.Settings.OnFailure?.Name,
+                    }).ToArray()),
                 });
                 return true;
             case ["queues", var name] when HttpMethods.IsGet(method):
@@ -56,6 +63,16 @@ public static class LocalPipelineEndpoints
                 if (!pipeline.Queues.TryGetValue(name, out var deadLetterQueue))
                 {
                     await NoSuchQueueAsync(context, pipeline, name);
+                    return true;
+                }
+                if (deadLetterQueue.Sources.Count == 0 && pipeline.StreamSourcesFailingTo(deadLetterQueue).Any())
+                {
+                    await WriteAsync(context, StatusCodes.Status409Conflict, new JsonObject
+                    {
+                        ["message"] = $"{name} is the on-failure destination of {string.Join(", ", pipeline.StreamSourcesFailingTo(deadLetterQueue).Select(s => $"{s.FunctionLogicalId} ({s.EventName})"))}: "
+                            + "its messages say where failed stream records are (DDBStreamBatchInfo), they hold no records to send back. "
+                            + "Fix the cause, then make the change again through the API (the stream keeps records 24 hours).",
+                    });
                     return true;
                 }
                 if (deadLetterQueue.Sources.Count == 0 && pipeline.PipesDeadLetteringTo(deadLetterQueue).Any())
@@ -150,6 +167,7 @@ public static class LocalPipelineEndpoints
             ["maxReceiveCount"] = queue.DeadLetterQueue is null ? null : queue.MaxReceiveCount,
             ["deadLetterQueueOf"] = new JsonArray(queue.Sources.Select(source => (JsonNode)source.Name).ToArray()),
             ["deadLetterQueueOfPipes"] = new JsonArray((pipeline?.PipesDeadLetteringTo(queue) ?? []).Select(pipe => (JsonNode)pipe.Name).ToArray()),
+            ["onFailureOf"] = new JsonArray((pipeline?.StreamSourcesFailingTo(queue) ?? []).Select(s => (JsonNode)$"{s.FunctionLogicalId}.{s.EventName}").ToArray()),
             ["maximumMessageSize"] = queue.MaximumMessageSize,
         };
         if (withMessages)

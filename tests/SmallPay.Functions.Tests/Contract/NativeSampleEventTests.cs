@@ -60,6 +60,17 @@ public sealed class NativeSampleEventTests(LocalStackFixture stack, PublishedFun
             }
             return;
         }
+        if (function == "RecordChanges")
+        {
+            // The stream batch response: nothing to retry; the customer's edit is in its history (and its event was sent
+            // to DomainEventsQueue through the local host's SQS endpoint, else the record would have failed).
+            using var batch = JsonDocument.Parse(result.Payload);
+            Assert.Equal(0, batch.RootElement.GetProperty("batchItemFailures").GetArrayLength());
+            var history = await new SmallPay.Functions.Storage.DynamoDbActivityStore(stack.DynamoDb, stack.FunctionEnvironment.Require("INVOICES_TABLE"))
+                .ListAsync(SampleEventData.Sub, SampleEventData.CustomerWithInvoices, 10, null, CancellationToken.None);
+            Assert.Contains(history.Items, entry => entry.Kind == "edited" && entry.Changes.Any(change => change.Field == "phone"));
+            return;
+        }
         if (function == "RunRecurring")
         {
             // The scheduler's invocation: it reports what it did, and the seeded due profile made its latest period's invoice.

@@ -50,6 +50,8 @@ public sealed class InvokeEnvironmentTests
         Assert.Equal("1025", variables["SMTP_PORT"]);
         Assert.Equal("false", variables["SMTP_STARTTLS"]);
         Assert.Equal("", variables["SMTP_SECRET_NAME"]);
+        // The template's queues are make run's host's: the change feed's events go there.
+        Assert.Equal(InvokeEnvironment.DefaultSqsEndpoint, variables["AWS_ENDPOINT_URL_SQS"]);
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class TemplateAlarmTests
         { "DocumentWorkerThrottlesAlarm", "AWS/Lambda", "Throttles", "FunctionName", "DocumentWorkerFunction", "Sum" },
         { "MailEventsDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "MailEventsDeadLetterQueue", "Maximum" },
         { "WebhooksDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "WebhooksDeadLetterQueue", "Maximum" },
+        { "RecordChangesFailureAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "RecordChangesFailureQueue", "Maximum" },
     };
 
     [Theory]
