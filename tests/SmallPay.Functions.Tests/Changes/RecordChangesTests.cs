@@ -127,10 +127,11 @@ public sealed class RecordChangesTests
 
     // ---- schemas --------------------------------------------------------------------------------------------------
 
-    private static readonly Dictionary<string, JsonSchema> Schemas = DomainEventTypes.All.ToDictionary(type => type, type =>
+    // Loaded once for the test run: JsonSchema.Net registers each schema's $id globally and refuses a second load.
+    internal static readonly Dictionary<string, JsonSchema> Schemas = DomainEventTypes.All.ToDictionary(type => type, type =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(ContractFiles.RepositoryRoot, "schemas", "events", $"{type}.v1.json"))));
 
-    private static EvaluationResults Validate(string type, string json)
+    internal static EvaluationResults Validate(string type, string json)
     {
         using var document = JsonDocument.Parse(json);
         return Schemas[type].Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });

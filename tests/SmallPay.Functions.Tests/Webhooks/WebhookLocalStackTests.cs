@@ -10,7 +10,8 @@ namespace SmallPay.Functions.Tests.Webhooks;
 /// <summary>
 /// Webhooks end to end on the local stack, from template.yaml: a domain event put on DomainEventsQueue goes through
 /// EventsPipe → SmallPayEventBus (archived) → WebhookEventsRule → WebhooksQueue → DeliverWebhooks over DynamoDB Local and
-/// the real HTTP client, to the host's test receiver, signed; the archive replays it without a second delivery.
+/// the real HTTP client, to the host's test receiver, signed; the archive replays it without a second delivery. And the
+/// whole way from the API: writes → the tables' streams → RecordChanges → DomainEventsQueue → … → the receiver.
 /// </summary>
 [Collection(LocalStackCollection.Name)]
 public sealed class WebhookLocalStackTests(LocalStackFixture stack) : PipelineTest(stack)
@@ -112,5 +113,43 @@ public sealed class WebhookLocalStackTests(LocalStackFixture stack) : PipelineTe
         {
             await http.PostAsync("/_local/clock", new StringContent("""{"reset":true}""", System.Text.Encoding.UTF8, "application/json"));
         }
+    }
+
+    [Fact]
+    public async Task Changes_made_through_the_API_reach_a_subscribed_endpoint_once_per_event_signed_and_valid_against_their_schemas()
+    {
+        var owner = await Stack.CreateUserAsync();
+        var api = new ApiClient(Stack.CreateHttpClient(), owner.IdToken);
+        using var http = Stack.CreateHttpClient();
+        var name = $"books-{Guid.NewGuid():N}";
+        var url = $"{Stack.EnvironmentFor("CreateWebhook").Get("WEBHOOK_TEST_RECEIVER_ORIGIN")}/_local/webhook-receiver/{name}";
+        string[] subscribed = ["CustomerCreated", "InvoiceFinalized", "PaymentRecorded", "InvoicePaid", "CreditNoteIssued"];
+        var secret = (await api.PostAsync("/webhooks", new { url, events = subscribed })).Expect(201).Body["secret"]!.GetValue<string>();
+
+        var customer = (await api.PostAsync("/customers", ApiData.Customer("Webhook GmbH", $"hook+{Guid.NewGuid():N}@example.com"))).Expect(201);
+        var id = (await api.PostAsync("/invoices", ApiData.Invoice(customer.Id))).Expect(201).Id;
+        (await api.PostAsync($"/invoices/{id}/finalize")).Expect(200);
+        var total = (await api.GetAsync($"/invoices/{id}")).Expect(200).Money("totals.total");
+        (await api.PostAsync($"/invoices/{id}/payments", new { amount = total })).Expect(201);
+        (await api.PostAsync($"/invoices/{id}/credit-notes", new { amount = "10.00", reason = "Discount agreed after payment" },
+            new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() })).Expect(201);
+
+        var received = await ReceivedAsync(http, name, subscribed.Length, TimeSpan.FromSeconds(40));
+        await Task.Delay(1500); // and nothing more arrives: one delivery per event (not InvoiceSent, not subscribed)
+        received = await ReceivedAsync(http, name, subscribed.Length + 1, TimeSpan.FromMilliseconds(200));
+        Assert.Equal(subscribed.Order(), received.Select(r => r!["headers"]!["SmallPay-Event-Type"]!.GetValue<string>()).Order());
+        Assert.Equal(subscribed.Length, received.Select(r => r!["headers"]!["SmallPay-Event-Id"]!.GetValue<string>()).Distinct().Count());
+        foreach (var request in received)
+        {
+            var body = request!["body"]!.GetValue<string>();
+            var type = request["headers"]!["SmallPay-Event-Type"]!.GetValue<string>();
+            Assert.True(WebhookSignature.Verify(request["headers"]!["SmallPay-Signature"]!.GetValue<string>(), secret, body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), type);
+            var envelope = JsonNode.Parse(body)!;
+            Assert.Equal(owner.Sub, envelope["business"]!.GetValue<string>());
+            Assert.Equal(request["headers"]!["SmallPay-Event-Id"]!.GetValue<string>(), envelope["id"]!.GetValue<string>());
+            Assert.True(Changes.RecordChangesTests.Validate(type, body).IsValid, $"{type} does not match schemas/events/{type}.v1.json: {body}");
+        }
+        var paid = JsonNode.Parse(received.Single(r => r!["headers"]!["SmallPay-Event-Type"]!.GetValue<string>() == "InvoicePaid")!["body"]!.GetValue<string>())!;
+        Assert.Equal(id, paid["entityId"]!.GetValue<string>());
     }
 }
