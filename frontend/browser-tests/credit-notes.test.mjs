@@ -83,7 +83,7 @@ step('the credit note was e-mailed once with its PDF, and its page shows the del
     const mails = list.filter((m) => m.to?.some((t) => t.address === state.customerEmail));
     assert.equal(mails.length, 1, 'one e-mail to the customer');
     assert.equal(mails[0].subject, 'Credit note CN-000001 from Atelier Sommer');
-    assert.deepEqual(mails[0].attachments?.map((a) => [a.fileName, a.contentType]), [['CreditNote-CN-000001.pdf', 'application/pdf']]);
+    assert.deepEqual(mails[0].attachments?.map((a) => [a.filename, a.contentType]), [['CreditNote-CN-000001.pdf', 'application/pdf']]);
   }
   const pdf = await apiCall(page, 'GET', `/credit-notes/${state.creditNoteId}/pdf`);
   assert.equal(pdf.status, 200);
