@@ -4,12 +4,12 @@
 // with a refund recorded against what it owes the customer, and the credit note prefix in Settings.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, dependentSteps, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
+import { MAILDEV_URL, apiCall, dependentSteps, launch, nav, newUserPage, shoot, signUpAndSignIn, uniqueEmail } from './harness.mjs';
 
 let browser;
 let page;
 const pageErrors = [];
-const state = { invoiceId: '', creditNoteId: '' };
+const state = { invoiceId: '', creditNoteId: '', customerEmail: '' };
 
 before(async () => {
   browser = await launch();
@@ -30,7 +30,8 @@ step('a paid invoice offers "Issue credit note"', async () => {
     body: { businessName: 'Atelier Sommer', email: 'hello@atelier-sommer.example', defaultCurrency: 'EUR' },
     headers: { 'If-Match': settings.etag },
   })).status, 200);
-  const customer = await apiCall(page, 'POST', '/customers', { body: { name: 'Müller GmbH', email: uniqueEmail('credit-customer') } });
+  state.customerEmail = uniqueEmail('credit-customer');
+  const customer = await apiCall(page, 'POST', '/customers', { body: { name: 'Müller GmbH', email: state.customerEmail } });
   const invoice = await apiCall(page, 'POST', '/invoices', {
     body: {
       customerId: customer.body.id, currency: 'EUR',
@@ -64,16 +65,36 @@ step('the dialog previews the credit and what is left, by lines and by amount', 
   await dialog.getByText('That is more than is left to credit on this invoice.').waitFor();
   await dialog.getByRole('button', { name: 'Lines and quantities' }).click();
   assert.equal(await dialog.getByTestId('credit-preview-amount').textContent(), '€64.20');
+  await dialog.getByLabel('Send it to the customer by e-mail').check();
   await dialog.getByRole('button', { name: 'Issue credit note' }).click();
   await page.getByRole('heading', { name: 'Credit note CN-000001' }).waitFor();
   state.creditNoteId = page.url().split('/credit-notes/')[1];
   assert.match(state.creditNoteId, /^crn_[0-9A-Z]{26}$/);
 });
 
+step('the credit note was e-mailed once with its PDF, and its page shows the delivery', async () => {
+  // The documents worker rendered the credit note and mailed it; the page watches the delivery until it settles.
+  await page.getByTestId('credit-note-emails').getByText('Sent', { exact: true }).waitFor({ timeout: 45_000 });
+  await page.getByTestId('credit-note-emails').getByText(/Delivered/).waitFor();
+  await page.getByRole('button', { name: 'Download PDF' }).waitFor();
+  await page.getByRole('button', { name: 'Send by e-mail' }).waitFor();
+  if (MAILDEV_URL) {
+    const list = await (await fetch(`${MAILDEV_URL}/api/email`)).json();
+    const mails = list.filter((m) => m.to?.some((t) => t.address === state.customerEmail));
+    assert.equal(mails.length, 1, 'one e-mail to the customer');
+    assert.equal(mails[0].subject, 'Credit note CN-000001 from Atelier Sommer');
+    assert.deepEqual(mails[0].attachments?.map((a) => [a.filename, a.contentType]), [['CreditNote-CN-000001.pdf', 'application/pdf']]);
+  }
+  const pdf = await apiCall(page, 'GET', `/credit-notes/${state.creditNoteId}/pdf`);
+  assert.equal(pdf.status, 200);
+  assert.match(pdf.body.url, new RegExp(`credit-notes/[^/]+/${state.creditNoteId}/v1\\.pdf`));
+  await page.evaluate(() => document.fonts.ready);
+  await shoot(page, 'credit-note-detail');
+});
+
 step('the credit note page shows what it owes the customer, and records a refund of it', async () => {
   assert.equal(await page.getByTestId('credit-note-total').textContent(), '€64.20');
   assert.equal(await page.getByTestId('credit-note-owed').textContent(), '€64.20'); // the invoice was paid: all of it goes back
-  await shoot(page, 'credit-note-detail');
   await page.getByRole('button', { name: 'Record a refund' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel(/^Amount/).fill('64.21');

@@ -33,7 +33,8 @@ public sealed class InMemoryStores
         Links = new InMemoryLinkStore(_gate, Invoices);
         Quotes = new InMemoryQuoteStore(_gate, Invoices, Settings, _sent, Links);
         WorkerInvoices.Quotes = Quotes;
-        CreditNotes = new InMemoryCreditNoteStore(_gate, Invoices, Settings, _reminders);
+        CreditNotes = new InMemoryCreditNoteStore(_gate, Invoices, Settings, _reminders, _sent);
+        WorkerInvoices.CreditNotes = CreditNotes;
     }
 
     public InMemoryQuoteStore Quotes { get; }
@@ -352,10 +353,12 @@ public sealed class InMemoryStores
     {
         /// <summary>Quotes go through the worker in their invoice shape, as the DynamoDB store loads them.</summary>
         internal InMemoryQuoteStore? Quotes { get; set; }
+        /// <summary>Credit notes too (kind CreditNote).</summary>
+        internal InMemoryCreditNoteStore? CreditNotes { get; set; }
 
         public Task<Invoice?> LoadAsync(string invoiceId, CancellationToken ct, string? deliveryItemId = null)
         {
-            lock (gate) return Task.FromResult(invoices.Load(invoiceId) ?? Quotes?.LoadDocument(invoiceId));
+            lock (gate) return Task.FromResult(invoices.Load(invoiceId) ?? Quotes?.LoadDocument(invoiceId) ?? CreditNotes?.LoadDocument(invoiceId));
         }
 
         public Task<bool> RecordDocumentAsync(string invoiceId, StoredDocument document, CancellationToken ct) =>
@@ -395,6 +398,12 @@ public sealed class InMemoryStores
             {
                 if (invoices.Load(invoiceId) is not { } invoice)
                 {
+                    if (CreditNotes?.LoadDocument(invoiceId) is { } note)
+                    {
+                        if (change(note) is not { } changedNote) return Task.FromResult(false);
+                        CreditNotes.ReplaceDocument(changedNote);
+                        return Task.FromResult(true);
+                    }
                     if (Quotes?.LoadDocument(invoiceId) is not { } quote || change(quote) is not { } changedQuote) return Task.FromResult(false);
                     Quotes.ReplaceDocument(changedQuote);
                     return Task.FromResult(true);

@@ -420,6 +420,14 @@ export class ApiClient {
     return this.versioned<CreditNote>('GET', `/credit-notes/${encodeURIComponent(id)}`, { signal });
   }
 
+  sendCreditNote(id: string, input: SendInput, idempotencyKey: string): Promise<Versioned<CreditNote>> {
+    return this.versioned<CreditNote>('POST', `/credit-notes/${encodeURIComponent(id)}/send`, { body: input, idempotencyKey });
+  }
+
+  async getCreditNotePdf(id: string): Promise<InvoicePdf> {
+    return (await this.request<InvoicePdf>('GET', `/credit-notes/${encodeURIComponent(id)}/pdf`)).data;
+  }
+
   recordCreditNoteRefund(id: string, input: RefundInput, idempotencyKey: string): Promise<Versioned<CreditNote>> {
     return this.versioned<CreditNote>('POST', `/credit-notes/${encodeURIComponent(id)}/refunds`, { body: input, idempotencyKey });
   }

@@ -186,6 +186,8 @@ export interface CreditNoteInput {
   lines?: { lineIndex: number; quantity: string }[];
   amount?: string;
   reason: string;
+  /** E-mail it to the invoice's customer once issued (in the same write). */
+  send?: boolean;
 }
 
 export interface CreditNoteLine {
@@ -227,6 +229,8 @@ export interface CreditNote {
   owedToCustomer: number;
   refunds: CreditNoteRefund[];
   version: number;
+  /** Every time it was e-mailed, oldest first, with the outcome. */
+  deliveries?: Delivery[];
 }
 
 export interface CreditNoteSummary {

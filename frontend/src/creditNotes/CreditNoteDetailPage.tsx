@@ -7,7 +7,9 @@ import type { CreditNote, PaymentMethod, Versioned } from '../api/types';
 import { useAbilities, useQueryKeys } from '../app/business';
 import { useApi } from '../app/session';
 import { usePageTitle } from '../app/usePageTitle';
-import { formatDate, formatMoney, formatNumber, formatPercent, localToday, parseDecimalInput } from '../format/format';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, localToday, parseDecimalInput } from '../format/format';
+import { DeliveryRecipients, PdfButton, SendEmailForm } from '../invoices/documents';
+import { deliverySettled, deliveryStatusText } from '../invoices/deliveryText';
 import { methodLabel } from '../invoices/timeline';
 import { Dialog } from '../ui/Dialog';
 import { Alert, ErrorState, Loading, errorMessage, useToast } from '../ui/feedback';
@@ -20,7 +22,13 @@ export function CreditNoteDetailPage() {
   const keys = useQueryKeys();
   const can = useAbilities();
   const [refunding, setRefunding] = useState(false);
-  const note = useQuery({ queryKey: keys.creditNote(creditNoteId), queryFn: ({ signal }) => api.getCreditNote(creditNoteId, signal) });
+  const [sending, setSending] = useState(false);
+  const note = useQuery({
+    queryKey: keys.creditNote(creditNoteId),
+    queryFn: ({ signal }) => api.getCreditNote(creditNoteId, signal),
+    // While its e-mail is on its way, watch (a few minutes at most).
+    refetchInterval: (query) => (query.state.dataUpdateCount < 90 && (query.state.data?.data.deliveries?.some((d) => !deliverySettled(d)) ?? false) ? 2000 : false),
+  });
   usePageTitle(note.data?.data.number ?? 'Credit note');
   if (note.isPending) return <div className="page"><Loading lines={8} label="Loading the credit note…" /></div>;
   if (note.isError) return <div className="page"><ErrorState error={note.error} onRetry={() => note.refetch()} /></div>;
@@ -36,6 +44,12 @@ export function CreditNoteDetailPage() {
           <h1>Credit note {cn.number}</h1>
         </div>
         <div className="page__actions">
+          <PdfButton invoice={cn} load={(id) => api.getCreditNotePdf(id)} />
+          {can.write ? (
+            <button type="button" className="button" onClick={() => setSending(true)}>
+              Send by e-mail
+            </button>
+          ) : null}
           {can.write && cn.owedToCustomer > 0 ? (
             <button type="button" className="button button--primary" onClick={() => setRefunding(true)}>
               Record a refund
@@ -112,6 +126,26 @@ export function CreditNoteDetailPage() {
           </div>
         </dl>
       </section>
+      <section className="card" aria-labelledby="credit-note-emails-title">
+        <h2 id="credit-note-emails-title" className="card__title">
+          E-mails
+        </h2>
+        {cn.deliveries?.length ? (
+          <ul className="quote-emails" aria-label="E-mails" data-testid="credit-note-emails">
+            {cn.deliveries.map((d) => (
+              <li key={d.requestId} className="quote-email">
+                <strong>{deliveryStatusText[d.status]}</strong> <span className="muted small">{formatDateTime(d.requestedAt)}</span>
+                <DeliveryRecipients delivery={d} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">Not e-mailed yet.</p>
+        )}
+      </section>
+      <Dialog open={sending} title={`Send ${cn.number} by e-mail`} onClose={() => setSending(false)} wide>
+        <SendCreditNoteForm note={note.data} onClose={() => setSending(false)} />
+      </Dialog>
       <section className="card" aria-labelledby="refunds-title">
         <h2 id="refunds-title" className="card__title">
           Refunds
@@ -224,5 +258,28 @@ function RefundFormBody(props: { note: Versioned<CreditNote>; onClose: () => voi
         </button>
       </div>
     </form>
+  );
+}
+
+/** The credit note by e-mail: to the customer by default, with the PDF attached (the invoice's send form). */
+function SendCreditNoteForm(props: { note: Versioned<CreditNote>; onClose: () => void }) {
+  const api = useApi();
+  const keys = useQueryKeys();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const cn = props.note.data;
+  return (
+    <SendEmailForm
+      defaultTo={cn.customer.email ?? ''}
+      intro="The credit note goes out as a PDF: it names the invoice it credits, the reason and what is owed to the customer."
+      subjectHint="Without one: the credit note number and your business name."
+      send={(input, key) => api.sendCreditNote(cn.id, input, key)}
+      onSent={(saved) => {
+        queryClient.setQueryData(keys.creditNote(cn.id), saved);
+        toast('The credit note is on its way.');
+      }}
+      onClose={props.onClose}
+      onStale={props.onClose}
+    />
   );
 }

@@ -34,6 +34,7 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
   const [quantities, setQuantities] = useState<LineQuantities>({});
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
+  const [send, setSend] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const left = creditable(inv);
   const credit = previewCredit(inv, mode, quantities, amount);
@@ -44,7 +45,7 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
     mutationFn: () =>
       api.issueCreditNote(
         inv.id,
-        mode === 'lines' ? { lines: chosenLines(quantities), reason: reason.trim() } : { amount: amount.trim(), reason: reason.trim() },
+        mode === 'lines' ? { lines: chosenLines(quantities), reason: reason.trim(), send } : { amount: amount.trim(), reason: reason.trim(), send },
         idempotencyKey.current,
       ),
     onSuccess: (note) => {
@@ -53,7 +54,7 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
       void queryClient.invalidateQueries({ queryKey: keys.creditNotes });
       void queryClient.invalidateQueries({ queryKey: keys.dashboard });
       void queryClient.invalidateQueries({ queryKey: keys.settings });
-      toast(`Credit note ${note.data.number} is issued.`);
+      toast(send ? `Credit note ${note.data.number} is issued and on its way.` : `Credit note ${note.data.number} is issued.`);
       props.onClose();
       void navigate(`/credit-notes/${note.data.id}`);
     },
@@ -131,7 +132,8 @@ function CreditNoteForm(props: { invoice: Versioned<Invoice>; onClose: () => voi
       )}
       <TextField label="Reason" placeholder="e.g. Returned goods, agreed discount" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} error={fieldError('reason')} />
       <label className="checkbox">
-        <input type="checkbox" disabled /> Send it to the customer by e-mail <span className="muted">(coming soon)</span>
+        <input type="checkbox" checked={send} disabled={!inv.customer.email} onChange={(e) => setSend(e.target.checked)} /> Send it to the customer by e-mail
+        {inv.customer.email ? <span className="muted"> ({inv.customer.email})</span> : <span className="muted"> (the customer has no e-mail address)</span>}
       </label>
       <dl className="totals__list" data-testid="credit-preview">
         <div>

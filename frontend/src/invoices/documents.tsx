@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, newIdempotencyKey } from '../api/client';
 import { invoiceChanged } from '../api/queries';
-import type { Delivery, Invoice, SendInput, Versioned } from '../api/types';
+import type { Delivery, Invoice, InvoicePdf, SendInput, Versioned } from '../api/types';
 import { useApi } from '../app/session';
 import { useQueryKeys } from '../app/business';
 import { recipientsOf, recipientText } from './deliveryText';
@@ -121,7 +121,8 @@ export function SendEmailForm<T>(props: {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function PdfButton(props: { invoice: Invoice }) {
+/** Download PDF: the invoice's, or (with <code>load</code>) another document's, e.g. a credit note's. */
+export function PdfButton(props: { invoice: Pick<Invoice, 'id'>; load?: (id: string) => Promise<InvoicePdf> }) {
   const api = useApi();
   const [state, setState] = useState<{ busy: boolean; error?: string; link?: string }>({ busy: false });
   const download = async () => {
@@ -129,7 +130,7 @@ export function PdfButton(props: { invoice: Invoice }) {
     // The PDF of a version is rendered moments after it is written: wait for it a little (409 meanwhile).
     for (let attempt = 0; ; attempt++) {
       try {
-        const pdf = await api.getInvoicePdf(props.invoice.id);
+        const pdf = await (props.load ?? ((id: string) => api.getInvoicePdf(id)))(props.invoice.id);
         const opened = window.open(pdf.url, '_blank');
         if (opened) opened.opener = null;
         setState({ busy: false, link: opened ? undefined : pdf.url });

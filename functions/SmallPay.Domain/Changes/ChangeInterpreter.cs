@@ -144,6 +144,9 @@ public static class ChangeInterpreter
     {
         var item = change.Current!;
         if (item.Text("invoiceId") is not { } invoiceId || item.Text("business") is not { } business) return;
+        // Quotes and credit notes keep their e-mails in Delivery items too (`invoiceId` is then the quote's or the credit
+        // note's id): those are no invoice's history and no Invoice* event.
+        if (!Ids.IsWellFormed(invoiceId, "inv")) return;
         var request = item.Map("request") ?? new ItemImage(new Dictionary<string, ImageValue>());
         var requestId = request.Text("requestId") ?? "";
         var kind = request.Text("kind") ?? "Invoice";

@@ -39,6 +39,11 @@ public sealed record CreditNote
     public long Version { get; init; } = 1;
     public string? UpdatedBy { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>E-mails the owner asked for (their own items); <see cref="DeliveryResults"/> say how each went (the worker's).</summary>
+    public IReadOnlyList<DeliveryRequest> DeliveryRequests { get; init; } = [];
+    public IReadOnlyDictionary<string, DeliveryResult> DeliveryResults { get; init; } = new Dictionary<string, DeliveryResult>();
+    /// <summary>The latest PDF the worker stored, or null before the first one (read-only for the API).</summary>
+    public StoredDocument? Document { get; init; }
 
     public Currency CurrencyInfo => Currencies.Get(Currency);
 
@@ -50,6 +55,39 @@ public sealed record CreditNote
 
     /// <summary>Still owed to the customer: what the credit left owed, less the refunds recorded.</summary>
     public decimal OwedToCustomer => CurrencyInfo.Round(Owed - Refunded);
+
+    /// <summary>The stored PDF shows this very version (a refund changes what it says is still owed).</summary>
+    public bool HasCurrentDocument => Document is { } document && document.Version >= Version;
+
+    /// <summary>
+    /// The credit note as the documents pipeline handles it (PDF, e-mail): an invoice-shaped document of kind credit note,
+    /// its number and date the credit note's, its lines and discount the credited ones, never payable (nothing is due on
+    /// it: <see cref="CreditNoteParticulars"/> say which invoice it credits and what is owed back). Its deliveries and PDF are its own.
+    /// </summary>
+    public Invoice AsDocument() => new()
+    {
+        Id = Id,
+        Tenant = Tenant,
+        Kind = Links.LinkedDocumentKind.CreditNote,
+        Number = Number,
+        Status = InvoiceStatus.Open,
+        Content = new InvoiceContent(CustomerId, Currency, IssueDate, IssueDate, null, Lines.Select(l => l.AsInvoiceLine()).ToList(), Discount, null),
+        Customer = Customer,
+        Version = Version,
+        CreatedAt = IssuedAt,
+        UpdatedAt = UpdatedAt,
+        FinalizedAt = IssuedAt,
+        DeliveryRequests = DeliveryRequests,
+        DeliveryResults = DeliveryResults,
+        Document = Document,
+        CreditNote = new CreditNoteParticulars(InvoiceId, InvoiceNumber, Reason, Owed, OwedToCustomer),
+    };
+
+    /// <summary>The document's pipeline state (deliveries, PDF) taken back from its <see cref="AsDocument"/> form.</summary>
+    public CreditNote WithDocumentState(Invoice document) => this with
+    {
+        DeliveryRequests = document.DeliveryRequests, DeliveryResults = document.DeliveryResults, Document = document.Document,
+    };
 
     /// <summary>As the invoice lists it (<see cref="Invoice.Credits"/>).</summary>
     public InvoiceCredit AsInvoiceCredit() => new(Id, Number, Total, IssuedAt, Owed);

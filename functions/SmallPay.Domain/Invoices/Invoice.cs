@@ -3,6 +3,9 @@ using SmallPay.Domain.Money;
 
 namespace SmallPay.Domain.Invoices;
 
+/// <summary>What a credit note's PDF and e-mail say besides its lines: the invoice it credits, why, and what it leaves owed to the customer.</summary>
+public sealed record CreditNoteParticulars(string InvoiceId, string InvoiceNumber, string Reason, decimal Owed, decimal OwedToCustomer);
+
 /// <summary>An invoice as stored. Totals are always derived, never stored as truth.</summary>
 public sealed record Invoice
 {
@@ -43,6 +46,8 @@ public sealed record Invoice
     /// (<see cref="Quotes.Quote.AsDocument"/>: the PDF, e-mail and page say "quote" and "valid until"). Never stored.
     /// </summary>
     public Links.LinkedDocumentKind Kind { get; init; } = Links.LinkedDocumentKind.Invoice;
+    /// <summary>A credit note in its invoice shape (<see cref="CreditNotes.CreditNote.AsDocument"/>): what its PDF and e-mail add. Never stored.</summary>
+    public CreditNoteParticulars? CreditNote { get; init; }
     /// <summary>The credit notes issued against this invoice (at most <see cref="CreditNotes.CreditNoteRules.MaxPerInvoice"/>).</summary>
     public IReadOnlyList<InvoiceCredit> Credits { get; init; } = [];
     /// <summary>Refunds recorded against its credit notes (what they left owed to the customer, paid back).</summary>

@@ -1,7 +1,10 @@
 namespace SmallPay.Domain.Links;
 
-/// <summary>Which kind of document a customer's link shows.</summary>
-public enum LinkedDocumentKind { Invoice, Quote }
+/// <summary>
+/// Which kind of document a customer's link shows, and which kind the documents pipeline renders and mails (a credit
+/// note has no customer page: no link is ever made for one).
+/// </summary>
+public enum LinkedDocumentKind { Invoice, Quote, CreditNote }
 
 /// <summary>
 /// One customer's link to one sent document (<c>lnk_…</c>): made for one e-mail, so each send re-issues it. The link's

@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using SmallPay.Domain.CreditNotes;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Validation;
 using SmallPay.Functions.Customers;
+using SmallPay.Functions.Documents;
 using SmallPay.Functions.Hosting.Http;
 
 namespace SmallPay.Functions.CreditNotes;
@@ -26,8 +28,6 @@ public sealed class CreditNoteInput
         if (Lines is null && Amount is null) errors.Add("lines", "give either lines (with quantities) or an amount");
         if (Lines is not null && Amount is not null) errors.Add("amount", "give either lines or an amount, not both");
         if (string.IsNullOrWhiteSpace(Reason)) errors.Add("reason", "is required");
-        // The documents pipeline does not mail credit notes yet: refused rather than silently not sent.
-        if (Send == true) errors.Add("send", "e-mailing credit notes is not available yet; issue it without send");
         if (Lines is { Count: > 200 }) errors.Add("lines", "has more lines than an invoice");
         for (var i = 0; i < (Lines?.Count ?? 0); i++)
         {
@@ -95,9 +95,10 @@ public sealed record CreditNoteView(
     decimal Refunded,
     decimal OwedToCustomer,
     IReadOnlyList<CreditNoteRefundView> Refunds,
-    long Version)
+    long Version,
+    IReadOnlyList<DeliveryView> Deliveries)
 {
-    public static CreditNoteView From(CreditNote note)
+    public static CreditNoteView From(CreditNote note, DateTimeOffset now)
     {
         var totals = note.Totals;
         var currency = note.CurrencyInfo;
@@ -106,7 +107,8 @@ public sealed record CreditNoteView(
             note.Lines.Select((l, i) => new CreditNoteLineView(l.LineIndex, l.Description, l.Quantity, l.UnitPrice, l.DiscountPercent, l.TaxRatePercent, totals.LineAmounts[i])).ToList(),
             note.Discount, new CreditNoteTotalsView(totals.Subtotal, totals.Discount, totals.Taxes, totals.Tax, totals.Total), totals.Total,
             currency.Round(note.Owed), currency.Round(note.Refunded), note.OwedToCustomer,
-            note.Refunds.Select(r => new CreditNoteRefundView(r.Id, r.Amount, r.Date, r.Method, r.Note, r.RecordedAt)).ToList(), note.Version);
+            note.Refunds.Select(r => new CreditNoteRefundView(r.Id, r.Amount, r.Date, r.Method, r.Note, r.RecordedAt)).ToList(), note.Version,
+            InvoiceDeliveries.Deliveries(note.AsDocument(), now).Select(DeliveryView.From).ToList());
     }
 }
 

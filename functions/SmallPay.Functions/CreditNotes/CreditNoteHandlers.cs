@@ -1,5 +1,6 @@
 using SmallPay.Domain;
 using SmallPay.Domain.CreditNotes;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Functions.Hosting.Http;
 using SmallPay.Functions.Invoices;
@@ -17,22 +18,27 @@ internal static class CreditNoteAccess
         return await notes.GetAsync(request.Tenant, id, ct) ?? throw Problems.NotFound($"Credit note {id}");
     }
 
-    public static ApiResponse Created(CreditNote note) =>
-        ApiResponse.Created(CreditNoteView.From(note), ApiViewJsonContext.Default.CreditNoteView, $"/credit-notes/{note.Id}", ETags.Format(note.Version));
+    public static ApiResponse Created(CreditNote note, ApiRequest request) =>
+        ApiResponse.Created(CreditNoteView.From(note, request.ReceivedAt), ApiViewJsonContext.Default.CreditNoteView, $"/credit-notes/{note.Id}", ETags.Format(note.Version));
 }
 
 /// <summary>
 /// POST /invoices/{invoiceId}/credit-notes: issues a credit note at once, numbered from its own gapless series. The credit
 /// note, the credited invoice (version-checked: concurrent credit notes never credit more than is left together), the
-/// advanced counter and a claim on the number are one transaction, retried on a lost race like invoice numbers.
+/// advanced counter and a claim on the number are one transaction, retried on a lost race like invoice numbers. With
+/// <c>send: true</c> the e-mail to the customer (as POST /credit-notes/{id}/send makes it) and the day's sending quota are
+/// in that transaction too.
 /// </summary>
-public sealed class IssueCreditNote(IInvoiceStore invoices, ICreditNoteStore notes, ISettingsStore settings, TimeProvider clock) : IApiHandler
+public sealed class IssueCreditNote(IInvoiceStore invoices, ICreditNoteStore notes, ISettingsStore settings, TimeProvider clock,
+    IMailPolicyStore mailPolicy, SendingPolicy policy, bool emailConfigured = true) : IApiHandler
 {
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var input = request.ReadJson(ApiJsonContext.Default.CreditNoteInput);
         var credit = input.Read();
+        if (input.Send == true && !emailConfigured) throw Documents.SendInvoice.EmailNotConfigured();
         var id = request.NewId("crn");
+        var deliveryId = request.NewId("dlv");
         var giveUpAt = request.Deadline - InvoiceNumberAllocator.DeadlineMargin;
         var counter = await settings.GetAsync(request.Tenant, ct);
         for (var attempt = 1; ; attempt++)
@@ -41,10 +47,15 @@ public sealed class IssueCreditNote(IInvoiceStore invoices, ICreditNoteStore not
             if (invoice.Credits.Any(c => c.CreditNoteId == id)) return await ExistingAsync(request, id, ct); // this request again
             var number = InvoiceNumberFormat.Format(counter.CreditNotePrefix, counter.CreditNoteNextNumber);
             var (note, credited) = CreditNoteRules.Issue(invoice, credit, id, number, request.ReceivedAt, request.Today, request.Actor);
-            var result = await notes.IssueAsync(invoice, credited with { Version = invoice.Version + 1 }, note, counter.CreditNoteNextNumber, counter, ct);
+            var delivery = input.Send == true
+                ? await CreditNoteDeliveries.PrepareAsync(note, new DeliveryInput(), deliveryId, counter, mailPolicy, policy, request, ct)
+                : ((DeliveryRequest Request, SendingQuota Quota)?)null;
+            IssueResult result;
+            try { result = await notes.IssueAsync(invoice, credited with { Version = invoice.Version + 1 }, note, counter.CreditNoteNextNumber, counter, ct, delivery); }
+            catch (SendingLimitException limit) { throw Documents.SendingProblems.LimitReached(limit, request.ReceivedAt); }
             switch (result.Outcome)
             {
-                case IssueOutcome.Issued: return CreditNoteAccess.Created(note);
+                case IssueOutcome.Issued: return CreditNoteAccess.Created(delivery is { } sent ? note with { DeliveryRequests = [sent.Request] } : note, request);
                 case IssueOutcome.AlreadyIssued: return await ExistingAsync(request, id, ct);
                 case IssueOutcome.InvoiceChanged when request.IfMatchVersion() is not null: throw Problems.PreconditionFailed($"Invoice {invoice.Number}");
                 case IssueOutcome.NumberTaken:
@@ -61,7 +72,7 @@ public sealed class IssueCreditNote(IInvoiceStore invoices, ICreditNoteStore not
     }
 
     private async Task<ApiResponse> ExistingAsync(ApiRequest request, string id, CancellationToken ct) =>
-        CreditNoteAccess.Created(await notes.GetAsync(request.Tenant, id, ct) ?? throw new NotFoundException($"Credit note {id}"));
+        CreditNoteAccess.Created(await notes.GetAsync(request.Tenant, id, ct) ?? throw new NotFoundException($"Credit note {id}"), request);
 }
 
 /// <summary>GET /credit-notes?invoiceId=&amp;limit=&amp;cursor= — newest first.</summary>
@@ -82,7 +93,7 @@ public sealed class GetCreditNote(ICreditNoteStore notes) : IApiHandler
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken ct)
     {
         var note = await CreditNoteAccess.LoadAsync(notes, request, ct);
-        return ApiResponse.OkWithETag(CreditNoteView.From(note), ApiViewJsonContext.Default.CreditNoteView, note.Version);
+        return ApiResponse.OkWithETag(CreditNoteView.From(note, request.ReceivedAt), ApiViewJsonContext.Default.CreditNoteView, note.Version);
     }
 }
 
@@ -100,11 +111,11 @@ public sealed class RecordCreditNoteRefund(ICreditNoteStore notes, IInvoiceStore
             var note = await CreditNoteAccess.LoadAsync(notes, request, ct);
             var invoice = await invoices.GetAsync(request.Tenant, note.InvoiceId, ct) ?? throw Problems.NotFound($"Invoice {note.InvoiceId}");
             var (refunded, listed) = CreditNoteRules.Refund(note, invoice, refund, request.Today);
-            if (ReferenceEquals(refunded, note)) return CreditNoteAccess.Created(note); // recorded already (the same Idempotency-Key)
+            if (ReferenceEquals(refunded, note)) return CreditNoteAccess.Created(note, request); // recorded already (the same Idempotency-Key)
             try
             {
                 await notes.RefundAsync(note, refunded with { UpdatedBy = request.Actor }, invoice, listed with { UpdatedBy = request.Actor }, ct);
-                return CreditNoteAccess.Created(refunded);
+                return CreditNoteAccess.Created(refunded, request);
             }
             catch (StaleVersionException) when (attempt < 5)
             {

@@ -49,7 +49,11 @@ public interface IDocumentStorage
 
 public static class DocumentKeys
 {
-    /// <summary><c>invoices/{tenant}/{invoiceId}/v{version}.pdf</c>: one object per invoice version, so rendering again only overwrites.</summary>
+    /// <summary>
+    /// <c>invoices/{tenant}/{invoiceId}/v{version}.pdf</c> (a quote's too), <c>credit-notes/{tenant}/{creditNoteId}/v{version}.pdf</c>:
+    /// one object per version, so rendering again only overwrites.
+    /// </summary>
     public static string For(Invoice invoice) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"invoices/{invoice.Tenant}/{invoice.Id}/v{invoice.Version}.pdf");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.CreditNote ? "credit-notes" : "invoices")}/{invoice.Tenant}/{invoice.Id}/v{invoice.Version}.pdf");
 }

@@ -56,7 +56,7 @@ public sealed class DocumentWorker(
         if (change.Entity == DynamoDbEmailVerificationStore.Entity && emailCodes is not null) { Log("e-mail code: " + await emailCodes.HandleAsync(change.InvoiceId, ct)); return; }
         // A new e-mail request (its own item, delivery#{invoiceId}#{requestId}) or a change of a finalized invoice.
         var isDelivery = change.Entity == ItemMapping.EntityDelivery;
-        if (!change.IsInvoice && !isDelivery) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
+        if (!change.IsInvoice && !change.IsCreditNote && !isDelivery) { Log("skipped: not an invoice", ("entity", change.Entity)); return; }
         var invoiceId = isDelivery ? change.InvoiceId.Split('#')[1] : change.InvoiceId;
         var invoice = await invoices.LoadAsync(invoiceId, ct, isDelivery ? change.InvoiceId : null);
         if (invoice is null) { Log("skipped: the invoice no longer exists"); return; }
@@ -93,7 +93,8 @@ public sealed class DocumentWorker(
     {
         var previous = invoice.DeliveryResults.GetValueOrDefault(request.RequestId);
         // The customer's page of this e-mail: made before the claim, so a failure here leaves nothing claimed.
-        var pageLink = links is null || invoice.Status == InvoiceStatus.Void || IsSettled(previous) ? null
+        // A credit note has no customer page: its e-mail carries the PDF alone.
+        var pageLink = links is null || invoice.Status == InvoiceStatus.Void || invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.CreditNote || IsSettled(previous) ? null
             : await links.IssueAsync(invoice.Kind, invoice.Tenant, invoice.Id, request.RequestId, request.RequestedAt, ct);
         var attempts = (previous?.Attempts ?? 0) + 1;
         var lease = _leases.GetUtcNow() + ClaimLease;

@@ -9,6 +9,9 @@ public sealed record InvoiceChange(string InvoiceId, long Version, string EventN
 {
     public bool IsInvoice => Entity == "Invoice";
 
+    /// <summary>A credit note's change (issued, or refunded: what its PDF says is owed changes): rendered like an invoice's.</summary>
+    public bool IsCreditNote => Entity == "CreditNote";
+
     /// <summary>
     /// Reads the SQS message body. DocumentsPipe's input template makes it
     /// <c>{"eventName": "MODIFY", "entity": "Invoice", "id": "inv_…", "version": "3"}</c> (the worker loads the item itself,
@@ -73,8 +76,8 @@ public sealed record InvoiceChange(string InvoiceId, long Version, string EventN
     private static long VersionOf(string? entity, string? versionText)
     {
         long version = 0;
-        if (entity == "Invoice" && (!long.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out version) || version < 1))
-            throw new MalformedRecordException($"The change of the invoice has no valid version ({(string.IsNullOrEmpty(versionText) ? "none" : versionText)}).");
+        if (entity is "Invoice" or "CreditNote" && (!long.TryParse(versionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out version) || version < 1))
+            throw new MalformedRecordException($"The change of the {(entity == "Invoice" ? "invoice" : "credit note")} has no valid version ({(string.IsNullOrEmpty(versionText) ? "none" : versionText)}).");
         return version;
     }
 }

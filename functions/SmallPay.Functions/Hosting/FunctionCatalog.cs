@@ -71,9 +71,11 @@ public static class FunctionCatalog
         ["SendQuote"] = Api("SendQuote", Permission.Write, s => Idempotent(s, new SendQuote(s.Quotes, s.Customers, s.Settings, s.MailPolicy, s.SendingPolicy, s.Clock, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["ConvertQuote"] = Api("ConvertQuote", Permission.Write, s => new ConvertQuote(s.Quotes, s.Customers)),
         ["RevokeQuoteLinks"] = Api("RevokeQuoteLinks", Permission.Write, s => new RevokeQuoteLinks(s.Quotes, s.Links)),
-        ["IssueCreditNote"] = Api("IssueCreditNote", Permission.Write, s => Idempotent(s, new IssueCreditNote(s.Invoices, s.CreditNotes, s.Settings, s.Clock))),
+        ["IssueCreditNote"] = Api("IssueCreditNote", Permission.Write, s => Idempotent(s, new IssueCreditNote(s.Invoices, s.CreditNotes, s.Settings, s.Clock, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
         ["ListCreditNotes"] = Api("ListCreditNotes", Permission.Read, s => new ListCreditNotes(s.CreditNotes)),
         ["GetCreditNote"] = Api("GetCreditNote", Permission.Read, s => new GetCreditNote(s.CreditNotes)),
+        ["SendCreditNote"] = Api("SendCreditNote", Permission.Write, s => Idempotent(s, new SendCreditNote(s.CreditNotes, s.Settings, s.MailPolicy, s.SendingPolicy, emailConfigured: s.Environment.Get("SMTP_SENDER") is { Length: > 0 }))),
+        ["GetCreditNotePdf"] = Api("GetCreditNotePdf", Permission.Read, s => new GetCreditNotePdf(s.CreditNotes, s.Documents, s.DocumentLinkLifetime)),
         ["RecordCreditNoteRefund"] = Api("RecordCreditNoteRefund", Permission.Write, s => Idempotent(s, new RecordCreditNoteRefund(s.CreditNotes, s.Invoices))),
         // The customer's page: anonymous routes (no JWT), the signed link in the path decides what they show.
         ["ViewDocumentPage"] = Public("ViewDocumentPage", s => new ViewDocumentPage(Resolver(s), s.Links, s.Settings)),

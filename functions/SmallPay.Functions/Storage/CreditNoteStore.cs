@@ -5,6 +5,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SmallPay.Domain.CreditNotes;
 using SmallPay.Domain.Dashboard;
+using SmallPay.Domain.Documents;
 using SmallPay.Domain.Invoices;
 using SmallPay.Domain.Settings;
 using static SmallPay.Functions.Storage.Attributes;
@@ -28,7 +29,14 @@ public interface ICreditNoteStore
     /// from <paramref name="sequence"/>, a claim on the number, the dashboard's figures, and the reminder marker gone
     /// when the credit settles the invoice.
     /// </summary>
-    Task<IssueResult> IssueAsync(Invoice current, Invoice credited, CreditNote note, long sequence, BusinessSettings settingsRead, CancellationToken ct);
+    /// <remarks><paramref name="delivery"/> (<c>send: true</c>): the e-mail request and the day's sending quota are in the same transaction. Throws <see cref="SendingLimitException"/>.</remarks>
+    Task<IssueResult> IssueAsync(Invoice current, Invoice credited, CreditNote note, long sequence, BusinessSettings settingsRead, CancellationToken ct,
+        (DeliveryRequest Request, SendingQuota Quota)? delivery = null);
+    /// <summary>
+    /// One transaction: the e-mail request (its own item, only if new: the same request again writes nothing), a check that
+    /// the credit note is the business's, and the day's sending quota. Throws <see cref="SendingLimitException"/>.
+    /// </summary>
+    Task AddDeliveryAsync(CreditNote note, DeliveryRequest request, SendingQuota quota, CancellationToken ct);
     /// <summary>Moves the credit note counter past a number that is already taken (the owner set the next number back).</summary>
     Task SkipTakenNumberAsync(string business, long sequence, BusinessSettings settingsRead, CancellationToken ct);
     /// <summary>One transaction: the refund on the credit note and on its invoice (both version-checked), and the dashboard's figures. Throws <see cref="StaleVersionException"/>.</summary>
@@ -53,7 +61,31 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
     public async Task<CreditNote?> GetAsync(string business, string creditNoteId, CancellationToken ct)
     {
         var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = invoicesTable, Key = Key(creditNoteId), ConsistentRead = true }, ct)).Item;
-        return item is { Count: > 0 } && item.GetString("entity") == Entity && item.GetString("business") == business ? FromItem(item) : null;
+        if (item is not { Count: > 0 } || item.GetString("entity") != Entity || item.GetString("business") != business) return null;
+        var note = FromItem(item);
+        return note.WithDocumentState(await _invoices.WithDeliveriesAsync(note.AsDocument(), ct));
+    }
+
+    public async Task AddDeliveryAsync(CreditNote note, DeliveryRequest request, SendingQuota quota, CancellationToken ct)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(note.Id, note.Tenant, request), ConditionExpression = "attribute_not_exists(id)" } },
+            new()
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = invoicesTable, Key = Key(note.Id),
+                    ConditionExpression = "business = :business AND entity = :entity",
+                    ExpressionAttributeValues = new() { [":business"] = S(note.Tenant), [":entity"] = S(Entity) },
+                },
+            },
+            quota.Reserve(invoicesTable),
+        };
+        if (await RetrySafeWrites.TransactAsync(dynamo, items, ct) is not { } reasons) return;
+        if (Failed(reasons, 0)) return; // this very request again (its Idempotency-Key): stored already
+        if (Failed(reasons, 2)) throw quota.Exceeded(reasons[2].Item);
+        throw new NotFoundException($"Credit note {note.Number}");
     }
 
     public async Task<Page<CreditNote>> ListAsync(string business, string? invoiceId, int limit, string? cursor, CancellationToken ct)
@@ -98,9 +130,17 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
         return true;
     }
 
-    public async Task<IssueResult> IssueAsync(Invoice current, Invoice credited, CreditNote note, long sequence, BusinessSettings settingsRead, CancellationToken ct)
+    public async Task<IssueResult> IssueAsync(Invoice current, Invoice credited, CreditNote note, long sequence, BusinessSettings settingsRead, CancellationToken ct,
+        (DeliveryRequest Request, SendingQuota Quota)? delivery = null)
     {
         var items = IssueWrites(current, credited, note, AdvanceCounter(note.Tenant, sequence, settingsRead), out var change);
+        var quotaIndex = -1;
+        if (delivery is { } send)
+        {
+            items.Add(new() { Put = new Put { TableName = invoicesTable, Item = ItemMapping.ToItem(note.Id, note.Tenant, send.Request), ConditionExpression = "attribute_not_exists(id)" } });
+            quotaIndex = items.Count;
+            items.Add(send.Quota.Reserve(invoicesTable));
+        }
         var reasons = await RetrySafeWrites.TransactAsync(dynamo, items, ct, retryConflicts: false);
         if (reasons is null)
         {
@@ -108,6 +148,7 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
             return new IssueResult(IssueOutcome.Issued);
         }
         if (Failed(reasons, 0)) return new IssueResult(IssueOutcome.AlreadyIssued);
+        if (delivery is { } refused && Failed(reasons, quotaIndex)) throw refused.Quota.Exceeded(reasons[quotaIndex].Item);
         if (Failed(reasons, 2)) return new IssueResult(IssueOutcome.InvoiceChanged);
         if (Failed(reasons, 3))
             return new IssueResult(IssueOutcome.CounterMoved, reasons[3].Item is { Count: > 0 } item ? ItemMapping.ToSettings(item) : null);
@@ -262,6 +303,7 @@ public sealed class DynamoDbCreditNoteStore(IAmazonDynamoDB dynamo, string invoi
             r.M.RequireString("id"), r.M.GetDecimal("amount"), r.M.GetDate("date")!.Value, Enum.Parse<PaymentMethod>(r.M.RequireString("method")),
             r.M.GetString("note"), r.M.GetTime("recordedAt")!.Value)).ToList(),
         Version = item.GetLong("version"),
+        Document = item.GetMap("document") is { } document ? ItemMapping.ToDocument(document) : null,
         UpdatedBy = item.GetString("updatedBy"),
         UpdatedAt = item.GetList("refunds").Count > 0 ? item.GetList("refunds").Max(r => r.M.GetTime("recordedAt")!.Value) : item.GetTime("issuedAt")!.Value,
     };

@@ -59,6 +59,8 @@ public sealed class DynamoDbWorkerInvoiceStore(IAmazonDynamoDB dynamo, string in
         if (response.Item is not { Count: > 0 } item) return null;
         // A quote goes through the pipeline in its invoice shape (kind Quote): its PDF and e-mails are made the same way.
         if (item.GetString("entity") == DynamoDbQuoteStore.Entity) return await WithAnnouncedAsync(await _invoices.WithDeliveriesAsync(DynamoDbQuoteStore.FromItem(item).AsDocument(), ct), invoiceId, deliveryItemId, ct);
+        // A credit note too (kind CreditNote): rendered when issued or refunded, mailed when asked.
+        if (item.GetString("entity") == DynamoDbCreditNoteStore.Entity) return await WithAnnouncedAsync(await _invoices.WithDeliveriesAsync(DynamoDbCreditNoteStore.FromItem(item).AsDocument(), ct), invoiceId, deliveryItemId, ct);
         if (item.GetString("entity") != ItemMapping.EntityInvoice) return null;
         var invoice = ItemMapping.ToInvoice(item);
         if (invoice.DeliveryRequests.Count > 0) invoice = await MoveEmbeddedDeliveriesAsync(invoice, ct);

@@ -121,7 +121,7 @@ public static class SampleEventData
     /// <summary>INV-000003, Open without payments, version 2 (issue-credit-note).</summary>
     public const string OpenInvoiceToCredit = "inv_01JE40A2B3C4D5E6F7G8H9J0M1";
 
-    /// <summary>INV-000002, paid in full, then credited 47.60 EUR by <see cref="CreditNote"/> (owed back to the customer).</summary>
+    /// <summary>INV-000002, paid in full, then credited 47.60 EUR by <see cref="CreditNote"/> (owed back to the customer; its PDF of version 1 stored: get-credit-note-pdf, send-credit-note).</summary>
     public const string CreditedInvoice = "inv_01JE40A2B3C4D5E6F7G8H9J0M2";
 
     /// <summary>CN-000001 against <see cref="CreditedInvoice"/>: 47.60 EUR owed to the customer (get-credit-note, record-credit-note-refund).</summary>
@@ -294,6 +294,9 @@ public static class SampleEventData
             new SmallPay.Domain.CreditNotes.CreditRequest(null, 47.60m, "Printing defect on 10% of the run"), CreditNote, "CN-000001", Seeded.AddDays(4),
             new DateOnly(2026, 11, 6), Sub);
         await new DynamoDbCreditNoteStore(dynamo, invoicesTable, customersTable).WriteNumberedAsync(paid, withCredit with { Version = paid.Version + 1 }, note, ct);
+        // Its PDF, as the worker would have stored it (get-credit-note-pdf); send-credit-note mails it.
+        await new DynamoDbWorkerInvoiceStore(dynamo, invoicesTable).RecordDocumentAsync(CreditNote,
+            new StoredDocument($"credit-notes/{Sub}/{CreditNote}/v1.pdf", 1, Seeded.AddDays(4).AddSeconds(3), 38211), ct);
 
         // The team: an accountant who joined, and two pending invitations (one to accept, one to withdraw).
         var team = new DynamoDbTeamStore(dynamo, invoicesTable);

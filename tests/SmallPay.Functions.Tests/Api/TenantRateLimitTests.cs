@@ -102,7 +102,7 @@ public sealed class TenantRateLimitTests(LocalStackFixture stack)
             .Where(f => f.Properties["Environment"]?["Variables"]?["TENANT_REQUESTS_PER_MINUTE"] is not null)
             .ToDictionary(f => f.LogicalId, f => f.Properties["Environment"]!["Variables"]!["TENANT_REQUESTS_PER_MINUTE"]!["Ref"].AsText());
 
-        Assert.Equal(["CreateCustomerFunction", "CreateInvoiceFunction", "CreateQuoteFunction", "CreateRecurringProfileFunction", "FinalizeInvoiceFunction", "IssueCreditNoteFunction", "SendInvoiceFunction", "SendQuoteFunction", "SendReminderFunction"], limited.Keys.Order());
+        Assert.Equal(["CreateCustomerFunction", "CreateInvoiceFunction", "CreateQuoteFunction", "CreateRecurringProfileFunction", "FinalizeInvoiceFunction", "IssueCreditNoteFunction", "SendCreditNoteFunction", "SendInvoiceFunction", "SendQuoteFunction", "SendReminderFunction"], limited.Keys.Order());
         Assert.All(limited.Values, parameter => Assert.Equal("TenantRequestsPerMinute", parameter));
         Assert.Equal(120, TemplateUnderTest.Template.Parameters["TenantRequestsPerMinute"]!["Default"].AsInt());
     }

@@ -151,6 +151,14 @@ public sealed class ChangeInterpreterTests
     }
 
     [Fact]
+    public void A_quotes_or_a_credit_notes_email_is_no_invoice_history_and_no_invoice_event()
+    {
+        // Their e-mails are Delivery items too, with the quote's or credit note's id where an invoice's would be.
+        Assert.Same(ChangeFacts.None, Facts(Insert(Delivery("quo_01JE40A2B3C4D5E6F7G8H9J0K4", Request()))));
+        Assert.Same(ChangeFacts.None, Facts(Insert(Delivery("crn_01JE40A2B3C4D5E6F7G8H9J0K4", Request()))));
+    }
+
+    [Fact]
     public void The_worker_moving_an_old_email_to_its_own_item_is_no_sending()
     {
         Assert.Same(ChangeFacts.None, Facts(Insert(Delivery("inv_01JE40A2B3C4D5E6F7G8H9J0K4", Request(), changedBy: "worker"))));

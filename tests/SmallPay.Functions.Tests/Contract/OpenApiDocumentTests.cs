@@ -7,7 +7,7 @@ namespace SmallPay.Functions.Tests.Contract;
 public partial class OpenApiDocumentTests
 {
     /// <summary>The create-style routes wrapped in the idempotency handler (FunctionCatalog).</summary>
-    private static readonly string[] IdempotentOperations = ["CreateCustomer", "CreateInvoice", "RecordPayment", "SendInvoice", "SendReminder", "InviteMember", "CreateRecurringProfile", "RequestEmailVerification", "ImportCustomers", "CreateQuote", "SendQuote", "IssueCreditNote", "RecordCreditNoteRefund", "CreateWebhook"];
+    private static readonly string[] IdempotentOperations = ["CreateCustomer", "CreateInvoice", "RecordPayment", "SendInvoice", "SendReminder", "InviteMember", "CreateRecurringProfile", "RequestEmailVerification", "ImportCustomers", "CreateQuote", "SendQuote", "IssueCreditNote", "RecordCreditNoteRefund", "SendCreditNote", "CreateWebhook"];
 
     [Fact]
     public void Is_valid_OpenAPI_3_1_and_every_example_matches_its_schema()

@@ -157,7 +157,6 @@ public sealed class CreditNoteApiTests
         { """{"lines":[{"lineIndex":0,"quantity":0}],"reason":"x"}""", "/lines/0/quantity" },
         { """{"lines":[{"lineIndex":0,"quantity":0.5},{"lineIndex":0,"quantity":0.5}],"reason":"x"}""", "/lines/1/lineIndex" },
         { "{\"amount\":5,\"reason\":\"" + new string('r', 201) + "\"}", "/reason" },
-        { """{"amount":5,"reason":"x","send":true}""", "/send" },
     };
 
     [Theory]

@@ -59,3 +59,48 @@ public sealed class CreditNoteLocalStackTests(LocalStackFixture stack)
         Assert.Equal(note.Id, invoice.Body["credits"]![0]!["creditNoteId"]!.GetValue<string>());
     }
 }
+
+/// <summary>A credit note's e-mail end to end on the local stack, with the documents pipeline running.</summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class CreditNoteMailLocalStackTests(LocalStackFixture stack) : SmallPay.Functions.Tests.Pipeline.PipelineTest(stack)
+{
+    /// <summary>
+    /// Issued with <c>send: true</c> and the request repeated (its Idempotency-Key): through the stream, the pipe, the queue
+    /// and the worker, the customer gets one e-mail in maildev with the credit note's PDF, whose text a real PDF reader
+    /// finds; the delivery is recorded as sent, and the PDF link names the credit note's own object.
+    /// </summary>
+    [Fact]
+    public async Task Issued_with_send_true_the_credit_note_reaches_maildev_once_with_its_PDF()
+    {
+        var user = await Stack.CreateUserAsync();
+        var api = new ApiClient(Stack.CreateHttpClient(), user.IdToken);
+        var customerEmail = $"credit-{Guid.NewGuid():N}@example.com";
+        var customerId = (await api.PostAsync("/customers", ApiData.Customer("Credit Client", customerEmail))).Expect(201).Id;
+        var invoiceId = (await api.PostAsync("/invoices", ApiData.Invoice(customerId, "EUR", [ApiData.Line("Brochure printing", 10, 10, taxRate: 19)]))).Expect(201).Id;
+        (await api.PostAsync($"/invoices/{invoiceId}/finalize")).Expect(200);
+        var body = new { lines = new[] { new { lineIndex = 0, quantity = 4 } }, reason = "Four brochures misprinted", send = true };
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+        var note = (await api.PostAsync($"/invoices/{invoiceId}/credit-notes", body, key)).Expect(201);
+        (await api.PostAsync($"/invoices/{invoiceId}/credit-notes", body, key)).Expect(201);
+
+        var mail = Assert.Single(await Stack.MailSink.WaitForRecipientAsync(customerEmail, timeout: TimeSpan.FromSeconds(45)));
+        Assert.Equal($"Credit note {note.Body["number"]!.GetValue<string>()}", mail.Subject.Split(" from ")[0]);
+        var attachment = Assert.Single(mail.Attachments);
+        Assert.Equal("application/pdf", attachment.ContentType);
+        var text = SmallPay.Functions.Tests.Documents.Rendering.Poppler.FlowText(await Stack.MailSink.AttachmentAsync(mail, attachment));
+        Assert.Contains("CREDIT NOTE", text, StringComparison.Ordinal);
+        Assert.Contains($"Credit note for invoice {note.Body["invoiceNumber"]!.GetValue<string>()}.", text, StringComparison.Ordinal);
+        Assert.Contains("Total 47.60 EUR", text, StringComparison.Ordinal);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await api.GetAsync($"/credit-notes/{note.Id}")).Expect(200).Body["deliveries"]![0]!["status"]!.GetValue<string>() != "Sent")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the delivery was not recorded as sent");
+            await Task.Delay(250);
+        }
+        var link = (await api.GetAsync($"/credit-notes/{note.Id}/pdf")).Expect(200);
+        Assert.Contains($"credit-notes/", link.Body["url"]!.GetValue<string>(), StringComparison.Ordinal);
+        await Task.Delay(2000); // a second e-mail (a duplicate message) would have arrived by now
+        Assert.Single(await Stack.MailSink.ToAsync(customerEmail));
+    }
+}

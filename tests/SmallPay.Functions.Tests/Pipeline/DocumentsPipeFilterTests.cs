@@ -24,6 +24,39 @@ public sealed class DocumentsPipeFilterTests(LocalStackFixture stack) : Pipeline
     public void The_template_filter_passes_what_must_be_rendered_or_mailed_and_nothing_else(string record, bool passes) =>
         Assert.Equal(passes, TemplateFilter.Value.Passes(DocumentsFilterCases.Record(record)));
 
+    public static TheoryData<string, bool> CreditNoteCases() => new()
+    {
+        { "credit note issued (INSERT, api)", true },
+        { "credit note refunded (MODIFY, api)", true },
+        { "the worker recorded the credit note's PDF (MODIFY, worker)", false },
+        { "a credit note item without changedBy", false },
+        { "credit note number claimed", false },
+        { "a credit note's e-mail request (INSERT, Delivery)", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(CreditNoteCases))]
+    public void The_template_filter_passes_the_API_writes_of_credit_notes_and_their_e_mails_and_not_the_workers_own(string record, bool passes)
+    {
+        static JsonObject Note(string? changedBy, int version)
+        {
+            var image = StreamRecords.Item("CreditNote", "crn_01TEST", changedBy);
+            image["version"] = new JsonObject { ["N"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            image["business"] = new JsonObject { ["S"] = "tenant-1" };
+            return image;
+        }
+        var stream = record switch
+        {
+            "credit note issued (INSERT, api)" => StreamRecords.Record("INSERT", Note("api", 1)),
+            "credit note refunded (MODIFY, api)" => StreamRecords.Record("MODIFY", Note("api", 2), Note("api", 1)),
+            "the worker recorded the credit note's PDF (MODIFY, worker)" => StreamRecords.Record("MODIFY", Note("worker", 1), Note("api", 1)),
+            "a credit note item without changedBy" => StreamRecords.Record("MODIFY", Note(null, 1)),
+            "credit note number claimed" => StreamRecords.Record("INSERT", StreamRecords.Item("CreditNoteNumberClaim", "credit-note-number#tenant-1#CN-000001")),
+            _ => StreamRecords.Record("INSERT", StreamRecords.Item("Delivery", "delivery#crn_01TEST#dlv_01TEST", "api")),
+        };
+        Assert.Equal(passes, TemplateFilter.Value.Passes(stream));
+    }
+
     [Fact]
     public void The_local_pipe_applies_the_template_filter_as_written()
     {

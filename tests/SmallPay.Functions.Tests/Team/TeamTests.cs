@@ -114,6 +114,8 @@ public sealed class TeamTests
         ["GET /credit-notes"] = (true, true),
         ["GET /credit-notes/{creditNoteId}"] = (true, true),
         ["POST /credit-notes/{creditNoteId}/refunds"] = (true, false),
+        ["POST /credit-notes/{creditNoteId}/send"] = (true, false),
+        ["GET /credit-notes/{creditNoteId}/pdf"] = (true, true),
         ["GET /exports"] = (true, true), // accountants export
         ["POST /customers/import/preview"] = (true, false),
         ["POST /customers/import"] = (true, false),

@@ -35,17 +35,27 @@ public sealed class DocumentLanguage
     public static DocumentLanguage For(Invoice invoice, BusinessSettings business)
     {
         var language = Get(invoice.Customer.Language ?? business.Language);
-        return invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote ? language.ForQuotes : language;
+        return invoice.Kind switch
+        {
+            SmallPay.Domain.Links.LinkedDocumentKind.Quote => language.ForQuotes,
+            SmallPay.Domain.Links.LinkedDocumentKind.CreditNote => language.ForCreditNotes,
+            _ => language,
+        };
     }
 
     /// <summary>
     /// The same language for a quote's documents: each text <c>x</c> is read as <c>quote.x</c> where the file has one
     /// ("QUOTE" for "INVOICE", "Valid until" for "Due date"), so the PDF, e-mail and page need no second layout.
     /// </summary>
-    public DocumentLanguage ForQuotes => _quotes ??= new DocumentLanguage(this);
+    public DocumentLanguage ForQuotes => _quotes ??= new DocumentLanguage(this, "quote.");
+
+    /// <summary>The same for a credit note's documents: <c>credit.x</c> where the file has one ("CREDIT NOTE" for "INVOICE").</summary>
+    public DocumentLanguage ForCreditNotes => _creditNotes ??= new DocumentLanguage(this, "credit.");
 
     private DocumentLanguage? _quotes;
-    private readonly bool _isQuote;
+    private DocumentLanguage? _creditNotes;
+    /// <summary>The prefix of this kind's own texts ("quote.", "credit."), or null for an invoice's.</summary>
+    private readonly string? _kindPrefix;
 
     private readonly Dictionary<string, string> _texts;
     private readonly DocumentLanguage? _fallback;
@@ -64,12 +74,12 @@ public sealed class DocumentLanguage
             throw new InvalidDataException($"Documents/Localization/{tag}.json: format.months needs 12 names and format.digits 10 digits.");
     }
 
-    private DocumentLanguage(DocumentLanguage plain)
+    private DocumentLanguage(DocumentLanguage plain, string kindPrefix)
     {
         Tag = plain.Tag;
         _texts = plain._texts;
-        _fallback = plain._fallback?.ForQuotes;
-        _isQuote = true;
+        _fallback = kindPrefix == "quote." ? plain._fallback?.ForQuotes : plain._fallback?.ForCreditNotes;
+        _kindPrefix = kindPrefix;
         RightToLeft = plain.RightToLeft;
         _months = plain._months;
         _digits = plain._digits;
@@ -80,7 +90,7 @@ public sealed class DocumentLanguage
     public bool RightToLeft { get; }
 
     public string this[string key] =>
-        _isQuote && _texts.TryGetValue("quote." + key, out var quoteText) ? quoteText
+        _kindPrefix is not null && _texts.TryGetValue(_kindPrefix + key, out var kindText) ? kindText
         : _texts.TryGetValue(key, out var text) ? text
         : _fallback is not null ? _fallback[key]
         : throw new KeyNotFoundException($"No text '{key}' in Documents/Localization/en.json.");

@@ -107,9 +107,10 @@ internal sealed class InvoiceDocument
         {
             (_l["invoice.number"], _number),
             (_l["invoice.issueDate"], _l.Date(_invoice.Content.IssueDate)),
-            (_l["invoice.dueDate"], _l.Date(_invoice.DueDate)),
+            // A credit note is due on no date: it names the invoice it credits instead.
+            _invoice.CreditNote is { } credit ? (_l["creditNote.invoice"], credit.InvoiceNumber) : (_l["invoice.dueDate"], _l.Date(_invoice.DueDate)),
         };
-        if (_l.PaymentTerms(_invoice.Content) is { } terms)
+        if (_invoice.CreditNote is null && _l.PaymentTerms(_invoice.Content) is { } terms)
             particulars.Add((_l["invoice.paymentTerms"], terms));
         particulars.Add((_l["invoice.currency"], _currency.Code));
         foreach (var (label, value) in particulars)
@@ -167,7 +168,8 @@ internal sealed class InvoiceDocument
             f.Rectangle(PdfStyle.Panel, sideLeft, side, SideColumnWidth, panelHeight);
             f.Text(_l["invoice.balanceDue"], PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 8);
             f.TextRightFitted(_l.Money(_totals.BalanceDue, _currency), PdfStyle.Balance, PdfStyle.Ink, f.Right - 10, side + 19, SideColumnWidth - 20);
-            f.Text(_l.Text("invoice.dueOn", ("date", _l.Date(_invoice.DueDate))), PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 42);
+            var under = _invoice.CreditNote is { } credit ? _l.Text("creditNote.forInvoice", ("invoice", credit.InvoiceNumber)) : _l.Text("invoice.dueOn", ("date", _l.Date(_invoice.DueDate)));
+            f.Text(f.Truncate(under, PdfStyle.Small, SideColumnWidth - 20), PdfStyle.Small, PdfStyle.Muted, sideLeft + 10, side + 42);
             side += panelHeight;
         }
 
@@ -274,10 +276,12 @@ internal sealed class InvoiceDocument
             rows.Add((_l.Text("invoice.taxOn", ("rate", _l.Percent(tax.RatePercent)), ("amount", _l.Amount(tax.Taxable, _currency))), Money(tax.Tax), false));
 
         const double rowHeight = 15, totalRowHeight = 22, balanceRowHeight = 24;
-        var paidRows = _invoice.Status == InvoiceStatus.Void || _invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote ? 0 : 1;
+        var paidRows = _invoice.Status == InvoiceStatus.Void || _invoice.Kind != SmallPay.Domain.Links.LinkedDocumentKind.Invoice ? 0 : 1;
+        // A credit note that exceeded the invoice's balance: what it still owes the customer, under its total.
+        var owedRows = _invoice.CreditNote is { OwedToCustomer: > 0m } ? 1 : 0;
         // Credit notes lower the balance: their sum is printed between what was paid and what is due.
         var creditedRows = paidRows == 1 && _invoice.CreditedTotal != 0m ? 1 : 0;
-        var height = 10 + rows.Count * rowHeight + totalRowHeight + paidRows * (rowHeight + balanceRowHeight + 4) + creditedRows * rowHeight;
+        var height = 10 + rows.Count * rowHeight + totalRowHeight + paidRows * (rowHeight + balanceRowHeight + 4) + (creditedRows + owedRows) * rowHeight;
         f.Y += 10;
         if (!f.Fits(height))
             f.NewPage();
@@ -295,6 +299,11 @@ internal sealed class InvoiceDocument
         TotalsRow(_l["invoice.total"], Money(_totals.Total), PdfStyle.Total, PdfStyle.Total, left, valueWidth);
         f.Y += totalRowHeight - 6;
 
+        if (owedRows == 1)
+        {
+            TotalsRow(_l["creditNote.owedLabel"], Money(_invoice.CreditNote!.OwedToCustomer), PdfStyle.BodyBold, PdfStyle.BodyBold, left, valueWidth);
+            f.Y += rowHeight;
+        }
         if (paidRows == 0)
             return;
         TotalsRow(_l["invoice.amountPaid"], Money(_totals.AmountPaid), PdfStyle.Body, PdfStyle.Body, left, valueWidth);

@@ -108,7 +108,8 @@ public sealed class InvoiceEmailComposer
         var safe = new StringBuilder(number.Length);
         foreach (var c in number)
             safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-');
-        return $"Invoice-{safe.ToString().Trim('.')}.pdf";
+        var kind = invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.CreditNote ? "CreditNote" : "Invoice";
+        return $"{kind}-{safe.ToString().Trim('.')}.pdf";
     }
 
     /// <summary>A bare address (<c>local@domain</c>) as MimeKit parses it, or null.</summary>
@@ -170,14 +171,25 @@ internal sealed class InvoiceEmailContent(Invoice invoice, BusinessSettings busi
     }, ("number", Number), ("business", BusinessName));
 
     /// <summary>The figures people look for first.</summary>
-    private List<(string Label, string Value)> Headline() => invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote
+    private List<(string Label, string Value)> Headline() => invoice.CreditNote is { } credit
+        ? [(_l["mail.amountDue"], Money(_totals.Total)), (_l["creditNote.invoice"], credit.InvoiceNumber), .. Owed(credit)]
+        : invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote
         ? [(_l["mail.amountDue"], Money(_totals.Total)), (_l["invoice.dueDate"], _l.Date(invoice.DueDate))]
         : invoice.Status == InvoiceStatus.Void
         ? [(_l["mail.amountDue"], Money(0m))]
         : [(_l["mail.amountDue"], Money(_totals.BalanceDue)), (_l["invoice.dueDate"], _l.Date(invoice.DueDate))];
 
+    private List<(string Label, string Value)> Owed(CreditNoteParticulars credit) =>
+        credit.OwedToCustomer > 0m ? [(_l["creditNote.owedLabel"], Money(credit.OwedToCustomer))] : [];
+
     private List<(string Label, string Value)> Summary()
     {
+        if (invoice.CreditNote is { } credit)
+            return
+            [
+                (_l["invoice.number"], Number), (_l["invoice.issueDate"], _l.Date(invoice.Content.IssueDate)),
+                (_l["creditNote.invoice"], credit.InvoiceNumber), (_l["invoice.total"], Money(_totals.Total)), .. Owed(credit),
+            ];
         var rows = new List<(string, string)>
         {
             (_l["invoice.number"], Number),

@@ -17,6 +17,8 @@ public sealed record InvoiceStamp(InvoiceStampKind Kind, string Text, string? De
         var l = language ?? DocumentLanguage.English;
         string On(DateOnly date) => l.Text("stamp.on", ("date", l.Date(date)));
         // A quote's page and PDF carry no payment stamp (its words come from the quote's own status).
+        // Nor does a credit note's: nothing is due on it.
+        if (invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.CreditNote) return null;
         if (invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote) return invoice.Status == InvoiceStatus.Draft ? new(InvoiceStampKind.Draft, l["stamp.draft"], l["stamp.draftDetail"]) : null;
         return invoice.Status switch
         {

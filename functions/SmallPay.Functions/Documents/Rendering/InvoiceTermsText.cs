@@ -10,6 +10,14 @@ public static class InvoiceTermsText
     {
         var terms = l.PaymentTerms(invoice.Content) is { } t ? l.Text("terms.sentence", ("terms", t)) : "";
         var due = l.Date(invoice.DueDate);
+        // A credit note: which invoice it credits and why, and whether money goes back to the customer.
+        if (invoice.CreditNote is { } credit)
+        {
+            var owed = credit.OwedToCustomer > 0m ? l.Text("creditNote.owed", ("amount", l.Money(credit.OwedToCustomer, invoice.Currency)))
+                : credit.Owed == 0m ? l.Text("creditNote.deducted", ("invoice", credit.InvoiceNumber))
+                : l["creditNote.refunded"];
+            return string.Join(" ", l.Text("creditNote.forInvoice", ("invoice", credit.InvoiceNumber)), l.Text("creditNote.reason", ("reason", credit.Reason)), owed);
+        }
         // A quote: its terms are those of the invoice to be, and it says until when it stands.
         if (invoice.Kind == SmallPay.Domain.Links.LinkedDocumentKind.Quote)
         {
