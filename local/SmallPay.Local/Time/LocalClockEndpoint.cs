@@ -9,7 +9,8 @@ namespace SmallPay.Local.Time;
 /// <c>GET /_local/clock</c>: the time the local functions see. <c>POST /_local/clock</c> with
 /// <c>{"advance": "P1M", "step": "P1D"}</c> moves it forward by an ISO 8601 duration (years, months, weeks, days, hours,
 /// minutes; months are calendar months), a step at a time (default one day), running the template's schedules after
-/// each step as the hourly schedule would have; <c>{"reset": true}</c> goes back to the machine's time. Local only.
+/// each step (RunRecurring and RunReminders hourly, RetryWebhooks every minute: each runs once per step, catching up
+/// on what fell due in it); <c>{"reset": true}</c> goes back to the machine's time. Local only.
 /// </summary>
 public static partial class LocalClockEndpoint
 {
