@@ -111,6 +111,8 @@ step('the credit note page shows what it owes the customer, and records a refund
 step('the invoice shows Credited, its balance and nothing owed any more; it can no longer be voided', async () => {
   await page.getByRole('link', { name: /^INV-000001$/ }).click();
   await page.getByTestId('invoice-credited').waitFor();
+  // The page may first draw the invoice as cached before the refund, then the refetched one (the refund invalidated it).
+  await page.getByTestId('invoice-owed').waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await page.getByTestId('invoice-credited').textContent(), '−€64.20');
   assert.equal(await page.getByTestId('invoice-balance').textContent(), '€0.00');
   assert.equal(await page.getByTestId('invoice-owed').count(), 0, 'refunded in full: nothing owed');
